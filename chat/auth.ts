@@ -1,0 +1,78 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { UserRole } from "../db/schema/mod.ts";
+
+/** Claims a Parley session token carries. */
+export interface SessionClaims {
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  role: UserRole;
+}
+
+export const SESSION_TTL_SECONDS = 60 * 60 * 24 * 14;
+const ISSUER = "parley";
+
+/** Signing key with a key id, so keys can be rotated: tokens name the key they were signed with. */
+export interface SessionKeys {
+  current: { kid: string; secret: Uint8Array };
+  previous?: { kid: string; secret: Uint8Array }[];
+}
+
+/**
+ * Derives session keys from the configured secret. The key id is a digest prefix, so
+ * changing the secret changes the kid and old tokens fail cleanly.
+ */
+export async function sessionKeysFrom(secret: string): Promise<SessionKeys> {
+  const bytes = new TextEncoder().encode(secret);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const kid = Array.from(
+    digest.slice(0, 6),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  return { current: { kid, secret: bytes } };
+}
+
+/** Signs a session JWT (HS256, exp, kid). */
+export function signSession(
+  keys: SessionKeys,
+  claims: SessionClaims,
+  ttlSeconds = SESSION_TTL_SECONDS,
+) {
+  return new SignJWT({ tid: claims.tenantId, role: claims.role })
+    .setProtectedHeader({ alg: "HS256", kid: keys.current.kid })
+    .setSubject(claims.userId)
+    .setJti(claims.sessionId)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(keys.current.secret);
+}
+
+/** Verifies a session JWT; returns null for anything invalid or expired. */
+export async function verifySession(
+  keys: SessionKeys,
+  token: string,
+): Promise<SessionClaims | null> {
+  const all = [keys.current, ...(keys.previous ?? [])];
+  try {
+    const { payload } = await jwtVerify(token, (header) => {
+      const key = all.find((k) => k.kid === header.kid);
+      if (!key) throw new errors.JWSSignatureVerificationFailed();
+      return key.secret;
+    }, { issuer: ISSUER, algorithms: ["HS256"] });
+    if (
+      typeof payload.sub !== "string" || typeof payload.jti !== "string" ||
+      typeof payload.tid !== "string"
+    ) {
+      return null;
+    }
+    return {
+      sessionId: payload.jti,
+      userId: payload.sub,
+      tenantId: payload.tid,
+      role: payload.role as UserRole,
+    };
+  } catch {
+    return null;
+  }
+}

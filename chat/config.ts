@@ -1,0 +1,119 @@
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const positiveInt = z.coerce.number().int().positive();
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(
+    /^(file:.+|:memory:|libsql:\/\/.+|https?:\/\/.+)$/,
+    {
+      message: "expected file:PATH, :memory:, libsql://… or http(s)://…",
+    },
+  ).default("file:data/parley.db"),
+  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+  DATABASE_ENCRYPTION_KEY: z.string().min(16, {
+    message: "expected at least 16 characters",
+  }).optional(),
+  SESSION_SECRET: z.string().min(32, {
+    message: "expected at least 32 characters",
+  }).optional(),
+  ATTACHMENTS: z.string().regex(/^(fs:.+|db)$/, {
+    message: "expected fs:DIR or db",
+  }).default(
+    "fs:data/attachments",
+  ),
+  BUS: z.string().regex(/^(memory|broadcast|redis:\/\/.+)$/, {
+    message: "expected memory, broadcast or redis://host:port",
+  }).default("memory"),
+  ALLOW_SIGNUP: bool.default(true),
+  SIGNUP_LIMIT_PER_HOUR: positiveInt.default(30),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+  RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(60),
+  RATE_LIMIT_CONVERSATIONS_PER_MIN: positiveInt.default(20),
+  RATE_LIMIT_LOGINS_PER_15MIN: positiveInt.default(10),
+  EVENTS_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  AI_BASE_URL: z.url().optional(),
+  AI_API_KEY: z.string().optional(),
+  AI_MODEL: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  NODE_ENV: z.string().optional(),
+  DENO_ENV: z.string().optional(),
+});
+
+/** Validated configuration, with derived values filled in. */
+export type Config = ReturnType<typeof finish>;
+
+/** A configuration error names the variable and what was expected. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string) {
+    super(`Invalid configuration: ${variable}: ${expected}`);
+  }
+}
+
+function finish(env: z.infer<typeof configSchema>) {
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(
+    /\/$/,
+    "",
+  );
+  const production = env.NODE_ENV === "production" ||
+    env.DENO_ENV === "production";
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    secure: publicUrl.startsWith("https:"),
+    production,
+    databaseUrl: env.DATABASE_URL,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN,
+    encryptionKey: env.DATABASE_ENCRYPTION_KEY,
+    sessionSecret: env.SESSION_SECRET,
+    attachments: env.ATTACHMENTS,
+    bus: env.BUS,
+    allowSignup: env.ALLOW_SIGNUP,
+    signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR,
+    maxUploadBytes: Math.floor(env.MAX_UPLOAD_MB * 1024 * 1024),
+    rateLimits: {
+      messagesPerMin: env.RATE_LIMIT_MESSAGES_PER_MIN,
+      conversationsPerMin: env.RATE_LIMIT_CONVERSATIONS_PER_MIN,
+      loginsPer15Min: env.RATE_LIMIT_LOGINS_PER_15MIN,
+    },
+    eventsRetentionHours: env.EVENTS_RETENTION_HOURS,
+    ai: env.AI_BASE_URL
+      ? {
+        baseUrl: env.AI_BASE_URL,
+        apiKey: env.AI_API_KEY,
+        model: env.AI_MODEL,
+      }
+      : null,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/**
+ * Parses the environment once at start.
+ * @param env the variables, e.g. `Deno.env.toObject()`
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(
+      String(issue.path[0] ?? "environment"),
+      issue.message,
+    );
+  }
+  const config = finish(result.data);
+  if (config.production && !config.sessionSecret) {
+    throw new ConfigError(
+      "SESSION_SECRET",
+      "required when NODE_ENV/DENO_ENV=production",
+    );
+  }
+  return config;
+}

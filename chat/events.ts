@@ -1,0 +1,78 @@
+import type { ConversationObject, MessageObject, ReactionObject } from "./objects.ts";
+
+/**
+ * Every event type, with its data. This one list is shared by the event log, the bus,
+ * the SSE encoders and the tests; an SSE `event:` name is always one of these keys.
+ */
+export interface ChatEventData {
+  connected: { user_id: string };
+  message_created: { conversation_id: string; message: MessageObject };
+  message_updated: { conversation_id: string; message: MessageObject };
+  message_deleted: { conversation_id: string; message_id: string };
+  reaction: {
+    conversation_id: string;
+    message_id: string;
+    reactions: ReactionObject[];
+  };
+  typing: { conversation_id: string; user_id: string; user_name: string };
+  read: {
+    conversation_id: string;
+    user_id: string;
+    last_read_message_id: string | null;
+  };
+  presence: { user_id: string; is_online: boolean; last_seen: string | null };
+  conversation_created: { conversation: ConversationObject };
+  conversation_updated: { conversation: ConversationObject };
+  participant_added: { conversation_id: string; user_id: string };
+  participant_removed: { conversation_id: string; user_id: string };
+  reset: Record<string, never>;
+}
+
+export type ChatEventType = keyof ChatEventData;
+
+export const CHAT_EVENT_TYPES = [
+  "connected",
+  "message_created",
+  "message_updated",
+  "message_deleted",
+  "reaction",
+  "typing",
+  "read",
+  "presence",
+  "conversation_created",
+  "conversation_updated",
+  "participant_added",
+  "participant_removed",
+  "reset",
+] as const satisfies readonly ChatEventType[];
+
+/** Events that are written to the durable log (typing, presence, connected and reset are not). */
+export type DurableEventType = Exclude<
+  ChatEventType,
+  "connected" | "typing" | "presence" | "reset"
+>;
+
+/** A domain event about to be recorded: its type, data, and who it is routed to. */
+export type NewChatEvent = {
+  [K in DurableEventType]: {
+    type: K;
+    data: ChatEventData[K];
+    /** Routed to this conversation's current participants. */
+    conversationId: string;
+    /** Also routed to this user (e.g. the participant just removed). */
+    userId?: string;
+  };
+}[DurableEventType];
+
+/** A recorded event as read back from the log, or an ephemeral one (id 0 = not replayable). */
+export type ChatEvent = {
+  [K in ChatEventType]: {
+    id: number;
+    tenantId: string;
+    type: K;
+    data: ChatEventData[K];
+    conversationId: string | null;
+    userId: string | null;
+    createdAt: number;
+  };
+}[ChatEventType];

@@ -1,0 +1,81 @@
+/** The API's message object: exactly the SPEC's fields, snake_case. */
+export interface MessageObject {
+  id: string;
+  conversation: string;
+  sender_id: string | null;
+  sender_name: string | null;
+  sender_email: string | null;
+  kind: "text" | "file" | "system" | "bot";
+  content: string;
+  parent_id: string | null;
+  has_attachments: boolean;
+  attachments: AttachmentObject[];
+  reactions: ReactionObject[];
+  mentions: MentionObject[];
+  created_at: string;
+  updated_at: string;
+  edited_at: string | null;
+  is_deleted: boolean;
+  status: MessageStatus;
+}
+
+export type MessageStatus = "sent" | "delivered" | "read";
+
+export interface AttachmentObject {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  url: string;
+}
+
+export interface ReactionObject {
+  emoji: string;
+  count: number;
+  user_ids: string[];
+}
+
+export interface MentionObject {
+  type: "user" | "entity";
+  id: string;
+  label: string | null;
+}
+
+export interface ParticipantObject {
+  id: string;
+  name: string;
+  email: string;
+  username: string;
+  is_online: boolean;
+}
+
+/** The API's conversation object as seen by one user (title, unread and flags are per viewer). */
+export interface ConversationObject {
+  id: string;
+  kind: "direct" | "group" | "channel" | "support" | "assistant";
+  title: string;
+  topic: string | null;
+  is_group: boolean;
+  created_at: string;
+  updated_at: string;
+  last_message: MessageObject | null;
+  unread_count: number;
+  is_archived: boolean;
+  is_muted: boolean;
+  participants: ParticipantObject[];
+  context_type: string | null;
+  context_id: string | null;
+}
+
+/** A user as the API shows them. */
+export interface UserObject {
+  id: string;
+  email: string;
+  username: string;
+  name: string;
+  role: "admin" | "member" | "guest";
+  locale: string | null;
+  is_active: boolean;
+  last_seen_at: string | null;
+  created_at: string;
+}

@@ -1,0 +1,53 @@
+import type { Config } from "./config.ts";
+import { openDatabase } from "../db/client.ts";
+import { MemoryBus } from "./bus.ts";
+import { sessionKeysFrom } from "./auth.ts";
+import type { AppDeps } from "../routes/env.ts";
+
+/**
+ * The session secret: configured, or in development generated once and kept under ./data
+ * so sessions survive restarts.
+ */
+export async function resolveSessionSecret(
+  config: Config,
+  dataDir = "data",
+): Promise<string> {
+  if (config.sessionSecret) return config.sessionSecret;
+  const file = `${dataDir}/session_secret`;
+  try {
+    const existing = (await Deno.readTextFile(file)).trim();
+    if (existing.length >= 32) return existing;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const secret = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+  await Deno.mkdir(dataDir, { recursive: true });
+  await Deno.writeTextFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Opens everything the app depends on. `close()` releases it in reverse order. */
+export async function createRuntime(
+  config: Config,
+): Promise<AppDeps & { close(): Promise<void> }> {
+  const database = await openDatabase(config.databaseUrl, {
+    authToken: config.databaseAuthToken,
+    encryptionKey: config.encryptionKey,
+  });
+  const bus = new MemoryBus();
+  const keys = await sessionKeysFrom(await resolveSessionSecret(config));
+  return {
+    config,
+    database,
+    bus,
+    keys,
+    now: Date.now,
+    async close() {
+      await bus.close();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Db } from "../db/client.ts";
+import type { UserRole } from "../db/schema/mod.ts";
+
+declare const brand: unique symbol;
+type Brand<T, B> = T & { readonly [brand]: B };
+
+export type TenantId = Brand<string, "TenantId">;
+export type UserId = Brand<string, "UserId">;
+
+/**
+ * The caller's scope: which tenant and which user a request acts for.
+ * Data access takes it as its first argument, so no query can forget the tenant.
+ * A scope is made only from a verified session (or by trusted server code such as
+ * the demo seeder), never from a request parameter.
+ */
+export interface TenantScope {
+  readonly tenantId: TenantId;
+  readonly userId: UserId;
+  readonly role: UserRole;
+  readonly db: Db;
+}
+
+/** Builds a scope from verified identity. */
+export function scopeFor(
+  db: Db,
+  identity: { tenantId: string; userId: string; role: UserRole },
+): TenantScope {
+  return Object.freeze({
+    tenantId: identity.tenantId as TenantId,
+    userId: identity.userId as UserId,
+    role: identity.role,
+    db,
+  });
+}
+
+/** Tenant-only scope for server-side work that acts for no particular user (system messages, seeding). */
+export interface TenantOnlyScope {
+  readonly tenantId: TenantId;
+  readonly db: Db;
+}

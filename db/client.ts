@@ -1,0 +1,149 @@
+import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema/mod.ts";
+
+export type Db = LibSQLDatabase<typeof schema>;
+/** What a write transaction receives: the same query API as `Db`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Either the database or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+/** An opened database: drizzle on top, the raw client below for pragmas and health checks. */
+export interface Database {
+  db: Db;
+  client: Client;
+  /** True for `:memory:`: one connection, so reads also wait for an open transaction. */
+  singleConnection: boolean;
+  close(): void;
+}
+
+const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
+
+/**
+ * A FIFO lock. Write transactions take it so that concurrent senders queue in-process
+ * instead of spinning on SQLITE_BUSY; in single-connection mode every statement takes it.
+ */
+class Gate {
+  #tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn);
+    this.#tail = result.then(() => {}, () => {});
+    return result;
+  }
+}
+
+/** Wraps the libSQL client so transactions are serialized in this process. */
+function gated(client: Client, singleConnection: boolean): Client {
+  const gate = new Gate();
+  const transaction = (mode?: TransactionMode) => {
+    let release!: () => void;
+    const done = new Promise<void>((r) => release = r);
+    return new Promise<Awaited<ReturnType<Client["transaction"]>>>(
+      (resolve, reject) => {
+        gate.run(async () => {
+          try {
+            const tx = await client.transaction(mode);
+            const settle = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A) => {
+              try {
+                return await f(...a);
+              } finally {
+                release();
+              }
+            };
+            const [txCommit, txRollback, txClose] = [
+              tx.commit.bind(tx),
+              tx.rollback.bind(tx),
+              tx.close.bind(tx),
+            ];
+            const commit = settle(txCommit);
+            const rollback = settle(txRollback);
+            const close = () => {
+              txClose();
+              release();
+            };
+            resolve(Object.assign(tx, { commit, rollback, close }));
+          } catch (e) {
+            release();
+            reject(e);
+          }
+          await done;
+        });
+      },
+    );
+  };
+  const base = {
+    execute: client.execute.bind(client),
+    batch: client.batch.bind(client),
+    migrate: client.migrate.bind(client),
+    executeMultiple: client.executeMultiple.bind(client),
+    sync: client.sync.bind(client),
+    close: client.close.bind(client),
+    reconnect: client.reconnect.bind(client),
+    get closed() {
+      return client.closed;
+    },
+    get protocol() {
+      return client.protocol;
+    },
+    transaction,
+  } as Client;
+  if (!singleConnection) return base;
+  return Object.assign(base, {
+    execute: (stmt: InStatement | string, args?: never) => gate.run(() => client.execute(stmt as string, args)),
+    batch: (stmts: InStatement[], mode?: TransactionMode) => gate.run(() => client.batch(stmts, mode)),
+    executeMultiple: (sql: string) => gate.run(() => client.executeMultiple(sql)),
+    migrate: (stmts: InStatement[]) => gate.run(() => client.migrate(stmts)),
+  });
+}
+
+/**
+ * Opens the database, turns on WAL for local files, and applies pending migrations.
+ * @param url a libSQL url: `file:…`, `:memory:`, `libsql://…` or `http(s)://…`
+ */
+export async function openDatabase(
+  url: string,
+  options: { authToken?: string; encryptionKey?: string } = {},
+): Promise<Database> {
+  const local = url.startsWith("file:");
+  if (local) {
+    const path = url.slice("file:".length);
+    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const singleConnection = url === ":memory:" ||
+    url.startsWith("file::memory:");
+  const raw = createClient(
+    {
+      url: singleConnection ? ":memory:" : url,
+      authToken: options.authToken,
+      encryptionKey: options.encryptionKey,
+      // busy timeout (seconds) for other processes sharing the file
+      ...(local ? { timeout: 5 } : {}),
+    } as Parameters<typeof createClient>[0],
+  );
+  if (local || singleConnection) {
+    if (local) await raw.execute("PRAGMA journal_mode = WAL");
+    await raw.execute("PRAGMA synchronous = NORMAL");
+    await raw.execute("PRAGMA foreign_keys = ON");
+  }
+  const client = gated(raw, singleConnection);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return { db, client, singleConnection, close: () => raw.close() };
+}
+
+/** True when the database answers and every committed migration has been applied. */
+export async function isReady(database: Database): Promise<boolean> {
+  try {
+    const applied = await database.client.execute(
+      "SELECT count(*) AS n FROM __drizzle_migrations",
+    );
+    const journal = JSON.parse(
+      await Deno.readTextFile(`${MIGRATIONS}/meta/_journal.json`),
+    );
+    return Number(applied.rows[0].n) >= journal.entries.length;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,60 @@
+import { and, asc, gt, lt } from "drizzle-orm";
+import type { DbOrTx } from "./client.ts";
+import { events } from "./schema/mod.ts";
+import type { ChatEvent, NewChatEvent } from "../chat/events.ts";
+import type { TenantOnlyScope } from "../chat/tenancy.ts";
+
+/**
+ * Records a domain event. Call it with the transaction that makes the change, so the
+ * change and its event commit together or not at all.
+ * @param tx the open transaction
+ * @param scope whose tenant the event belongs to
+ * @param event what happened and who it is routed to
+ */
+export async function recordEvent(
+  tx: DbOrTx,
+  scope: TenantOnlyScope,
+  event: NewChatEvent,
+): Promise<number> {
+  const [row] = await tx.insert(events).values({
+    tenantId: scope.tenantId,
+    type: event.type,
+    conversationId: event.conversationId,
+    userId: event.userId ?? null,
+    data: event.data as unknown as Record<string, unknown>,
+    createdAt: new Date(),
+  }).returning({ id: events.id });
+  return row.id;
+}
+
+/**
+ * Reads committed events of every tenant after a cursor, in id order. Used by the
+ * process's single tail reader, which then filters per subscriber in memory.
+ */
+export async function readEventsAfter(
+  db: DbOrTx,
+  afterId: number,
+  limit = 1000,
+): Promise<ChatEvent[]> {
+  const rows = await db.select().from(events).where(gt(events.id, afterId))
+    .orderBy(asc(events.id)).limit(limit);
+  return rows.map((r) =>
+    ({
+      id: r.id,
+      tenantId: r.tenantId,
+      type: r.type,
+      data: r.data,
+      conversationId: r.conversationId,
+      userId: r.userId,
+      createdAt: r.createdAt.getTime(),
+    }) as ChatEvent
+  );
+}
+
+/** Deletes events older than the retention window. */
+export async function purgeEventsBefore(
+  db: DbOrTx,
+  before: Date,
+): Promise<void> {
+  await db.delete(events).where(and(lt(events.createdAt, before)));
+}

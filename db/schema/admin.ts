@@ -1,0 +1,60 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { tenants } from "./tenants.ts";
+
+export const auditLog = sqliteTable("audit_log", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
+    onDelete: "cascade",
+  }),
+  actorId: text("actor_id"),
+  action: text("action").notNull(),
+  targetType: text("target_type"),
+  targetId: text("target_id"),
+  data: text("data", { mode: "json" }).$type<Record<string, unknown>>()
+    .notNull().default({}),
+  ip: text("ip"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("audit_tenant_created_idx").on(t.tenantId, t.createdAt)]);
+
+export const customFieldDefinitions = sqliteTable(
+  "custom_field_definitions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, {
+      onDelete: "cascade",
+    }),
+    entity: text("entity", { enum: ["conversation", "message"] }).notNull(),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type", {
+      enum: ["text", "number", "boolean", "date", "select"],
+    }).notNull(),
+    options: text("options", { mode: "json" }).$type<string[]>(),
+    required: integer("required", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (
+    t,
+  ) => [
+    uniqueIndex("custom_fields_tenant_entity_key_uq").on(
+      t.tenantId,
+      t.entity,
+      t.key,
+    ),
+  ],
+);
+
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
+    onDelete: "cascade",
+  }),
+  url: text("url").notNull(),
+  secret: text("secret").notNull(),
+  eventTypes: text("event_types", { mode: "json" }).$type<string[]>().notNull(),
+  isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("webhooks_tenant_idx").on(t.tenantId)]);
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;

@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { loadConfig } from "./chat/config.ts";
+import { createRuntime } from "./chat/runtime.ts";
+import type { AppDeps, AppEnv } from "./routes/env.ts";
+import { onError } from "./routes/errors.ts";
+import { baseMiddleware } from "./routes/security.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { chatRoutes } from "./routes/chat.ts";
+import { realtimeRoutes } from "./routes/realtime.ts";
+import { pageRoutes } from "./routes/pages.tsx";
+
+/** Builds the Hono app from its dependencies. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: false });
+  app.onError(onError);
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(...baseMiddleware(deps));
+  app.route("/", healthRoutes);
+  app.route("/api/auth", authRoutes);
+  app.route("/api/admin", adminRoutes);
+  app.route("/api/chat", chatRoutes);
+  app.route("/", realtimeRoutes);
+  app.route("/", pageRoutes);
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found" } }, 404));
+  return app;
+}
+
+if (import.meta.main) {
+  try {
+    const config = loadConfig(Deno.env.toObject());
+    const runtime = await createRuntime(config);
+    const server = Deno.serve(
+      { port: config.port, hostname: config.host },
+      createApp(runtime).fetch,
+    );
+    Deno.addSignalListener("SIGTERM", async () => {
+      await server.shutdown();
+      await runtime.close();
+      Deno.exit(0);
+    });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    Deno.exit(1);
+  }
+}
