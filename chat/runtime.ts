@@ -1,6 +1,7 @@
 import type { Config } from "./config.ts";
 import { openDatabase } from "../db/client.ts";
 import { MemoryBus } from "./bus.ts";
+import { RateLimiter } from "./rate_limit.ts";
 import { sessionKeysFrom } from "./auth.ts";
 import type { AppDeps } from "../routes/env.ts";
 
@@ -44,6 +45,8 @@ export async function createRuntime(
     database,
     bus,
     keys,
+    presence: { isOnline: () => false },
+    limiter: new RateLimiter(),
     now: Date.now,
     async close() {
       await bus.close();

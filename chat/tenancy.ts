@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { UserRole } from "../db/schema/mod.ts";
+import type { Bus } from "./bus.ts";
 
 declare const brand: unique symbol;
 type Brand<T, B> = T & { readonly [brand]: B };

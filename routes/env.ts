@@ -2,9 +2,15 @@ import type { Config } from "../chat/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
 import type { SessionKeys } from "../chat/auth.ts";
+import type { RateLimiter } from "../chat/rate_limit.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import type { User } from "../db/schema/mod.ts";
 import type { Locale, Translator } from "../i18n/mod.ts";
+
+/** Read side of presence, as the chat API needs it. */
+export interface PresenceView {
+  isOnline(tenantId: string, userId: string): boolean;
+}
 
 /** Everything the app needs from outside; tests build their own. */
 export interface AppDeps {
@@ -12,6 +18,10 @@ export interface AppDeps {
   database: Database;
   bus: Bus;
   keys: SessionKeys;
+  /** Who is online; the real-time layer keeps it. */
+  presence: PresenceView;
+  /** Per-process rate limit counters. */
+  limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */
   now: () => number;
 }

@@ -37,7 +37,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   c.set("sessionId", claims.sessionId);
   c.set(
     "scope",
-    scopeFor(deps.database.db, {
+    scopeFor({ db: deps.database.db, bus: deps.bus }, {
       tenantId: user.tenantId,
       userId: user.id,
       role: user.role,

@@ -2,6 +2,7 @@ import { createApp } from "../main.ts";
 import { loadConfig } from "../chat/config.ts";
 import { openDatabase } from "../db/client.ts";
 import { MemoryBus } from "../chat/bus.ts";
+import { RateLimiter } from "../chat/rate_limit.ts";
 import { sessionKeysFrom } from "../chat/auth.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
@@ -26,6 +27,8 @@ export async function testDeps(
     database,
     bus,
     keys: await sessionKeysFrom("test-secret-test-secret-test-secret-!"),
+    presence: { isOnline: () => false },
+    limiter: new RateLimiter(),
     now: Date.now,
     async close() {
       await bus.close();

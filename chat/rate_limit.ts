@@ -1,0 +1,38 @@
+import { rateLimited } from "./errors.ts";
+
+/**
+ * Fixed-window counters in memory, per key (e.g. `messages:<tenant>:<user>`).
+ * Per process: with several instances each enforces its own share, which errs on the side
+ * of letting a user through rather than sharing a counter over the network on every request.
+ */
+export class RateLimiter {
+  #windows = new Map<string, { start: number; count: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Counts one hit and throws a 429 AppError (with Retry-After) once `limit` is exceeded.
+   * @param key what is limited, including the tenant and user or IP
+   * @param limit hits allowed per window
+   * @param windowMs window length
+   */
+  hit(key: string, limit: number, windowMs: number): void {
+    const now = this.now();
+    let w = this.#windows.get(key);
+    if (!w || now - w.start >= windowMs) {
+      w = { start: now, count: 0 };
+      this.#windows.set(key, w);
+      if (this.#windows.size > 100_000) this.#sweep(now, windowMs);
+    }
+    w.count++;
+    if (w.count > limit) throw rateLimited(Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)));
+  }
+
+  /** Forgets a key (e.g. after a successful login). */
+  reset(key: string): void {
+    this.#windows.delete(key);
+  }
+
+  #sweep(now: number, windowMs: number) {
+    for (const [k, w] of this.#windows) if (now - w.start >= windowMs) this.#windows.delete(k);
+  }
+}
