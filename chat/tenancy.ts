@@ -19,11 +19,13 @@ export interface TenantScope {
   readonly userId: UserId;
   readonly role: UserRole;
   readonly db: Db;
+  /** Announces committed events (and carries ephemeral ones) to every process. */
+  readonly bus: Bus;
 }
 
 /** Builds a scope from verified identity. */
 export function scopeFor(
-  db: Db,
+  { db, bus }: { db: Db; bus: Bus },
   identity: { tenantId: string; userId: string; role: UserRole },
 ): TenantScope {
   return Object.freeze({
@@ -31,6 +33,7 @@ export function scopeFor(
     userId: identity.userId as UserId,
     role: identity.role,
     db,
+    bus,
   });
 }
 
