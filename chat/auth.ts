@@ -60,9 +60,10 @@ export async function verifySession(
       if (!key) throw new errors.JWSSignatureVerificationFailed();
       return key.secret;
     }, { issuer: ISSUER, algorithms: ["HS256"] });
+    // tokens for other purposes (invites) carry an audience and never open a session
     if (
-      typeof payload.sub !== "string" || typeof payload.jti !== "string" ||
-      typeof payload.tid !== "string"
+      payload.aud !== undefined || typeof payload.sub !== "string" ||
+      typeof payload.jti !== "string" || typeof payload.tid !== "string"
     ) {
       return null;
     }
@@ -72,6 +73,44 @@ export async function verifySession(
       tenantId: payload.tid,
       role: payload.role as UserRole,
     };
+  } catch {
+    return null;
+  }
+}
+
+const INVITE_AUDIENCE = "parley:invite";
+export const INVITE_TTL_SECONDS = 60 * 60 * 24 * 7;
+
+/** Signs an invite token: it lets one user of one tenant set a first password. */
+export function signInvite(
+  keys: SessionKeys,
+  invite: { userId: string; tenantId: string },
+  ttlSeconds = INVITE_TTL_SECONDS,
+): Promise<string> {
+  return new SignJWT({ tid: invite.tenantId })
+    .setProtectedHeader({ alg: "HS256", kid: keys.current.kid })
+    .setSubject(invite.userId)
+    .setAudience(INVITE_AUDIENCE)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(keys.current.secret);
+}
+
+/** Verifies an invite token; null for anything invalid, expired or meant for another purpose. */
+export async function verifyInvite(
+  keys: SessionKeys,
+  token: string,
+): Promise<{ userId: string; tenantId: string } | null> {
+  const all = [keys.current, ...(keys.previous ?? [])];
+  try {
+    const { payload } = await jwtVerify(token, (header) => {
+      const key = all.find((k) => k.kid === header.kid);
+      if (!key) throw new errors.JWSSignatureVerificationFailed();
+      return key.secret;
+    }, { issuer: ISSUER, audience: INVITE_AUDIENCE, algorithms: ["HS256"] });
+    if (typeof payload.sub !== "string" || typeof payload.tid !== "string") return null;
+    return { userId: payload.sub, tenantId: payload.tid };
   } catch {
     return null;
   }

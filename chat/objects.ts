@@ -79,3 +79,11 @@ export interface UserObject {
   last_seen_at: string | null;
   created_at: string;
 }
+
+/** A workspace as the API shows it. */
+export interface TenantObject {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}

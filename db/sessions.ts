@@ -65,3 +65,13 @@ export async function revokeSession(
       and(eq(sessions.tenantId, scope.tenantId), eq(sessions.id, sessionId)),
     );
 }
+
+/** Revokes every open session of a user (deactivation, password change). */
+export async function revokeUserSessions(
+  scope: TenantOnlyScope,
+  userId: string,
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(sessions).set({ revokedAt: new Date() })
+    .where(and(eq(sessions.tenantId, scope.tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
-import { type User, users } from "./schema/mod.ts";
+import { tenants, type User, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
 /** A user of the caller's tenant, or undefined (also for another tenant's id). */
@@ -47,4 +47,58 @@ export async function findUsers(
 export async function listUsers(scope: TenantOnlyScope, db: DbOrTx = scope.db) {
   return await db.select().from(users).where(eq(users.tenantId, scope.tenantId))
     .orderBy(asc(users.name));
+}
+
+/** A user of the caller's tenant by username. */
+export async function findUserByUsername(
+  scope: TenantOnlyScope,
+  username: string,
+  db: DbOrTx = scope.db,
+) {
+  const [row] = await db.select().from(users)
+    .where(and(eq(users.tenantId, scope.tenantId), eq(users.username, username))).limit(1);
+  return row as User | undefined;
+}
+
+/** What a user may change about an account; undefined fields are left alone. */
+export interface UserChanges {
+  name?: string;
+  role?: User["role"];
+  isActive?: boolean;
+  locale?: string | null;
+  passwordHash?: string;
+}
+
+/**
+ * Updates a user of the caller's tenant and returns the new row (undefined when the id is
+ * not in the tenant).
+ */
+export async function updateUser(
+  scope: TenantOnlyScope,
+  userId: string,
+  changes: UserChanges,
+  db: DbOrTx = scope.db,
+) {
+  const [row] = await db.update(users).set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, userId))).returning();
+  return row as User | undefined;
+}
+
+/** How many active admins the tenant has. */
+export async function countActiveAdmins(scope: TenantOnlyScope, db: DbOrTx = scope.db) {
+  const [row] = await db.select({ n: count() }).from(users).where(and(
+    eq(users.tenantId, scope.tenantId),
+    eq(users.role, "admin"),
+    eq(users.isActive, true),
+  ));
+  return row?.n ?? 0;
+}
+
+/** A user's own locale and the tenant's settings, for choosing a language. */
+export async function findLocalePreferences(scope: TenantOnlyScope, userId: string) {
+  const [row] = await scope.db.select({ locale: users.locale, settings: tenants.settings })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, userId))).limit(1);
+  return row;
 }
