@@ -1,4 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { adminUserRoutes } from "./admin_users.ts";
 
-export const adminRoutes = new Hono<AppEnv>();
+export const adminRoutes = new Hono<AppEnv>()
+  .route("/users", adminUserRoutes);

@@ -1,4 +1,40 @@
 import { Hono } from "hono";
+import { login, logout, signup } from "../chat/accounts.ts";
+import { acceptInvite } from "../chat/invites.ts";
+import { acceptInviteSchema, loginSchema, signupSchema } from "../chat/account_schemas.ts";
+import { toTenantObject, toUserObject } from "../chat/users.ts";
 import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { requireUser } from "./middleware.ts";
+import { clearSessionCookie, setSessionCookie } from "./cookies.ts";
+import { clientInfo } from "./security.ts";
 
-export const authRoutes = new Hono<AppEnv>();
+export const authRoutes = new Hono<AppEnv>()
+  .post("/signup", validate("json", signupSchema), async (c) => {
+    const body = c.req.valid("json");
+    const { token, user, tenant } = await signup(c.var.deps, {
+      workspaceName: body.workspace_name,
+      workspaceSlug: body.workspace_slug,
+      name: body.name,
+      email: body.email,
+      password: body.password,
+      ...clientInfo(c),
+    });
+    setSessionCookie(c, token);
+    return c.json({ token, user: toUserObject(user), tenant: toTenantObject(tenant) }, 201);
+  })
+  .post("/login", validate("json", loginSchema), async (c) => {
+    const { token, user } = await login(c.var.deps, { ...c.req.valid("json"), ...clientInfo(c) });
+    setSessionCookie(c, token);
+    return c.json({ token, user: toUserObject(user) });
+  })
+  .post("/invite", validate("json", acceptInviteSchema), async (c) => {
+    const { token, user } = await acceptInvite(c.var.deps, { ...c.req.valid("json"), ...clientInfo(c) });
+    setSessionCookie(c, token);
+    return c.json({ token, user: toUserObject(user) });
+  })
+  .post("/logout", requireUser, async (c) => {
+    await logout(c.var.scope, c.var.sessionId);
+    clearSessionCookie(c);
+    return c.json({ status: "ok" });
+  });

@@ -1,11 +1,59 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { getConnInfo } from "hono/deno";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
+import { SESSION_COOKIE } from "./middleware.ts";
 
-/** Security headers, body size limit and request ids, applied to every request. */
+/** JSON and form bodies are small; only multipart uploads may be large. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The client's IP: the connection's remote address. Forwarding headers are not trusted,
+ * since anyone can send them; "unknown" when there is no connection (in-process requests).
+ */
+export function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Client address and user agent, for rate limits, sessions and the audit log. */
+export function clientInfo(c: Context): { ip: string; userAgent: string | null } {
+  return { ip: clientIp(c), userAgent: c.req.header("user-agent")?.slice(0, 256) ?? null };
+}
+
+/**
+ * Rejects cross-site unsafe requests that would ride on the session cookie. A Bearer token
+ * cannot be sent by another site's form or script without our consent, so Bearer requests
+ * are not checked; requests without any browser origin signal (API clients) pass too.
+ */
+export function csrfProtection(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+  return async (c, next) => {
+    const bearer = c.req.header("authorization")?.toLowerCase().startsWith("bearer ");
+    if (!SAFE_METHODS.has(c.req.method) && !bearer && getCookie(c, SESSION_COOKIE)) {
+      const site = c.req.header("sec-fetch-site");
+      const origin = c.req.header("origin");
+      const crossSite = (site !== undefined && site !== "same-origin" && site !== "none") ||
+        (origin !== undefined && origin !== publicOrigin && origin !== new URL(c.req.url).origin);
+      if (crossSite) return errorResponse(c, 403, "forbidden", "Cross-site request rejected");
+    }
+    await next();
+  };
+}
+
+/** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
+  const tooLarge = (c: Context) => errorResponse(c, 413, "payload_too_large", "Request body too large");
+  // a multipart send may carry several files; each file is checked against MAX_UPLOAD_MB later
+  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: tooLarge });
+  const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   return [
     async (c, next) => {
       c.set(
@@ -29,10 +77,10 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       xFrameOptions: "SAMEORIGIN",
       strictTransportSecurity: deps.config.secure ? "max-age=31536000; includeSubDomains" : false,
     }),
-    bodyLimit({
-      // a multipart send may carry several files; each file is checked against MAX_UPLOAD_MB later
-      maxSize: deps.config.maxUploadBytes * 10 + 1024 * 1024,
-      onError: (c) => errorResponse(c, 413, "payload_too_large", "Request body too large"),
-    }),
+    (c, next) => {
+      const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
+      return (multipart ? uploadLimit : smallLimit)(c, next);
+    },
+    csrfProtection(deps),
   ];
 }

@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { addUser, changeUser, listWorkspaceUsers, toUserObject } from "../chat/users.ts";
+import { newUserSchema, userChangesSchema } from "../chat/account_schemas.ts";
+import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { requireAdmin, requireUser } from "./middleware.ts";
+import { clientIp } from "./security.ts";
+
+const userIdParam = z.object({ id: z.uuid() });
+
+export const adminUserRoutes = new Hono<AppEnv>()
+  .use(requireUser, requireAdmin)
+  .get("/", async (c) => {
+    const users = await listWorkspaceUsers(c.var.scope);
+    return c.json(users.map(toUserObject));
+  })
+  .post("/", validate("json", newUserSchema), async (c) => {
+    const { user, inviteUrl } = await addUser(c.var.scope, c.req.valid("json"), {
+      keys: c.var.deps.keys,
+      publicUrl: c.var.deps.config.publicUrl,
+      ip: clientIp(c),
+    });
+    return c.json({ ...toUserObject(user), ...(inviteUrl ? { invite_url: inviteUrl } : {}) }, 201);
+  })
+  .patch("/:id", validate("param", userIdParam), validate("json", userChangesSchema), async (c) => {
+    const { name, role, is_active: isActive } = c.req.valid("json");
+    const user = await changeUser(c.var.scope, c.req.valid("param").id, { name, role, isActive }, {
+      ip: clientIp(c),
+    });
+    return c.json(toUserObject(user));
+  });
