@@ -5,7 +5,7 @@ const positiveInt = z.coerce.number().int().positive();
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, { message: "expected a host name or IP address" }).default("0.0.0.0"),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(
     /^(file:.+|:memory:|libsql:\/\/.+|https?:\/\/.+)$/,

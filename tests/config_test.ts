@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "../chat/config.ts";
+import { resolveSessionSecret } from "../chat/runtime.ts";
+
+Deno.test("an empty environment gives the embedded defaults", () => {
+  const config = loadConfig({});
+
+  assert.equal(config.port, 8000);
+  assert.equal(config.host, "0.0.0.0");
+  assert.equal(config.publicUrl, "http://localhost:8000");
+  assert.equal(config.secure, false);
+  assert.equal(config.databaseUrl, "file:data/parley.db");
+  assert.equal(config.attachments, "fs:data/attachments");
+  assert.equal(config.bus, "memory");
+  assert.equal(config.allowSignup, true);
+  assert.equal(config.signupLimitPerHour, 30);
+  assert.equal(config.maxUploadBytes, 10 * 1024 * 1024);
+  assert.deepEqual(config.rateLimits, { messagesPerMin: 60, conversationsPerMin: 20, loginsPer15Min: 10 });
+  assert.equal(config.eventsRetentionHours, 24);
+  assert.equal(config.ai, null);
+  assert.equal(config.logLevel, "info");
+});
+
+Deno.test("set variables are parsed into typed values", () => {
+  const config = loadConfig({
+    PORT: "9000",
+    PUBLIC_URL: "https://chat.example.com/",
+    ALLOW_SIGNUP: "false",
+    BUS: "redis://127.0.0.1:6379",
+    MAX_UPLOAD_MB: "2",
+    AI_BASE_URL: "http://127.0.0.1:11434",
+  });
+
+  assert.equal(config.port, 9000);
+  assert.equal(config.publicUrl, "https://chat.example.com");
+  assert.equal(config.secure, true);
+  assert.equal(config.allowSignup, false);
+  assert.equal(config.bus, "redis://127.0.0.1:6379");
+  assert.equal(config.maxUploadBytes, 2 * 1024 * 1024);
+  assert.equal(config.ai?.baseUrl, "http://127.0.0.1:11434");
+});
+
+const BAD_VALUES: Record<string, string> = {
+  PORT: "eighty",
+  HOST: " ",
+  PUBLIC_URL: "ftp://example.com",
+  DATABASE_URL: "postgres://db",
+  DATABASE_ENCRYPTION_KEY: "short",
+  SESSION_SECRET: "too-short",
+  ATTACHMENTS: "s3:bucket",
+  BUS: "kafka://broker",
+  ALLOW_SIGNUP: "maybe",
+  SIGNUP_LIMIT_PER_HOUR: "-1",
+  MAX_UPLOAD_MB: "lots",
+  RATE_LIMIT_MESSAGES_PER_MIN: "0",
+  RATE_LIMIT_CONVERSATIONS_PER_MIN: "1.5",
+  RATE_LIMIT_LOGINS_PER_15MIN: "x",
+  EVENTS_RETENTION_HOURS: "-3",
+  AI_BASE_URL: "not a url",
+  LOG_LEVEL: "loud",
+};
+
+for (const [variable, value] of Object.entries(BAD_VALUES)) {
+  Deno.test(`a bad ${variable} stops start-up with a one-line message naming it`, () => {
+    assert.throws(
+      () => loadConfig({ [variable]: value }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.variable, variable);
+        assert.ok(e.message.startsWith(`Invalid configuration: ${variable}: `), e.message);
+        assert.ok(!e.message.includes("\n"), e.message);
+        return true;
+      },
+    );
+  });
+}
+
+Deno.test("production without SESSION_SECRET stops start-up naming SESSION_SECRET", () => {
+  for (const env of [{ NODE_ENV: "production" }, { DENO_ENV: "production" }]) {
+    assert.throws(() => loadConfig(env), /Invalid configuration: SESSION_SECRET: required/);
+  }
+  assert.equal(loadConfig({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }).production, true);
+});
+
+Deno.test("in development a session secret is generated once and kept under the data directory", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = loadConfig({});
+
+  const first = await resolveSessionSecret(config, dir);
+  const second = await resolveSessionSecret(config, dir);
+  const configured = await resolveSessionSecret(loadConfig({ SESSION_SECRET: "c".repeat(40) }), dir);
+
+  assert.equal(first.length, 64);
+  assert.equal(first, second);
+  assert.equal((await Deno.readTextFile(`${dir}/session_secret`)).trim(), first);
+  assert.equal(configured, "c".repeat(40));
+  await Deno.remove(dir, { recursive: true });
+});
