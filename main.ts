@@ -43,6 +43,8 @@ if (import.meta.main) {
       createApp(runtime).fetch,
     );
     Deno.addSignalListener("SIGTERM", async () => {
+      // streams end first with a short retry hint, so clients resume on another instance
+      runtime.realtime.stop(500);
       await server.shutdown();
       await runtime.close();
       Deno.exit(0);

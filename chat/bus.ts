@@ -2,12 +2,20 @@ import type { ChatEvent } from "./events.ts";
 
 /**
  * What travels on the bus. The bus carries only the news that durable events exist
- * (the `events` table is the truth), plus ephemeral events (typing, presence) that are
- * never stored.
+ * (the `events` table is the truth), plus ephemeral events (typing) that are never stored
+ * and presence leases between instances.
  */
 export type BusNews =
   | { kind: "events"; lastEventId: number }
-  | { kind: "ephemeral"; event: ChatEvent };
+  | { kind: "ephemeral"; event: ChatEvent }
+  | {
+    kind: "presence";
+    /** The instance whose local view this is; leases are kept per instance. */
+    instanceId: string;
+    tenantId: string;
+    userId: string;
+    online: boolean;
+  };
 
 export type BusListener = (news: BusNews) => void;
 
@@ -38,4 +46,46 @@ export class MemoryBus implements Bus {
     this.#listeners.clear();
     return Promise.resolve();
   }
+}
+
+/**
+ * BroadcastChannel between isolates (e.g. Deno Deploy). A channel does not hear its own
+ * messages, so local listeners are also called directly.
+ */
+export class BroadcastBus implements Bus {
+  #local = new MemoryBus();
+  #channel: BroadcastChannel;
+
+  constructor(name = "parley-bus") {
+    this.#channel = new BroadcastChannel(name);
+    this.#channel.onmessage = (e: MessageEvent<BusNews>) => this.#local.publish(e.data);
+  }
+
+  publish(news: BusNews): Promise<void> {
+    this.#channel.postMessage(news);
+    return this.#local.publish(news);
+  }
+
+  subscribe(listener: BusListener): () => void {
+    return this.#local.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    this.#channel.close();
+    return this.#local.close();
+  }
+}
+
+/**
+ * The bus named by the BUS setting.
+ * @param setting `memory`, `broadcast` or `redis://host:port`
+ */
+export async function createBus(setting: string): Promise<Bus> {
+  if (setting === "broadcast") return new BroadcastBus();
+  if (setting.startsWith("redis://")) {
+    // loaded only when configured, so single-process deployments never load the client
+    const { RedisBus } = await import("./bus_redis.ts");
+    return new RedisBus(setting);
+  }
+  return new MemoryBus();
 }

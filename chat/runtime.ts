@@ -1,7 +1,9 @@
 import type { Config } from "./config.ts";
 import { openDatabase } from "../db/client.ts";
-import { MemoryBus } from "./bus.ts";
+import { createBus } from "./bus.ts";
+import { createRealtime } from "./realtime.ts";
 import { RateLimiter } from "./rate_limit.ts";
+import { createStorage } from "./storage.ts";
 import { sessionKeysFrom } from "./auth.ts";
 import type { AppDeps } from "../routes/env.ts";
 
@@ -38,17 +40,22 @@ export async function createRuntime(
     authToken: config.databaseAuthToken,
     encryptionKey: config.encryptionKey,
   });
-  const bus = new MemoryBus();
+  const bus = await createBus(config.bus);
+  const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
+  await realtime.start();
   const keys = await sessionKeysFrom(await resolveSessionSecret(config));
   return {
     config,
     database,
     bus,
     keys,
-    presence: { isOnline: () => false },
+    presence: realtime.presence,
+    realtime,
+    storage: createStorage(config),
     limiter: new RateLimiter(),
     now: Date.now,
     async close() {
+      realtime.stop();
       await bus.close();
       database.close();
     },

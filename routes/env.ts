@@ -1,8 +1,10 @@
 import type { Config } from "../chat/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
+import type { Realtime } from "../chat/realtime.ts";
 import type { SessionKeys } from "../chat/auth.ts";
 import type { RateLimiter } from "../chat/rate_limit.ts";
+import type { AttachmentStorage } from "../chat/storage.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import type { User } from "../db/schema/mod.ts";
 import type { Locale, Translator } from "../i18n/mod.ts";
@@ -10,6 +12,8 @@ import type { Locale, Translator } from "../i18n/mod.ts";
 /** Read side of presence, as the chat API needs it. */
 export interface PresenceView {
   isOnline(tenantId: string, userId: string): boolean;
+  /** Records API activity (keeps the user online for a while). */
+  touch?(tenantId: string, userId: string): void;
 }
 
 /** Everything the app needs from outside; tests build their own. */
@@ -20,6 +24,10 @@ export interface AppDeps {
   keys: SessionKeys;
   /** Who is online; the real-time layer keeps it. */
   presence: PresenceView;
+  /** Streams, the event tail reader, typing and metrics. */
+  realtime: Realtime;
+  /** Where attachment bytes are kept (ATTACHMENTS). */
+  storage: AttachmentStorage;
   /** Per-process rate limit counters. */
   limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */

@@ -1,4 +1,47 @@
 import { Hono } from "hono";
+import { z } from "zod";
+import { notFound } from "../chat/errors.ts";
+import { isUuid } from "../chat/ids.ts";
+import { longPoll } from "../chat/replay.ts";
 import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { requireUser } from "./middleware.ts";
+import { openStream, resumeCursor, uiRenderer } from "./realtime_streams.ts";
 
 export const realtimeRoutes = new Hono<AppEnv>();
+
+const pollQuery = z.object({
+  after: z.string().optional(),
+  timeout: z.coerce.number().int().min(0).max(25).optional(),
+});
+
+realtimeRoutes.get("/api/chat/events", requireUser, (c) => openStream(c));
+
+realtimeRoutes.get("/ui/events", requireUser, (c) => openStream(c, uiRenderer(c)));
+
+realtimeRoutes.get("/api/chat/events/poll", requireUser, validate("query", pollQuery), async (c) => {
+  const user = c.var.user;
+  const { events, cursor } = await longPoll(c.var.deps.realtime.hub, {
+    tenantId: user.tenantId,
+    userId: user.id,
+    role: user.role,
+  }, { after: resumeCursor(c), timeoutMs: (c.req.valid("query").timeout ?? 25) * 1000 });
+  c.header("x-last-event-id", String(cursor));
+  return c.json(events.map((e) => ({ id: e.id || null, type: e.type, data: e.data })));
+});
+
+realtimeRoutes.post("/api/chat/conversations/:id/typing", requireUser, async (c) => {
+  const { realtime, bus } = c.var.deps;
+  const user = c.var.user;
+  const conversationId = c.req.param("id");
+  if (!isUuid(conversationId)) throw notFound("Conversation");
+  if (!await realtime.hub.isParticipant(user.tenantId, conversationId, user.id)) throw notFound("Conversation");
+  const event = realtime.typing.signal(user.tenantId, conversationId, user);
+  if (event) await bus.publish({ kind: "ephemeral", event });
+  return c.json({ status: "ok" });
+});
+
+realtimeRoutes.get("/metrics", (c) => {
+  c.header("content-type", "text/plain; version=0.0.4");
+  return c.body(c.var.deps.realtime.metrics.render());
+});

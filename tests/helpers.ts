@@ -2,7 +2,9 @@ import { createApp } from "../main.ts";
 import { loadConfig } from "../chat/config.ts";
 import { openDatabase } from "../db/client.ts";
 import { MemoryBus } from "../chat/bus.ts";
+import { createRealtime } from "../chat/realtime.ts";
 import { RateLimiter } from "../chat/rate_limit.ts";
+import { createStorage } from "../chat/storage.ts";
 import { sessionKeysFrom } from "../chat/auth.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
@@ -22,15 +24,20 @@ export async function testDeps(
   });
   const database = await openDatabase(config.databaseUrl);
   const bus = new MemoryBus();
+  // not started: tests that need live streams start it themselves
+  const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   return {
     config,
     database,
     bus,
     keys: await sessionKeysFrom("test-secret-test-secret-test-secret-!"),
-    presence: { isOnline: () => false },
+    presence: realtime.presence,
+    realtime,
+    storage: createStorage(config),
     limiter: new RateLimiter(),
     now: Date.now,
     async close() {
+      realtime.stop();
       await bus.close();
       database.close();
     },

@@ -1,0 +1,265 @@
+import type { Db } from "../db/client.ts";
+import { readEventsAfter } from "../db/events.ts";
+import { eventLogBounds, purgeExpiredEvents } from "../db/event_replay.ts";
+import type { Bus, BusNews } from "./bus.ts";
+import type { ChatEvent } from "./events.ts";
+import { MembershipCache } from "./membership_cache.ts";
+import type { RealtimeMetrics } from "./metrics.ts";
+import { encodeComment, encodeFrame, joinFrames } from "./sse_frame.ts";
+import type { Listener } from "./subscriber.ts";
+
+/** What the hub tells presence about streams opening and closing. */
+export interface StreamPresence {
+  streamOpened(tenantId: string, userId: string): void;
+  streamClosed(tenantId: string, userId: string): void;
+  receive(news: BusNews): void;
+}
+
+export interface HubOptions {
+  db: Db;
+  bus: Bus;
+  metrics: RealtimeMetrics;
+  retentionHours: number;
+  now?: () => number;
+  /** Safety-net read of the log when no notification came (e.g. while Redis is down). */
+  pollIntervalMs?: number;
+  heartbeatMs?: number;
+}
+
+const HEARTBEAT = encodeComment("heartbeat");
+
+/** A FIFO lock: the tail reader, cache loads and registrations take turns. */
+class Lock {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn);
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+}
+
+/**
+ * The process's single reader of the event log and its registry of local listeners.
+ * When the bus announces news, the hub reads the events after its cursor once, in id
+ * order, and hands each to the local listeners who may see it, from memory. The bus only
+ * wakes it up: late, duplicate or lost notifications cannot reorder or drop events,
+ * because the log (and the cursor into it) is the truth.
+ */
+export class Hub {
+  readonly members: MembershipCache;
+  presence: StreamPresence | null = null;
+  #cursor = 0;
+  #lock = new Lock();
+  #draining = false;
+  #again = false;
+  #listeners = new Map<string, Map<string, Set<Listener>>>();
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #unsubscribe: (() => void) | null = null;
+  #now: () => number;
+
+  constructor(readonly options: HubOptions) {
+    this.members = new MembershipCache(options.db);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The id of the last event this process has handed out. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  /** Starts following the log from its current end. */
+  async start(): Promise<void> {
+    this.#cursor = (await eventLogBounds(this.options.db)).latest;
+    this.#unsubscribe = this.options.bus.subscribe((news) => this.#onNews(news));
+    this.#timers.push(
+      setInterval(() => this.drain(), this.options.pollIntervalMs ?? 1000),
+      setInterval(() => this.#heartbeat(), this.options.heartbeatMs ?? 20_000),
+      setInterval(() => this.purge(), 15 * 60_000),
+    );
+  }
+
+  /**
+   * Stops: closes every listener with a reconnect hint so clients resume elsewhere.
+   * @param retryMs how soon clients should reconnect
+   */
+  stop(retryMs = 500): void {
+    this.#timers.forEach(clearInterval);
+    this.#timers = [];
+    this.#unsubscribe?.();
+    for (const listener of this.#all()) listener.close(retryMs);
+  }
+
+  /** Reads and routes every event after the cursor; coalesces concurrent calls. */
+  async drain(): Promise<void> {
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#again = false;
+        await this.#lock.run(() => this.#readTail());
+      } while (this.#again);
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", msg: "event tail read failed", error: String(e) }));
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /**
+   * Adds a listener. Returns the cursor it is live from: every later event reaches it
+   * live, every earlier one must come from replay.
+   * @param listener the stream or long-poll
+   */
+  register(listener: Listener): Promise<number> {
+    return this.#lock.run(async () => {
+      await this.members.pinUser(listener.tenantId, listener.userId);
+      let tenant = this.#listeners.get(listener.tenantId);
+      if (!tenant) this.#listeners.set(listener.tenantId, tenant = new Map());
+      let mine = tenant.get(listener.userId);
+      if (!mine) tenant.set(listener.userId, mine = new Set());
+      mine.add(listener);
+      if (listener.isStream) {
+        this.options.metrics.openStreams++;
+        this.presence?.streamOpened(listener.tenantId, listener.userId);
+      }
+      return this.#cursor;
+    });
+  }
+
+  /**
+   * Removes a listener.
+   * @param listener the stream or long-poll
+   */
+  unregister(listener: Listener): void {
+    const tenant = this.#listeners.get(listener.tenantId);
+    const mine = tenant?.get(listener.userId);
+    if (!mine?.delete(listener)) return;
+    if (listener.isStream) {
+      this.options.metrics.openStreams--;
+      this.presence?.streamClosed(listener.tenantId, listener.userId);
+    }
+    if (mine.size > 0) return;
+    tenant!.delete(listener.userId);
+    this.members.unpinUser(listener.tenantId, listener.userId);
+    if (tenant!.size === 0) this.#listeners.delete(listener.tenantId);
+  }
+
+  /**
+   * True when the user takes part in the conversation now (from the membership cache).
+   * @param tenantId the tenant
+   * @param conversationId the conversation
+   * @param userId the user
+   */
+  isParticipant(tenantId: string, conversationId: string, userId: string): Promise<boolean> {
+    return this.#lock.run(async () => (await this.members.members(tenantId, conversationId)).has(userId));
+  }
+
+  /**
+   * Hands a batch of presence changes to the local listeners allowed to see them: tenant
+   * members see everyone in the tenant, guests only people they share a conversation with.
+   * Members get one shared chunk, so a batch costs one write per stream.
+   * @param tenantId the tenant
+   * @param events presence events
+   */
+  deliverPresence(tenantId: string, events: ChatEvent[]): void {
+    const tenant = this.#listeners.get(tenantId);
+    if (!tenant || events.length === 0) return;
+    const frames = events.map((e) => encodeFrame({ event: e.type, data: JSON.stringify(e.data) }));
+    const shared = joinFrames(frames);
+    for (const [userId, listeners] of tenant) {
+      for (const listener of listeners) {
+        if (listener.role !== "guest") {
+          listener.deliverBatch(events, shared);
+          continue;
+        }
+        const visible = events.flatMap((e, i) =>
+          e.userId && this.members.shareConversation(tenantId, userId, e.userId) ? [i] : []
+        );
+        if (visible.length === 0) continue;
+        listener.deliverBatch(visible.map((i) => events[i]), joinFrames(visible.map((i) => frames[i])));
+      }
+    }
+  }
+
+  /** Deletes events older than the retention window. */
+  async purge(): Promise<void> {
+    const before = new Date(this.#now() - this.options.retentionHours * 3_600_000);
+    try {
+      await purgeExpiredEvents(this.options.db, before);
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", msg: "event purge failed", error: String(e) }));
+    }
+  }
+
+  #onNews(news: BusNews) {
+    if (news.kind === "events") {
+      if (news.lastEventId > this.#cursor) this.drain();
+    } else if (news.kind === "ephemeral") {
+      this.#lock.run(() => this.#routeEphemeral(news.event));
+    } else {
+      this.presence?.receive(news);
+    }
+  }
+
+  async #readTail() {
+    while (true) {
+      const batch = await readEventsAfter(this.options.db, this.#cursor, 1000);
+      for (const event of batch) {
+        await this.#route(event);
+        this.#cursor = event.id;
+      }
+      this.options.metrics.eventsPublished += batch.length;
+      if (batch.length < 1000) return;
+    }
+  }
+
+  async #route(event: ChatEvent) {
+    const tenant = this.#listeners.get(event.tenantId);
+    if (!tenant) return this.members.apply(event);
+    // the membership change is applied before delivery, so a removal takes effect at once
+    const members = event.conversationId ? await this.members.members(event.tenantId, event.conversationId) : null;
+    this.members.apply(event);
+    let frame: Uint8Array | null = null;
+    let delivered = 0;
+    const send = (userId: string) => {
+      const listeners = tenant.get(userId);
+      if (!listeners) return;
+      frame ??= encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) });
+      for (const listener of listeners) if (listener.deliver(event, frame)) delivered++;
+    };
+    if (members) {
+      if (members.size <= tenant.size) { for (const userId of members) send(userId); }
+      else for (const userId of tenant.keys()) if (members.has(userId)) send(userId);
+    }
+    if (event.userId && !members?.has(event.userId)) send(event.userId);
+    if (delivered > 0) {
+      this.options.metrics.eventsDelivered += delivered;
+      this.options.metrics.fanoutLatency.observe(Math.max(0, Date.now() - event.createdAt));
+    }
+  }
+
+  async #routeEphemeral(event: ChatEvent) {
+    const tenant = this.#listeners.get(event.tenantId);
+    if (!tenant || !event.conversationId) return;
+    const members = await this.members.members(event.tenantId, event.conversationId);
+    const frame = encodeFrame({ event: event.type, data: JSON.stringify(event.data) });
+    for (const userId of members) {
+      // typing goes to the other participants only
+      if (event.type === "typing" && userId === event.data.user_id) continue;
+      for (const listener of tenant.get(userId) ?? []) listener.deliver(event, frame);
+    }
+  }
+
+  #heartbeat() {
+    for (const listener of this.#all()) if (listener.isStream) listener.write(HEARTBEAT);
+  }
+
+  *#all(): Iterable<Listener> {
+    for (const tenant of this.#listeners.values()) {
+      for (const listeners of tenant.values()) yield* [...listeners];
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Process metrics in the Prometheus text format. Kept by hand: a handful of counters and
+ * one histogram do not justify a client library.
+ */
+
+const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+/** Fan-out latency histogram: from the event's commit to its frame being handed to the streams. */
+export class Histogram {
+  readonly counts = new Array<number>(LATENCY_BUCKETS_MS.length).fill(0);
+  sum = 0;
+  count = 0;
+
+  /**
+   * Records one observation.
+   * @param ms the value in milliseconds
+   */
+  observe(ms: number): void {
+    this.sum += ms;
+    this.count++;
+    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
+      if (ms <= LATENCY_BUCKETS_MS[i]) this.counts[i]++;
+    }
+  }
+}
+
+/** The real-time layer's counters. */
+export class RealtimeMetrics {
+  openStreams = 0;
+  eventsPublished = 0;
+  eventsDelivered = 0;
+  eventsReplayed = 0;
+  slowSubscribersDropped = 0;
+  readonly fanoutLatency = new Histogram();
+
+  /** The Prometheus text exposition. */
+  render(): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: string, help: string, value: number) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+    };
+    metric("parley_open_streams", "gauge", "Open SSE streams in this process.", this.openStreams);
+    metric(
+      "parley_events_published_total",
+      "counter",
+      "Durable events read from the log by this process.",
+      this.eventsPublished,
+    );
+    metric(
+      "parley_events_delivered_total",
+      "counter",
+      "Event frames handed to streams (one per recipient stream).",
+      this.eventsDelivered,
+    );
+    metric("parley_events_replayed_total", "counter", "Events sent from the log on resume.", this.eventsReplayed);
+    metric(
+      "parley_slow_subscribers_dropped_total",
+      "counter",
+      "Streams closed because they could not keep up.",
+      this.slowSubscribersDropped,
+    );
+    const h = this.fanoutLatency;
+    const name = "parley_fanout_latency_seconds";
+    lines.push(`# HELP ${name} From event commit to frame handed to every recipient stream.`);
+    lines.push(`# TYPE ${name} histogram`);
+    LATENCY_BUCKETS_MS.forEach((b, i) => lines.push(`${name}_bucket{le="${b / 1000}"} ${h.counts[i]}`));
+    lines.push(`${name}_bucket{le="+Inf"} ${h.count}`);
+    lines.push(`${name}_sum ${h.sum / 1000}`, `${name}_count ${h.count}`);
+    return lines.join("\n") + "\n";
+  }
+}

@@ -1,0 +1,172 @@
+import type { Db } from "../db/client.ts";
+import { recordLastSeen } from "../db/presence.ts";
+import type { Bus, BusNews } from "./bus.ts";
+import type { ChatEvent } from "./events.ts";
+import type { TenantId } from "./tenancy.ts";
+
+export interface PresenceOptions {
+  db: Db;
+  bus: Bus;
+  now: () => number;
+  /** Changes are announced in batches at this interval (at most one batch per stream per tick). */
+  tickMs?: number;
+  /** How long a user stays online after their last stream closed (a reload must not flap). */
+  graceMs?: number;
+  /** API activity keeps a user online this long. */
+  activityMs?: number;
+  /** How long another instance's "online" counts without being renewed. */
+  leaseMs?: number;
+  /** Hands a batch of presence events of one tenant to the local streams. */
+  deliver: (tenantId: string, events: ChatEvent[]) => void;
+}
+
+interface LocalState {
+  tenantId: string;
+  userId: string;
+  streams: number;
+  lastActivity: number;
+  lastClosed: number;
+}
+
+/**
+ * Who is online, across instances. Each instance knows its own streams and API activity,
+ * and tells the others, through the bus, which users it holds online (renewed as a lease,
+ * so a crashed instance's users expire). A user is online while any instance holds them;
+ * every instance derives the transitions itself and batches them to its local streams.
+ */
+export class Presence {
+  readonly instanceId = crypto.randomUUID();
+  #local = new Map<string, LocalState>();
+  #remote = new Map<string, Map<string, number>>();
+  /** The state last announced to local streams. */
+  #announced = new Map<string, boolean>();
+  /** What this instance last told the others. */
+  #leased = new Map<string, number>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #grace: number;
+  readonly #activity: number;
+  readonly #lease: number;
+
+  constructor(readonly options: PresenceOptions) {
+    this.#grace = options.graceMs ?? 5_000;
+    this.#activity = options.activityMs ?? 120_000;
+    this.#lease = options.leaseMs ?? 75_000;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => this.tick(), this.options.tickMs ?? 1_000);
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** True while the user has an open stream or recent API activity on any instance. */
+  isOnline(tenantId: string, userId: string): boolean {
+    const key = `${tenantId}:${userId}`;
+    return this.#locallyOnline(this.#local.get(key)) || this.#remotelyOnline(key);
+  }
+
+  /** Records API activity. */
+  touch(tenantId: string, userId: string): void {
+    this.#state(tenantId, userId).lastActivity = this.options.now();
+  }
+
+  streamOpened(tenantId: string, userId: string): void {
+    this.#state(tenantId, userId).streams++;
+  }
+
+  streamClosed(tenantId: string, userId: string): void {
+    const state = this.#state(tenantId, userId);
+    state.streams = Math.max(0, state.streams - 1);
+    if (state.streams === 0) state.lastClosed = this.options.now();
+  }
+
+  /** Takes in another instance's lease. */
+  receive(news: BusNews): void {
+    if (news.kind !== "presence" || news.instanceId === this.instanceId) return;
+    const key = `${news.tenantId}:${news.userId}`;
+    let leases = this.#remote.get(key);
+    if (news.online) {
+      if (!leases) this.#remote.set(key, leases = new Map());
+      leases.set(news.instanceId, this.options.now() + this.#lease);
+    } else {
+      leases?.delete(news.instanceId);
+      if (leases?.size === 0) this.#remote.delete(key);
+    }
+  }
+
+  /** Re-evaluates every known user; announces and persists the transitions. */
+  tick(): void {
+    const now = this.options.now();
+    const changes = new Map<string, ChatEvent[]>();
+    const keys = new Set([...this.#local.keys(), ...this.#remote.keys(), ...this.#announced.keys()]);
+    for (const key of keys) {
+      const local = this.#local.get(key);
+      const [tenantId, userId] = key.split(":");
+      this.#renewLease(key, tenantId, userId, this.#locallyOnline(local), now);
+      const online = this.isOnline(tenantId, userId);
+      if ((this.#announced.get(key) ?? false) !== online) {
+        if (online) this.#announced.set(key, true);
+        else this.#announced.delete(key);
+        if (!online && local) {
+          recordLastSeen({ tenantId: tenantId as TenantId, db: this.options.db }, userId, new Date(now)).catch(
+            () => {},
+          );
+        }
+        const list = changes.get(tenantId) ?? [];
+        changes.set(tenantId, list);
+        list.push(presenceEvent(tenantId, userId, online, now));
+      }
+      if (local && !this.#locallyOnline(local)) this.#local.delete(key);
+    }
+    for (const [tenantId, events] of changes) this.options.deliver(tenantId, events);
+  }
+
+  #renewLease(key: string, tenantId: string, userId: string, online: boolean, now: number) {
+    const last = this.#leased.get(key);
+    // renew well before the lease runs out on the other instances
+    const due = online ? last === undefined || now - last > this.#lease / 3 : last !== undefined;
+    if (!due) return;
+    if (online) this.#leased.set(key, now);
+    else this.#leased.delete(key);
+    this.options.bus.publish({ kind: "presence", instanceId: this.instanceId, tenantId, userId, online });
+  }
+
+  #locallyOnline(state: LocalState | undefined): boolean {
+    if (!state) return false;
+    const now = this.options.now();
+    return state.streams > 0 || now - state.lastActivity < this.#activity || now - state.lastClosed < this.#grace;
+  }
+
+  #remotelyOnline(key: string): boolean {
+    const leases = this.#remote.get(key);
+    if (!leases) return false;
+    const now = this.options.now();
+    for (const [instance, expires] of leases) if (expires <= now) leases.delete(instance);
+    if (leases.size === 0) this.#remote.delete(key);
+    return leases.size > 0;
+  }
+
+  #state(tenantId: string, userId: string): LocalState {
+    const key = `${tenantId}:${userId}`;
+    let state = this.#local.get(key);
+    if (!state) {
+      this.#local.set(key, state = { tenantId, userId, streams: 0, lastActivity: -Infinity, lastClosed: -Infinity });
+    }
+    return state;
+  }
+}
+
+function presenceEvent(tenantId: string, userId: string, online: boolean, now: number): ChatEvent {
+  return {
+    id: 0,
+    tenantId,
+    type: "presence",
+    data: { user_id: userId, is_online: online, last_seen: new Date(now).toISOString() },
+    conversationId: null,
+    userId,
+    createdAt: now,
+  };
+}

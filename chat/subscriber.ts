@@ -1,0 +1,182 @@
+import type { ChatEvent } from "./events.ts";
+import { encodeRetry } from "./sse_frame.ts";
+
+/** Who a listener listens for. */
+export interface ListenerIdentity {
+  tenantId: string;
+  userId: string;
+  role: "admin" | "member" | "guest";
+}
+
+/** Anything the hub delivers to: an SSE stream or a waiting long-poll. */
+export interface Listener extends ListenerIdentity {
+  /** True for SSE streams (they count for presence and get heartbeats). */
+  readonly isStream: boolean;
+  /**
+   * Hands over one event with its shared JSON frame (encoded once for all recipients).
+   * Returns false when the listener could not take it and has closed itself.
+   */
+  deliver(event: ChatEvent, jsonFrame: Uint8Array): boolean;
+  /** Hands over a batch of ephemeral events (presence) with their frames joined into one chunk. */
+  deliverBatch(events: ChatEvent[], jsonChunk: Uint8Array): boolean;
+  /** Writes raw bytes such as a heartbeat comment. */
+  write(chunk: Uint8Array): boolean;
+  /** Ends the listener, telling SSE clients how soon to reconnect. */
+  close(retryMs?: number): void;
+}
+
+/** Turns an event into this stream's frame when it does not use the shared JSON frame (htmx fragments). */
+export type FrameRenderer = (event: ChatEvent) => Promise<Uint8Array | null>;
+
+type Held = { id: number; frame: Uint8Array } | { id: number; event: ChatEvent };
+
+/**
+ * One SSE connection: a byte stream with a bounded queue. Frames are enqueued without
+ * waiting, so a slow reader never holds up the fan-out loop; one that lets its queue grow
+ * past the bound is disconnected and catches up by replay when it reconnects.
+ */
+export class StreamSubscriber implements Listener {
+  readonly isStream = true;
+  readonly stream: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #closed = false;
+  #drained: (() => void) | null = null;
+  /** Live events that arrive while the replay is still being written. */
+  #held: Held[] | null = [];
+  /** Events up to this id were already sent (by replay, or before a reconnect). */
+  #sentThrough = 0;
+  /** Rendering is asynchronous; chaining it keeps the frames in event order. */
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly identity: ListenerIdentity,
+    readonly options: { maxQueuedBytes: number; onClose: (slow: boolean) => void; render?: FrameRenderer },
+  ) {
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: () => {
+        this.#drained?.();
+        this.#drained = null;
+      },
+      cancel: () => this.#finish(false),
+    }, { highWaterMark: options.maxQueuedBytes, size: (chunk) => chunk.byteLength });
+  }
+
+  get tenantId() {
+    return this.identity.tenantId;
+  }
+  get userId() {
+    return this.identity.userId;
+  }
+  get role() {
+    return this.identity.role;
+  }
+  get closed() {
+    return this.#closed;
+  }
+
+  deliver(event: ChatEvent, jsonFrame: Uint8Array): boolean {
+    if (this.#closed) return false;
+    if (event.id !== 0 && event.id <= this.#sentThrough) return true;
+    if (this.options.render) {
+      if (this.#held) return this.#hold({ id: event.id, event });
+      this.#renderThenWrite(event);
+      return true;
+    }
+    if (this.#held) return this.#hold({ id: event.id, frame: jsonFrame });
+    return this.write(jsonFrame);
+  }
+
+  deliverBatch(events: ChatEvent[], jsonChunk: Uint8Array): boolean {
+    if (this.options.render) {
+      for (const event of events) this.deliver(event, jsonChunk);
+      return !this.#closed;
+    }
+    if (this.#held) return this.#hold({ id: 0, frame: jsonChunk });
+    return this.write(jsonChunk);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#closed) return false;
+    try {
+      this.#controller.enqueue(chunk);
+    } catch {
+      this.#finish(false);
+      return false;
+    }
+    if ((this.#controller.desiredSize ?? 0) < 0) {
+      this.#finish(true);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Writes one replayed event, waiting for the reader to drain the queue instead of dropping it.
+   * @param event the event from the log
+   * @param jsonFrame its JSON frame
+   */
+  async replay(event: ChatEvent, jsonFrame: Uint8Array): Promise<void> {
+    if (this.#closed) return;
+    const frame = this.options.render ? await this.options.render(event) : jsonFrame;
+    if (frame) this.#controller.enqueue(frame);
+    this.#sentThrough = event.id;
+    while (!this.#closed && (this.#controller.desiredSize ?? 1) <= 0) {
+      await new Promise<void>((resolve) => this.#drained = resolve);
+    }
+  }
+
+  /**
+   * Ends the replay phase: writes the live events held meanwhile that were not already
+   * sent, then delivers live.
+   * @param sentThrough the client already has every event up to this id
+   */
+  goLive(sentThrough: number): void {
+    this.#sentThrough = Math.max(this.#sentThrough, sentThrough);
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const item of held) {
+      if (item.id !== 0 && item.id <= this.#sentThrough) continue;
+      if ("event" in item) this.#renderThenWrite(item.event);
+      else if (!this.write(item.frame)) return;
+    }
+  }
+
+  close(retryMs?: number): void {
+    if (this.#closed) return;
+    if (retryMs !== undefined) {
+      try {
+        this.#controller.enqueue(encodeRetry(retryMs));
+      } catch { /* the client already went away */ }
+    }
+    this.#finish(false);
+  }
+
+  #hold(item: Held): boolean {
+    this.#held!.push(item);
+    if (this.#held!.length > 10_000) this.#finish(true);
+    return !this.#closed;
+  }
+
+  #renderThenWrite(event: ChatEvent) {
+    const render = this.options.render!;
+    this.#chain = this.#chain.then(async () => {
+      const frame = await render(event);
+      if (frame) this.write(frame);
+    }).catch(() => this.#finish(false));
+  }
+
+  #finish(slow: boolean) {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#held = null;
+    this.#drained?.();
+    try {
+      if (slow) this.#controller.error(new Error("Stream closed: the client did not keep up"));
+      else this.#controller.close();
+    } catch { /* the client already went away */ }
+    this.options.onClose(slow);
+  }
+}

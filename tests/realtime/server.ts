@@ -1,0 +1,29 @@
+import { createApp } from "../../main.ts";
+import { createRealtime, type RealtimeOptions } from "../../chat/realtime.ts";
+import { testDeps } from "../helpers.ts";
+
+/** A real server on a free loopback port, with a started real-time layer. */
+export async function startServer(options: Partial<RealtimeOptions> = {}, env: Record<string, string> = {}) {
+  const deps = await testDeps(env);
+  deps.realtime.stop();
+  deps.realtime = createRealtime(deps.database.db, deps.bus, {
+    retentionHours: deps.config.eventsRetentionHours,
+    pollIntervalMs: 200,
+    presenceTickMs: 50,
+    presenceGraceMs: 300,
+    ...options,
+  });
+  deps.presence = deps.realtime.presence;
+  await deps.realtime.start();
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, createApp(deps).fetch);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    deps,
+    url,
+    async close() {
+      deps.realtime.stop();
+      await server.shutdown();
+      await deps.close();
+    },
+  };
+}
