@@ -1,4 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { conversationRoutes } from "./conversations.ts";
+import { messageRoutes } from "./messages.ts";
+import { attachmentRoutes } from "./attachments.ts";
+import { chatSettingsRoutes } from "./chat_settings.ts";
 
-export const chatRoutes = new Hono<AppEnv>();
+/** The chat JSON API, mounted at /api/chat. */
+export const chatRoutes = new Hono<AppEnv>()
+  .route("/", conversationRoutes)
+  .route("/", messageRoutes)
+  .route("/", attachmentRoutes)
+  .route("/", chatSettingsRoutes);

@@ -1,0 +1,29 @@
+import type { Tx } from "../db/client.ts";
+import { recordEvent } from "../db/events.ts";
+import type { NewChatEvent } from "./events.ts";
+import type { TenantScope } from "./tenancy.ts";
+
+/** Records an event inside the change's transaction. */
+export type RecordEvent = (event: NewChatEvent) => Promise<void>;
+
+/**
+ * Runs a change in one write transaction together with the events it records, then
+ * announces the events on the bus. Announcing only after commit means a listener never
+ * hears of a change that is not (yet) in the database; recording inside the transaction
+ * means nothing commits without its event.
+ * @param scope the caller
+ * @param change the work, given the transaction and a recorder for its events
+ */
+export async function commitChange<T>(
+  scope: TenantScope,
+  change: (tx: Tx, record: RecordEvent) => Promise<T>,
+): Promise<T> {
+  let lastEventId = 0;
+  const result = await scope.db.transaction(async (tx) => {
+    return await change(tx, async (event) => {
+      lastEventId = await recordEvent(tx, scope, event);
+    });
+  });
+  if (lastEventId > 0) await scope.bus.publish({ kind: "events", lastEventId });
+  return result;
+}

@@ -1,0 +1,13 @@
+import type { Config } from "./config.ts";
+import type { RateLimiter } from "./rate_limit.ts";
+import type { AttachmentStorage } from "./storage.ts";
+
+/** What the chat domain needs from the running process; the app's dependencies satisfy it. */
+export interface ChatDeps {
+  config: Pick<Config, "maxUploadBytes" | "rateLimits">;
+  limiter: RateLimiter;
+  storage: AttachmentStorage;
+  presence: { isOnline(tenantId: string, userId: string): boolean };
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}

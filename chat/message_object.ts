@@ -1,0 +1,113 @@
+import type { DbOrTx } from "../db/client.ts";
+import type { Attachment, Message, Reaction } from "../db/schema/mod.ts";
+import { listAttachmentsFor } from "../db/attachments.ts";
+import { listReactionsFor } from "../db/reactions.ts";
+import { listMentionRows } from "../db/messages.ts";
+import { findUsers } from "../db/users.ts";
+import type { Member } from "../db/participants.ts";
+import type { MentionObject, MessageObject, MessageStatus, ReactionObject } from "./objects.ts";
+import type { TenantOnlyScope } from "./tenancy.ts";
+
+/** What a deleted message reads as in every API object and event. */
+export const DELETED_CONTENT = "[Message deleted]";
+
+/** The download path of an attachment. */
+export function attachmentUrl(attachmentId: string): string {
+  return `/api/chat/attachments/${attachmentId}/`;
+}
+
+/**
+ * A message's status as its sender sees it, derived from the other current members'
+ * watermarks: read once every one of them has read past it, delivered once every one has
+ * fetched past it.
+ */
+export function messageStatus(message: Pick<Message, "id" | "senderId">, members: Member[]): MessageStatus {
+  const others = members.filter((m) => m.participant.userId !== message.senderId);
+  if (others.length === 0) return "sent";
+  if (others.every((m) => (m.participant.lastReadMessageId ?? "") >= message.id)) return "read";
+  if (others.every((m) => (m.participant.lastDeliveredMessageId ?? "") >= message.id)) return "delivered";
+  return "sent";
+}
+
+/** Groups reactions per emoji, in order of first use. */
+export function reactionObjects(rows: Reaction[]): ReactionObject[] {
+  const byEmoji = new Map<string, ReactionObject>();
+  for (const r of rows) {
+    const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, user_ids: [] };
+    entry.count++;
+    entry.user_ids.push(r.userId);
+    byEmoji.set(r.emoji, entry);
+  }
+  return [...byEmoji.values()];
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/**
+ * The one serializer of messages: rows in, API objects out, with a handful of batched
+ * queries whatever the number of messages.
+ * @param members the current members of the messages' conversations (for status)
+ */
+export async function messageObjects(
+  scope: TenantOnlyScope,
+  rows: Message[],
+  members: Member[],
+  db: DbOrTx = scope.db,
+): Promise<MessageObject[]> {
+  if (rows.length === 0) return [];
+  const live = rows.filter((m) => !m.deletedAt).map((m) => m.id);
+  const senderIds = [...new Set(rows.map((m) => m.senderId).filter((id): id is string => !!id))];
+  const [senders, files, reactions, mentions] = await Promise.all([
+    findUsers(scope, senderIds, db),
+    listAttachmentsFor(scope, live, db),
+    listReactionsFor(scope, live, db),
+    listMentionRows(scope, live, db),
+  ]);
+  const senderById = new Map(senders.map((u) => [u.id, u]));
+  const filesBy = groupBy(files, (a) => a.messageId);
+  const reactionsBy = groupBy(reactions, (r) => r.messageId);
+  const mentionsBy = groupBy(mentions, (m) => m.messageId);
+  const membersBy = groupBy(members, (m) => m.participant.conversationId);
+  return rows.map((m) => {
+    const sender = m.senderId ? senderById.get(m.senderId) : undefined;
+    const deleted = !!m.deletedAt;
+    return {
+      id: m.id,
+      conversation: m.conversationId,
+      sender_id: m.senderId,
+      sender_name: sender?.name ?? null,
+      sender_email: sender?.email ?? null,
+      kind: m.kind,
+      content: deleted ? DELETED_CONTENT : m.content,
+      parent_id: m.parentId,
+      has_attachments: !deleted && m.hasAttachments,
+      attachments: deleted ? [] : (filesBy.get(m.id) ?? []).map(attachmentObject),
+      reactions: deleted ? [] : reactionObjects(reactionsBy.get(m.id) ?? []),
+      mentions: deleted
+        ? []
+        : (mentionsBy.get(m.id) ?? []).map((x): MentionObject =>
+          x.userId
+            ? { type: "user", id: x.userId, label: x.label }
+            : { type: "entity", id: `${x.entityType}#${x.entityId}`, label: x.label }
+        ),
+      created_at: m.createdAt.toISOString(),
+      updated_at: m.updatedAt.toISOString(),
+      edited_at: m.editedAt?.toISOString() ?? null,
+      is_deleted: deleted,
+      status: messageStatus(m, membersBy.get(m.conversationId) ?? []),
+    };
+  });
+}
+
+function attachmentObject(a: Attachment) {
+  return { id: a.id, filename: a.filename, content_type: a.contentType, size: a.size, url: attachmentUrl(a.id) };
+}

@@ -1,0 +1,43 @@
+import type { Tx } from "../db/client.ts";
+import type { Conversation } from "../db/schema/mod.ts";
+import { insertMessage } from "../db/messages.ts";
+import { touchLastMessage } from "../db/conversations.ts";
+import { listMembers } from "../db/participants.ts";
+import { uuidv7 } from "./ids.ts";
+import type { RecordEvent } from "./changes.ts";
+import type { TenantScope } from "./tenancy.ts";
+import { messageObjects } from "./message_object.ts";
+
+/** What a system message reports; the UI renders it localized from `metadata`. */
+export type SystemAction = "joined" | "left" | "added" | "removed" | "renamed";
+
+/**
+ * Posts a system message (no sender) inside an open change and records its event.
+ * @param change who did what; `content` is the English fallback text
+ */
+export async function postSystemMessage(
+  scope: TenantScope,
+  conversation: Conversation,
+  change: { action: SystemAction; content: string; at: Date; data?: Record<string, unknown> },
+  tx: Tx,
+  record: RecordEvent,
+): Promise<void> {
+  const message = await insertMessage(scope, {
+    id: uuidv7(change.at.getTime()),
+    conversationId: conversation.id,
+    senderId: null,
+    kind: "system",
+    content: change.content,
+    metadata: { action: change.action, actor_id: scope.userId, ...change.data },
+    createdAt: change.at,
+    updatedAt: change.at,
+  }, tx);
+  await touchLastMessage(scope, conversation.id, message, tx);
+  const members = await listMembers(scope, [conversation.id], tx);
+  const [object] = await messageObjects(scope, [message], members, tx);
+  await record({
+    type: "message_created",
+    conversationId: conversation.id,
+    data: { conversation_id: conversation.id, message: object },
+  });
+}

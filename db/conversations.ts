@@ -1,0 +1,114 @@
+import { and, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "./client.ts";
+import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
+import type { TenantOnlyScope } from "../chat/tenancy.ts";
+
+/** A conversation of the caller's tenant by id (no visibility check: callers check membership). */
+export async function findConversation(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  db: DbOrTx = scope.db,
+): Promise<Conversation | undefined> {
+  const [row] = await db.select().from(conversations)
+    .where(and(eq(conversations.tenantId, scope.tenantId), eq(conversations.id, conversationId))).limit(1);
+  return row;
+}
+
+/** The direct conversation of a pair, by its dedupe key. */
+export async function findDirectConversation(
+  scope: TenantOnlyScope,
+  directKey: string,
+  db: DbOrTx = scope.db,
+): Promise<Conversation | undefined> {
+  const [row] = await db.select().from(conversations)
+    .where(and(eq(conversations.tenantId, scope.tenantId), eq(conversations.directKey, directKey))).limit(1);
+  return row;
+}
+
+/** Inserts a conversation in the caller's tenant. */
+export async function insertConversation(
+  scope: TenantOnlyScope,
+  values: Omit<NewConversation, "tenantId">,
+  db: DbOrTx = scope.db,
+): Promise<Conversation> {
+  const [row] = await db.insert(conversations).values({ ...values, tenantId: scope.tenantId }).returning();
+  return row;
+}
+
+/** Updates title/topic and bumps updated_at. */
+export async function updateConversationRow(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  changes: { title?: string | null; topic?: string | null; updatedAt: Date },
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(conversations).set(changes)
+    .where(and(eq(conversations.tenantId, scope.tenantId), eq(conversations.id, conversationId)));
+}
+
+/** Caches the newest message on its conversation, which orders the conversation list. */
+export async function touchLastMessage(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  message: { id: string; createdAt: Date },
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(conversations).set({
+    lastMessageId: message.id,
+    lastMessageAt: message.createdAt,
+    updatedAt: message.createdAt,
+  }).where(and(eq(conversations.tenantId, scope.tenantId), eq(conversations.id, conversationId)));
+}
+
+/**
+ * The conversations a user currently takes part in, newest activity first.
+ * @param options archived: list the archived ones instead of the others
+ */
+export async function listConversationRowsForUser(
+  scope: TenantOnlyScope,
+  userId: string,
+  options: { archived: boolean; limit?: number },
+  db: DbOrTx = scope.db,
+): Promise<Conversation[]> {
+  const rows = await db.select({ c: conversations }).from(participants)
+    .innerJoin(conversations, eq(conversations.id, participants.conversationId))
+    .where(and(
+      eq(participants.tenantId, scope.tenantId),
+      eq(participants.userId, userId),
+      isNull(participants.leftAt),
+      eq(participants.isArchived, options.archived),
+    ))
+    .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`), desc(conversations.id))
+    .limit(options.limit ?? 500);
+  return rows.map((r) => r.c);
+}
+
+/** Channels of the tenant that a user is not currently in, for discovery. */
+export async function listJoinableChannels(
+  scope: TenantOnlyScope,
+  userId: string,
+  db: DbOrTx = scope.db,
+): Promise<Conversation[]> {
+  const mine = db.select({ id: participants.conversationId }).from(participants)
+    .where(
+      and(eq(participants.tenantId, scope.tenantId), eq(participants.userId, userId), isNull(participants.leftAt)),
+    );
+  return await db.select().from(conversations)
+    .where(and(
+      eq(conversations.tenantId, scope.tenantId),
+      eq(conversations.kind, "channel"),
+      notInArray(conversations.id, mine),
+    ))
+    .orderBy(conversations.title).limit(500);
+}
+
+/** Several conversations of the tenant by id. */
+export async function findConversations(
+  scope: TenantOnlyScope,
+  ids: string[],
+  db: DbOrTx = scope.db,
+): Promise<Conversation[]> {
+  if (ids.length === 0) return [];
+  return await db.select().from(conversations)
+    .where(and(eq(conversations.tenantId, scope.tenantId), inArray(conversations.id, ids)));
+}

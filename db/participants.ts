@@ -1,0 +1,167 @@
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "./client.ts";
+import { type Participant, type ParticipantRole, participants, type User, users } from "./schema/mod.ts";
+import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import { uuidv7 } from "../chat/ids.ts";
+
+/** A participant row together with its user. */
+export interface Member {
+  participant: Participant;
+  user: User;
+}
+
+/** The user's current membership of a conversation (left members have none). */
+export async function findMembership(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  userId: string,
+  db: DbOrTx = scope.db,
+): Promise<Participant | undefined> {
+  const [row] = await db.select().from(participants).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.conversationId, conversationId),
+    eq(participants.userId, userId),
+    isNull(participants.leftAt),
+  )).limit(1);
+  return row;
+}
+
+/** Current members of the given conversations with their users, oldest member first. */
+export async function listMembers(
+  scope: TenantOnlyScope,
+  conversationIds: string[],
+  db: DbOrTx = scope.db,
+): Promise<Member[]> {
+  if (conversationIds.length === 0) return [];
+  return await db.select({ participant: participants, user: users }).from(participants)
+    .innerJoin(users, eq(users.id, participants.userId))
+    .where(and(
+      eq(participants.tenantId, scope.tenantId),
+      inArray(participants.conversationId, conversationIds),
+      isNull(participants.leftAt),
+    ))
+    .orderBy(asc(participants.joinedAt), asc(participants.id));
+}
+
+/**
+ * Adds members, or brings back members who had left. A (re)joining member starts with
+ * everything before `lastMessageId` read, so old history does not count as unread.
+ */
+export async function upsertMembers(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  members: { userId: string; role: ParticipantRole }[],
+  options: { now: Date; lastMessageId: string | null },
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  if (members.length === 0) return;
+  await db.insert(participants).values(members.map((m) => ({
+    id: uuidv7(),
+    tenantId: scope.tenantId,
+    conversationId,
+    userId: m.userId,
+    role: m.role,
+    lastReadMessageId: options.lastMessageId,
+    lastDeliveredMessageId: options.lastMessageId,
+    joinedAt: options.now,
+  }))).onConflictDoUpdate({
+    target: [participants.conversationId, participants.userId],
+    set: {
+      role: sql`excluded.role`,
+      leftAt: null,
+      joinedAt: sql`excluded.joined_at`,
+      lastReadMessageId: sql`excluded.last_read_message_id`,
+      lastDeliveredMessageId: sql`excluded.last_delivered_message_id`,
+      isArchived: false,
+    },
+    setWhere: sql`${participants.leftAt} IS NOT NULL`,
+  });
+}
+
+/** Marks a member as gone; the row stays so a return keeps the same id. */
+export async function markLeft(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  userId: string,
+  now: Date,
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(participants).set({ leftAt: now }).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.conversationId, conversationId),
+    eq(participants.userId, userId),
+  ));
+}
+
+/** Changes a member's role in a conversation. */
+export async function setMemberRole(
+  scope: TenantOnlyScope,
+  participantId: string,
+  role: ParticipantRole,
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(participants).set({ role })
+    .where(and(eq(participants.tenantId, scope.tenantId), eq(participants.id, participantId)));
+}
+
+/** Sets the per-user archived or muted flag. */
+export async function setMemberFlags(
+  scope: TenantOnlyScope,
+  participantId: string,
+  flags: { isArchived?: boolean; isMuted?: boolean },
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(participants).set(flags)
+    .where(and(eq(participants.tenantId, scope.tenantId), eq(participants.id, participantId)));
+}
+
+/** Moves the read watermark (and the delivery watermark with it) forward, never back. */
+export async function advanceRead(
+  scope: TenantOnlyScope,
+  participantId: string,
+  messageId: string,
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  await db.update(participants).set({
+    lastReadMessageId: messageId,
+    lastDeliveredMessageId: sql`max(coalesce(${participants.lastDeliveredMessageId}, ''), ${messageId})`,
+  }).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.id, participantId),
+    or(isNull(participants.lastReadMessageId), lt(participants.lastReadMessageId, messageId)),
+  ));
+}
+
+/** Moves the delivery watermark forward; returns whether it moved. */
+export async function advanceDelivered(
+  scope: TenantOnlyScope,
+  participantId: string,
+  messageId: string,
+  db: DbOrTx = scope.db,
+): Promise<boolean> {
+  const moved = await db.update(participants).set({ lastDeliveredMessageId: messageId }).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.id, participantId),
+    or(isNull(participants.lastDeliveredMessageId), lt(participants.lastDeliveredMessageId, messageId)),
+  )).returning({ id: participants.id });
+  return moved.length > 0;
+}
+
+/** Ids of the users who share at least one current conversation with `userId` (themself included). */
+export async function coMemberIds(
+  scope: TenantOnlyScope,
+  userId: string,
+  db: DbOrTx = scope.db,
+): Promise<Set<string>> {
+  const mine = db.select({ id: participants.conversationId }).from(participants).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.userId, userId),
+    isNull(participants.leftAt),
+  ));
+  const rows = await db.selectDistinct({ userId: participants.userId }).from(participants).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    inArray(participants.conversationId, mine),
+    isNull(participants.leftAt),
+  ));
+  return new Set([userId, ...rows.map((r) => r.userId)]);
+}

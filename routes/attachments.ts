@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { requireUser } from "./middleware.ts";
+import { openAttachment } from "../chat/attachments.ts";
+import { isInlineType } from "../chat/uploads.ts";
+
+/** `Content-Disposition` with an ASCII fallback name and the exact UTF-8 one (RFC 6266). */
+function disposition(kind: "inline" | "attachment", filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export const attachmentRoutes = new Hono<AppEnv>()
+  .get("/attachments/:id", requireUser, async (c) => {
+    const { attachment, bytes } = await openAttachment(c.var.scope, c.req.param("id"), c.var.deps);
+    const inline = isInlineType(attachment.contentType);
+    c.header("Content-Type", attachment.contentType);
+    c.header("Content-Length", String(bytes.byteLength));
+    c.header("Content-Disposition", disposition(inline ? "inline" : "attachment", attachment.filename));
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "private, max-age=3600");
+    c.header("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox");
+    return c.body(bytes as Uint8Array<ArrayBuffer>);
+  });

@@ -1,0 +1,100 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { requireUser } from "./middleware.ts";
+import {
+  createConversation,
+  getConversation,
+  listConversations,
+  listJoinable,
+  listPeople,
+  startDirect,
+  updateConversation,
+} from "../chat/conversations.ts";
+import {
+  addParticipants,
+  joinChannel,
+  leaveConversation,
+  removeParticipant,
+  setConversationFlag,
+} from "../chat/membership.ts";
+
+const listQuery = z.object({
+  archived: z.enum(["true", "false", "1", "0"]).optional(),
+  joinable: z.enum(["true", "false", "1", "0"]).optional(),
+});
+// seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
+const startBody = z.object({ participant_id: z.union([z.string().min(1).max(100), z.number().int()]) });
+const createBody = z.object({
+  kind: z.enum(["group", "channel"]).default("group"),
+  title: z.string().trim().min(1).max(200),
+  participant_ids: z.array(z.string().max(100)).max(500).default([]),
+  topic: z.string().max(1000).nullish(),
+  context_type: z.string().min(1).max(50).nullish(),
+  context_id: z.string().min(1).max(200).nullish(),
+});
+const patchBody = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  topic: z.string().max(1000).nullable().optional(),
+}).refine((b) => b.title !== undefined || b.topic !== undefined, { message: "give title or topic" });
+const participantsBody = z.object({ user_ids: z.array(z.string().max(100)).min(1).max(500) });
+const yes = (v?: string) => v === "true" || v === "1";
+
+export const conversationRoutes = new Hono<AppEnv>()
+  .get("/conversations", requireUser, validate("query", listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const scope = c.var.scope;
+    if (yes(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
+    return c.json(await listConversations(scope, { archived: yes(q.archived) }, c.var.deps));
+  })
+  .post("/conversations", requireUser, validate("json", createBody), async (c) => {
+    const b = c.req.valid("json");
+    const conversation = await createConversation(c.var.scope, {
+      kind: b.kind,
+      title: b.title,
+      participantIds: b.participant_ids,
+      topic: b.topic,
+      contextType: b.context_type,
+      contextId: b.context_id,
+    }, c.var.deps);
+    return c.json(conversation, 201);
+  })
+  .get("/conversations/presence", requireUser, async (c) => c.json(await listPeople(c.var.scope, c.var.deps)))
+  .post("/conversations/start", requireUser, validate("json", startBody), async (c) => {
+    const id = String(c.req.valid("json").participant_id);
+    const { conversation, created } = await startDirect(c.var.scope, id, c.var.deps);
+    return c.json(conversation, created ? 201 : 200);
+  })
+  .get(
+    "/conversations/:id",
+    requireUser,
+    async (c) => c.json(await getConversation(c.var.scope, c.req.param("id"), c.var.deps)),
+  )
+  .patch("/conversations/:id", requireUser, validate("json", patchBody), async (c) => {
+    const b = c.req.valid("json");
+    return c.json(await updateConversation(c.var.scope, c.req.param("id"), b, c.var.deps));
+  })
+  .post("/conversations/:id/participants", requireUser, validate("json", participantsBody), async (c) => {
+    const ids = c.req.valid("json").user_ids;
+    return c.json(await addParticipants(c.var.scope, c.req.param("id"), ids, c.var.deps));
+  })
+  .delete("/conversations/:id/participants/:userId", requireUser, async (c) => {
+    await removeParticipant(c.var.scope, c.req.param("id"), c.req.param("userId"), c.var.deps);
+    return c.json({ status: "removed" });
+  })
+  .post("/conversations/:id/leave", requireUser, async (c) => {
+    await leaveConversation(c.var.scope, c.req.param("id"), c.var.deps);
+    return c.json({ status: "left" });
+  })
+  .post(
+    "/conversations/:id/join",
+    requireUser,
+    async (c) => c.json(await joinChannel(c.var.scope, c.req.param("id"), c.var.deps)),
+  )
+  .patch("/conversations/:id/:flag{archive|unarchive|mute|unmute}", requireUser, async (c) => {
+    const flag = c.req.param("flag");
+    const change = flag.endsWith("archive") ? { isArchived: flag === "archive" } : { isMuted: flag === "mute" };
+    await setConversationFlag(c.var.scope, c.req.param("id"), change);
+    return c.json({ status: `${flag}d` });
+  });

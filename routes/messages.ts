@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { requireUser } from "./middleware.ts";
+import { listMessages, MAX_CONTENT_LENGTH, MAX_PAGE, type NewMessageInput, sendMessage } from "../chat/messages.ts";
+import { deleteMessage, editMessage } from "../chat/message_changes.ts";
+import { addReaction, removeReaction } from "../chat/reactions.ts";
+import { markRead } from "../chat/read_state.ts";
+import { AppError, badRequest } from "../chat/errors.ts";
+
+const pageQuery = z.object({
+  since_id: z.string().max(100).optional(),
+  before_id: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
+});
+const sendBody = z.object({
+  content: z.string().max(MAX_CONTENT_LENGTH).optional(),
+  parent_id: z.string().max(100).nullish(),
+  client_id: z.string().min(1).max(100).nullish(),
+});
+const editBody = z.object({ content: z.string().max(MAX_CONTENT_LENGTH) });
+const reactionBody = z.object({ emoji: z.string().min(1).max(64) });
+const readBody = z.object({ up_to_id: z.string().max(100).nullish() });
+
+/** The send input from JSON or from multipart (content, `attachments` once per file, parent_id, client_id). */
+async function readSendInput(c: Context<AppEnv>): Promise<NewMessageInput> {
+  const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
+  let raw: unknown;
+  let files: File[] = [];
+  try {
+    if (multipart) {
+      const form = await c.req.parseBody({ all: true });
+      const field = (name: string) => [form[name]].flat().find((v) => typeof v === "string");
+      files = [form.attachments, form["attachments[]"]].flat().filter((v): v is File => v instanceof File);
+      raw = { content: field("content"), parent_id: field("parent_id") || null, client_id: field("client_id") || null };
+    } else {
+      raw = await c.req.json();
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw badRequest(multipart ? "Malformed multipart body" : "Malformed JSON body");
+  }
+  const parsed = sendBody.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError("validation_error", `Invalid body: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const b = parsed.data;
+  return { content: b.content, parentId: b.parent_id, clientId: b.client_id, files };
+}
+
+export const messageRoutes = new Hono<AppEnv>()
+  .get("/conversations/:id/messages", requireUser, validate("query", pageQuery), async (c) => {
+    const q = c.req.valid("query");
+    const page = { sinceId: q.since_id, beforeId: q.before_id, limit: q.limit };
+    return c.json(await listMessages(c.var.scope, c.req.param("id"), page));
+  })
+  .post("/conversations/:id/messages", requireUser, async (c) => {
+    const input = await readSendInput(c);
+    const { message } = await sendMessage(c.var.scope, c.req.param("id"), input, c.var.deps);
+    // a retried send answers exactly like the first one
+    return c.json(message, 201);
+  })
+  .post("/conversations/:id/mark_read", requireUser, validate("json", readBody), async (c) => {
+    const n = await markRead(c.var.scope, c.req.param("id"), c.req.valid("json").up_to_id);
+    return c.json({ status: "ok", marked_read: n });
+  })
+  .put("/conversations/:id/read", requireUser, validate("json", readBody), async (c) => {
+    const n = await markRead(c.var.scope, c.req.param("id"), c.req.valid("json").up_to_id);
+    return c.json({ status: "ok", marked_read: n });
+  })
+  .patch("/messages/:id", requireUser, validate("json", editBody), async (c) => {
+    const content = c.req.valid("json").content;
+    return c.json(await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps));
+  })
+  .delete(
+    "/messages/:id",
+    requireUser,
+    async (c) => c.json(await deleteMessage(c.var.scope, c.req.param("id"), c.var.deps)),
+  )
+  .post("/messages/:id/reactions", requireUser, validate("json", reactionBody), async (c) => {
+    const emoji = c.req.valid("json").emoji;
+    const { message, changed } = await addReaction(c.var.scope, c.req.param("id"), emoji, c.var.deps);
+    return c.json(message, changed ? 201 : 200);
+  })
+  .delete("/messages/:id/reactions", requireUser, async (c) => {
+    const body = await c.req.json().catch(() => ({}));
+    const parsed = reactionBody.safeParse({ emoji: c.req.query("emoji") ?? body?.emoji });
+    if (!parsed.success) throw new AppError("validation_error", "Invalid body: emoji is required");
+    const { message } = await removeReaction(c.var.scope, c.req.param("id"), parsed.data.emoji, c.var.deps);
+    return c.json(message);
+  });
