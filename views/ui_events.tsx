@@ -1,46 +1,145 @@
 import type { ChatEvent } from "../chat/events.ts";
-import type { TenantScope } from "../chat/tenancy.ts";
-import type { Locale } from "../i18n/mod.ts";
+import { translator } from "../i18n/mod.ts";
+import { MessageItem, Reactions } from "./message_item.tsx";
+import { ConversationMeta, ConversationRow, messagePreview, UnreadBadge } from "./conversation_list.tsx";
+import { ReadWatermark, TypingSlot } from "./message_list.tsx";
+import { PresenceDot } from "./people_list.tsx";
+import { previewText } from "./format.tsx";
+import type { UiVariant } from "./ui_event_variant.ts";
+
+export { uiEventVariant, type UiVariant } from "./ui_event_variant.ts";
 
 /**
- * What one viewer's copy of a pushed fragment depends on. Viewers whose variants have the
- * same `key` receive byte-identical HTML, so the stream renders once per key, not once per
- * recipient.
- */
-export interface UiVariant {
-  key: string;
-  locale: Locale;
-  viewerId: string;
-}
-
-/**
- * Loads the per-viewer facts a fragment needs (locale, whether the viewer is the actor)
- * and names the variant. Call once per subscriber; render once per distinct key.
- * @param scope the subscriber's scope
- * @param locale the subscriber's interface language
- * @param event the event being pushed
- */
-export function uiEventVariant(
-  scope: TenantScope,
-  locale: Locale,
-  event: ChatEvent,
-): Promise<UiVariant> {
-  const self = event.type === "typing" && event.data.user_id === scope.userId;
-  return Promise.resolve({
-    key: `${locale}|${self ? "self" : "other"}`,
-    locale,
-    viewerId: scope.userId,
-  });
-}
-
-/**
- * Renders an event as the HTML of one unnamed SSE message for htmx: out-of-band partials
- * that update every part of the page showing it. Empty string means "send nothing".
+ * Renders an event as the HTML of one unnamed SSE message for htmx: partials that update
+ * every part of the page showing it (message list, conversation row, badges, read marks,
+ * typing, notices). Targets missing from a page are skipped by htmx. Empty string means
+ * "send nothing".
  * @param event the event
  * @param variant from `uiEventVariant`
  */
 export function renderUiEvent(event: ChatEvent, variant: UiVariant): string {
-  void event;
-  void variant;
-  return "";
+  const markup = fragment(event, variant);
+  return markup === null ? "" : String(markup);
+}
+
+function fragment(event: ChatEvent, v: UiVariant) {
+  const t = translator(v.locale);
+  switch (event.type) {
+    case "message_created": {
+      const { conversation_id: cid, message: m } = event.data;
+      return (
+        <>
+          <hx-upsert hx-target={`#messages-${cid}`}>
+            <MessageItem message={m} />
+          </hx-upsert>
+          <hx-partial hx-target={`#conv-meta-${cid}`} hx-swap="outerHTML">
+            <ConversationMeta
+              conversationId={cid}
+              orderKey={m.id}
+              preview={messagePreview(m, false, t)}
+              when={m.created_at}
+            />
+          </hx-partial>
+          <hx-partial hx-target={`#unread-${cid}`} hx-swap="outerHTML">
+            <UnreadBadge conversationId={cid} count={v.unread ?? 0} t={t} />
+          </hx-partial>
+          <hx-partial hx-target={`#typing-${cid}`} hx-swap="outerHTML">
+            <TypingSlot conversationId={cid} />
+          </hx-partial>
+          <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
+            <i
+              class="notice"
+              data-kind="message"
+              data-conversation-id={cid}
+              data-message-id={m.id}
+              data-author-id={m.sender_id ?? ""}
+              data-sender={m.sender_name ?? ""}
+              data-preview={m.content ? previewText(m.content, 120) : m.attachments[0]?.filename ?? ""}
+              data-muted={v.muted ? "true" : "false"}
+            >
+            </i>
+          </hx-partial>
+        </>
+      );
+    }
+    case "message_updated":
+      return (
+        <hx-upsert hx-target={`#messages-${event.data.conversation_id}`}>
+          <MessageItem message={event.data.message} />
+        </hx-upsert>
+      );
+    case "message_deleted":
+      return (
+        <hx-partial hx-target={`#message-body-${event.data.message_id}`} hx-swap="innerHTML">
+          <em class="deleted-text">{t("ui.message_deleted")}</em>
+        </hx-partial>
+      );
+    case "reaction":
+      return (
+        <hx-partial hx-target={`#reactions-${event.data.message_id}`} hx-swap="outerHTML">
+          <Reactions message={{ id: event.data.message_id, reactions: event.data.reactions, is_deleted: false }} />
+        </hx-partial>
+      );
+    case "typing": {
+      if (v.key === "self") return null;
+      const cid = event.data.conversation_id;
+      return (
+        <hx-partial hx-target={`#typing-${cid}`} hx-swap="outerHTML">
+          <TypingSlot conversationId={cid} text={t("ui.typing", { name: event.data.user_name })} />
+        </hx-partial>
+      );
+    }
+    case "read": {
+      const { conversation_id: cid, user_id: uid, last_read_message_id: lastRead } = event.data;
+      return (
+        <>
+          <hx-partial hx-target={`#read-${cid}-${uid}`} hx-swap="outerHTML">
+            <ReadWatermark conversationId={cid} userId={uid} lastReadId={lastRead} />
+          </hx-partial>
+          {v.unread !== undefined
+            ? (
+              <hx-partial hx-target={`#unread-${cid}`} hx-swap="outerHTML">
+                <UnreadBadge conversationId={cid} count={v.unread} t={t} />
+              </hx-partial>
+            )
+            : null}
+        </>
+      );
+    }
+    case "presence":
+      return (
+        <hx-partial hx-target={`.presence-${event.data.user_id}`} hx-swap="outerHTML">
+          <PresenceDot userId={event.data.user_id} online={event.data.is_online} lastSeen={event.data.last_seen} />
+        </hx-partial>
+      );
+    case "conversation_created":
+    case "conversation_updated":
+    case "participant_added":
+      return v.conversation
+        ? (
+          <hx-upsert hx-target="#conv-list">
+            <ConversationRow conversation={v.conversation} t={t} />
+          </hx-upsert>
+        )
+        : null;
+    case "participant_removed": {
+      const cid = event.data.conversation_id;
+      return v.key === "self"
+        ? (
+          <>
+            <hx-partial hx-target={`#conv-${cid}`} hx-swap="delete"></hx-partial>
+            <hx-partial hx-target={`#conversation-${cid}`} hx-swap="delete"></hx-partial>
+          </>
+        )
+        : <hx-partial hx-target={`#read-mark-${cid}-${event.data.user_id}`} hx-swap="delete"></hx-partial>;
+    }
+    case "reset":
+      return (
+        <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
+          <i class="notice" data-kind="reset"></i>
+        </hx-partial>
+      );
+    case "connected":
+      return null;
+  }
 }

@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { AppError } from "../chat/errors.ts";
+import type { AppEnv } from "./env.ts";
+import { requireUser } from "./middleware.ts";
+
+/** Cookie holding the interface language chosen with the switcher. */
+export const LOCALE_COOKIE = "parley_locale";
+
+/** The client address for rate limits: the first forwarded hop, else the socket peer. */
+export function clientIp(c: Context<AppEnv>): string {
+  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  if (forwarded) return forwarded;
+  const info = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
+  return info?.hostname ?? "unknown";
+}
+
+/**
+ * Like `requireUser`, but a signed-out browser is sent to the login page instead of
+ * getting a JSON 401.
+ */
+export const requirePageUser = createMiddleware<AppEnv>(async (c, next) => {
+  let authenticated = false;
+  try {
+    await requireUser(c, () => {
+      authenticated = true;
+      return Promise.resolve();
+    });
+  } catch (e) {
+    if (!(e instanceof AppError && e.status === 401)) throw e;
+  }
+  if (!authenticated) {
+    if (c.req.header("hx-request")) {
+      c.header("HX-Redirect", "/login");
+      return c.body(null, 401);
+    }
+    return c.redirect("/login", 303);
+  }
+  await next();
+});

@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import { createConversation, getConversation } from "../chat/conversations.ts";
+import { joinChannel, setConversationFlag } from "../chat/membership.ts";
+import { ConversationRow } from "../views/conversation_list.tsx";
+import type { AppEnv } from "./env.ts";
+import { paneResponse } from "./ui_pane.tsx";
+
+const FLAGS = {
+  mute: { isMuted: true },
+  unmute: { isMuted: false },
+  archive: { isArchived: true },
+  unarchive: { isArchived: false },
+} as const;
+
+export const uiConversationRoutes = new Hono<AppEnv>();
+
+uiConversationRoutes.get("/ui/conversations/:id", (c) => paneResponse(c, c.req.param("id")));
+
+uiConversationRoutes.post("/ui/conversations/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
+  const id = c.req.param("id");
+  const flag = c.req.param("flag") as keyof typeof FLAGS;
+  await setConversationFlag(c.var.scope, id, FLAGS[flag]);
+  // an archived row leaves the active list (and an unarchived one the archive)
+  if (flag === "archive" || flag === "unarchive") return c.body("");
+  const conversation = await getConversation(c.var.scope, id, c.var.deps);
+  return c.html(<ConversationRow conversation={conversation} t={c.var.t} />);
+});
+
+uiConversationRoutes.post("/ui/conversations/:id/join", async (c) => {
+  const conversation = await joinChannel(c.var.scope, c.req.param("id"), c.var.deps);
+  return await paneResponse(c, conversation.id);
+});
+
+uiConversationRoutes.post("/ui/groups", async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  const ids = [body.participant_ids].flat().filter((v): v is string => typeof v === "string");
+  const conversation = await createConversation(c.var.scope, {
+    kind: body.kind === "channel" ? "channel" : "group",
+    title: typeof body.title === "string" ? body.title : "",
+    participantIds: ids,
+  }, c.var.deps);
+  return await paneResponse(c, conversation.id);
+});

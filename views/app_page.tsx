@@ -1,0 +1,99 @@
+import type { Child } from "hono/jsx";
+import type { ConversationObject } from "../chat/objects.ts";
+import type { Locale, Translator } from "../i18n/mod.ts";
+import { Layout } from "./layout.tsx";
+import { LanguageSwitcher } from "./language_switcher.tsx";
+import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
+import { PeopleList, type PersonView } from "./people_list.tsx";
+import { NewConversationForms } from "./new_conversation.tsx";
+import { MessageActions } from "./message_actions.tsx";
+
+/** What every signed-in page knows about its viewer and workspace. */
+export interface AppShellProps {
+  locale: Locale;
+  t: Translator;
+  viewer: { id: string; name: string; role: string };
+  workspace: { name: string; logoUrl?: string | null };
+  brandCss?: string;
+  conversations: ConversationObject[];
+  people: PersonView[];
+  channels: { id: string; title: string }[];
+  unreadTotal: number;
+  /** The event cursor the page was rendered at: the stream resumes after it. */
+  cursor: number;
+  back: string;
+}
+
+/** The connection to the UI event stream; pushed fragments carry their own targets. */
+export function EventStream(props: { cursor: number; t: Translator }) {
+  return (
+    <>
+      <div
+        id="event-stream"
+        hx-sse:connect={`/ui/events?after=${props.cursor}`}
+        hx-swap="none"
+        data-cursor={props.cursor}
+      >
+      </div>
+      <div id="notify-slot" hidden></div>
+      <div id="live-region" class="sr-only" aria-live="polite" aria-atomic="true"></div>
+      <p id="connection-status" class="connection-status" role="status" hidden>{props.t("ui.polling")}</p>
+      <MessageActions t={props.t} />
+    </>
+  );
+}
+
+/** The sidebar: chats and people with the actions that start conversations. */
+export function Sidebar(props: AppShellProps) {
+  const t = props.t;
+  return (
+    <aside class="sidebar" aria-label={t("ui.chats")}>
+      <section class="sidebar-section chats">
+        <h2 class="section-title">{t("ui.chats")}</h2>
+        <ConversationList conversations={props.conversations} t={t} />
+      </section>
+      <section class="sidebar-section people">
+        <h2 class="section-title">{t("ui.people_and_groups")}</h2>
+        <NewConversationForms people={props.people} channels={props.channels} viewerId={props.viewer.id} t={t} />
+        <PeopleList people={props.people} viewerId={props.viewer.id} t={t} />
+      </section>
+    </aside>
+  );
+}
+
+/** The full-page app: top bar, sidebar and the open conversation. */
+export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
+  const t = props.t;
+  return (
+    <Layout
+      title={t("app.name")}
+      locale={props.locale}
+      t={t}
+      userId={props.viewer.id}
+      brandCss={props.brandCss}
+      bodyClass={`app${props.open ? " has-open" : ""}${props.viewer.role === "admin" ? " is-admin" : ""}`}
+    >
+      <EventStream cursor={props.cursor} t={t} />
+      <header class="topbar">
+        <span class="brand">
+          {props.workspace.logoUrl
+            ? <img class="logo" src={props.workspace.logoUrl} alt="" />
+            : <span class="logo-mark" aria-hidden="true">P</span>}
+          <span class="workspace-name">{props.workspace.name}</span>
+          <UnreadTotal count={props.unreadTotal} t={t} />
+        </span>
+        <span class="topbar-tools">
+          <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
+          <span class="viewer-name">{props.viewer.name}</span>
+          <form method="post" action="/logout">
+            <button type="submit" class="link-button">{t("auth.logout")}</button>
+          </form>
+        </span>
+      </header>
+      <div class="layout">
+        <Sidebar {...props} />
+        <main id="pane" class="pane">{props.pane}</main>
+      </div>
+    </Layout>
+  );
+}

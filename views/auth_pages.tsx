@@ -1,0 +1,96 @@
+import type { Locale, Translator } from "../i18n/mod.ts";
+import { Layout } from "./layout.tsx";
+import { LanguageSwitcher } from "./language_switcher.tsx";
+
+interface AuthPageProps {
+  locale: Locale;
+  t: Translator;
+  error?: string;
+  values?: Record<string, string>;
+  allowSignup: boolean;
+}
+
+function Field(
+  props: { name: string; label: string; type?: string; value?: string; required?: boolean; hint?: string },
+) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.type === "password" ? undefined : props.value}
+        required={props.required ?? true}
+        autocomplete={props.type === "password" ? "current-password" : props.name === "email" ? "email" : "off"}
+      />
+      {props.hint ? <small>{props.hint}</small> : null}
+    </label>
+  );
+}
+
+function AuthShell(props: AuthPageProps & { title: string; children: unknown; back: string }) {
+  const t = props.t;
+  return (
+    <Layout title={`${props.title} · ${t("app.name")}`} locale={props.locale} t={t} bodyClass="auth">
+      <main class="auth-card">
+        <header class="auth-header">
+          <span class="logo-mark" aria-hidden="true">P</span>
+          <h1>{props.title}</h1>
+          <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
+        </header>
+        {props.error ? <p class="form-error" role="alert">{props.error}</p> : null}
+        {props.children}
+      </main>
+    </Layout>
+  );
+}
+
+/** Sign-in form: workspace, email, password. */
+export function LoginPage(props: AuthPageProps) {
+  const t = props.t;
+  const v = props.values ?? {};
+  return (
+    <AuthShell {...props} title={t("auth.login")} back="/login">
+      <form method="post" action="/login" class="stack">
+        <Field name="workspace" label={t("ui.workspace")} value={v.workspace} />
+        <Field name="email" label={t("ui.email")} type="email" value={v.email} />
+        <Field name="password" label={t("ui.password")} type="password" />
+        <button type="submit" class="primary">{t("auth.login")}</button>
+      </form>
+      {props.allowSignup
+        ? (
+          <p class="auth-alt">
+            {t("ui.no_workspace")} <a href="/signup">{t("ui.create_workspace")}</a>
+          </p>
+        )
+        : null}
+    </AuthShell>
+  );
+}
+
+/** "Create workspace": the workspace and its first admin. */
+export function SignupPage(props: AuthPageProps) {
+  const t = props.t;
+  const v = props.values ?? {};
+  return (
+    <AuthShell {...props} title={t("ui.create_workspace")} back="/signup">
+      <form method="post" action="/signup" class="stack">
+        <Field name="workspace_name" label={t("ui.workspace_name")} value={v.workspace_name} />
+        <Field
+          name="workspace_slug"
+          label={t("ui.workspace_slug")}
+          value={v.workspace_slug}
+          required={false}
+          hint={t("ui.workspace_slug_hint")}
+        />
+        <Field name="name" label={t("ui.your_name")} value={v.name} />
+        <Field name="email" label={t("ui.email")} type="email" value={v.email} />
+        <Field name="password" label={t("ui.password")} type="password" hint={t("ui.password_hint")} />
+        <button type="submit" class="primary">{t("ui.create_workspace")}</button>
+      </form>
+      <p class="auth-alt">
+        {t("ui.have_account")} <a href="/login">{t("auth.login")}</a>
+      </p>
+    </AuthShell>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Translator } from "../i18n/mod.ts";
+
+/**
+ * The few translated words the page script needs for what it fills into
+ * language-independent markup (message states, relative labels, notices).
+ */
+export function clientStrings(t: Translator): Record<string, string> {
+  return {
+    deleted: t("ui.message_deleted"),
+    edited: t("ui.edited"),
+    status_sent: t("ui.status_sent"),
+    status_delivered: t("ui.status_delivered"),
+    status_read: t("ui.status_read"),
+    seen_by: t("ui.seen_by"),
+    new_messages: t("ui.new_messages"),
+    online: t("ui.online"),
+    last_seen: t("ui.last_seen"),
+    new_message_from: t("ui.new_message_from"),
+    replying_to: t("ui.replying_to"),
+    editing: t("ui.editing"),
+    polling: t("ui.polling"),
+    reply_to_message: t("ui.reply_to_message"),
+    confirm_delete: t("ui.confirm_delete"),
+    upload_failed: t("ui.upload_failed"),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Translator } from "../i18n/mod.ts";
+
+/**
+ * The message composer. Enter sends, Shift+Enter adds a line; the page script keeps a
+ * draft per conversation, handles replies and edits, and sends files with progress.
+ */
+export function Composer(props: { conversationId: string; t: Translator }) {
+  const t = props.t;
+  const id = props.conversationId;
+  return (
+    <form
+      class="composer"
+      id={`composer-${id}`}
+      data-conversation-id={id}
+      hx-post={`/ui/conversations/${id}/messages`}
+      hx-target={`#messages-${id}`}
+      hx-swap="upsert"
+      hx-encoding="multipart/form-data"
+    >
+      <div class="composer-context" hidden>
+        <span class="composer-context-label"></span>
+        <button type="button" class="icon-button composer-cancel" aria-label={t("ui.cancel")} title={t("ui.cancel")}>
+          ✕
+        </button>
+      </div>
+      <input type="hidden" name="parent_id" value="" />
+      <input type="hidden" name="client_id" value="" />
+      <input type="hidden" name="edit_id" value="" />
+      <ul class="file-list" aria-live="polite"></ul>
+      <progress class="upload-progress" max="100" value="0" hidden></progress>
+      <div class="composer-row">
+        <label class="icon-button attach" title={t("ui.attach")}>
+          <span aria-hidden="true">📎</span>
+          <span class="sr-only">{t("ui.attach")}</span>
+          <input type="file" name="attachments" multiple class="sr-only file-input" />
+        </label>
+        <textarea
+          name="content"
+          rows={1}
+          maxlength={5000}
+          placeholder={t("ui.type_message")}
+          aria-label={t("ui.type_message")}
+          class="composer-input"
+        >
+        </textarea>
+        <button type="submit" class="primary send-button">{t("ui.send")}</button>
+      </div>
+      <p class="drop-hint" aria-hidden="true">{t("ui.drop_files")}</p>
+    </form>
+  );
+}

@@ -1,0 +1,145 @@
+import type { ConversationObject, MessageObject } from "../chat/objects.ts";
+import type { Translator } from "../i18n/mod.ts";
+import { previewText } from "./format.tsx";
+
+/** A capped unread count for display. */
+export function unreadLabel(count: number): string {
+  return count > 99 ? "99+" : String(count);
+}
+
+/** The unread badge of one conversation; pushes replace it by id. */
+export function UnreadBadge(props: { conversationId: string; count: number; t: Translator }) {
+  return (
+    <span
+      id={`unread-${props.conversationId}`}
+      class={props.count > 0 ? "badge" : "badge empty"}
+      data-count={props.count}
+      aria-label={props.count > 0 ? props.t("ui.unread_count", { count: props.count }) : undefined}
+    >
+      {props.count > 0 ? unreadLabel(props.count) : ""}
+    </span>
+  );
+}
+
+/** The viewer's total unread count; the page script mirrors it into the tab title. */
+export function UnreadTotal(props: { count: number; t: Translator }) {
+  return (
+    <span
+      id="unread-total"
+      class={props.count > 0 ? "badge total" : "badge total empty"}
+      data-count={props.count}
+      aria-label={props.t("ui.unread_count", { count: props.count })}
+    >
+      {props.count > 0 ? unreadLabel(props.count) : ""}
+    </span>
+  );
+}
+
+/**
+ * Preview and time of a row's latest activity. `data-order` (a UUIDv7, so it sorts by time)
+ * lets the page script keep the newest conversation on top when a push replaces this.
+ */
+export function ConversationMeta(props: { conversationId: string; orderKey: string; preview: string; when: string }) {
+  return (
+    <span class="conv-meta" id={`conv-meta-${props.conversationId}`} data-order={props.orderKey}>
+      <span class="conv-preview">{props.preview}</span>
+      <time datetime={props.when} data-format="short">{props.when.slice(11, 16)}</time>
+    </span>
+  );
+}
+
+/** The one-line preview of a conversation's last message. */
+export function messagePreview(m: MessageObject, isGroup: boolean, t: Translator): string {
+  if (m.is_deleted) return t("ui.message_deleted");
+  const text = m.content || (m.attachments[0] ? `📎 ${m.attachments[0].filename}` : "");
+  return isGroup && m.sender_name ? `${m.sender_name}: ${previewText(text)}` : previewText(text);
+}
+
+function preview(c: ConversationObject, t: Translator): string {
+  return c.last_message ? messagePreview(c.last_message, c.is_group, t) : c.topic ?? "";
+}
+
+/** One row of the conversation list, as the given viewer sees it (title, unread, flags). */
+export function ConversationRow(props: { conversation: ConversationObject; t: Translator }) {
+  const c = props.conversation;
+  const t = props.t;
+  const when = c.last_message?.created_at ?? c.updated_at;
+  return (
+    <li
+      id={`conv-${c.id}`}
+      class={`conv-row kind-${c.kind}${c.is_muted ? " muted" : ""}`}
+      data-conversation-id={c.id}
+      data-muted={c.is_muted ? "true" : "false"}
+    >
+      <a
+        class="conv-link"
+        href={`/c/${c.id}`}
+        hx-get={`/ui/conversations/${c.id}`}
+        hx-target="#pane"
+        hx-push-url={`/c/${c.id}`}
+      >
+        <span class="avatar" aria-hidden="true">{c.is_group ? "#" : (c.title[0] ?? "?").toUpperCase()}</span>
+        <span class="conv-main">
+          <span class="conv-title">{c.title}</span>
+          <ConversationMeta
+            conversationId={c.id}
+            orderKey={c.last_message?.id ?? c.id}
+            preview={preview(c, t)}
+            when={when}
+          />
+        </span>
+        <span class="conv-side">
+          <UnreadBadge conversationId={c.id} count={c.unread_count} t={t} />
+        </span>
+      </a>
+      <span class="conv-actions">
+        <button
+          type="button"
+          class="icon-button"
+          hx-post={`/ui/conversations/${c.id}/${c.is_muted ? "unmute" : "mute"}`}
+          hx-target={`#conv-${c.id}`}
+          hx-swap="outerHTML"
+          title={c.is_muted ? t("ui.unmute") : t("ui.mute")}
+          aria-label={c.is_muted ? t("ui.unmute") : t("ui.mute")}
+        >
+          {c.is_muted ? "🔕" : "🔔"}
+        </button>
+        <button
+          type="button"
+          class="icon-button"
+          hx-post={`/ui/conversations/${c.id}/${c.is_archived ? "unarchive" : "archive"}`}
+          hx-target={`#conv-${c.id}`}
+          hx-swap="outerHTML"
+          title={c.is_archived ? t("ui.unarchive") : t("ui.archive")}
+          aria-label={c.is_archived ? t("ui.unarchive") : t("ui.archive")}
+        >
+          {c.is_archived ? "📤" : "🗄"}
+        </button>
+      </span>
+    </li>
+  );
+}
+
+/** The conversation list, newest activity first. */
+export function ConversationList(props: { conversations: ConversationObject[]; t: Translator; archived?: boolean }) {
+  const t = props.t;
+  return (
+    <div class="conv-list-wrap">
+      <ul id="conv-list" class="conv-list" aria-label={t("ui.chats")}>
+        {props.conversations.map((c) => <ConversationRow conversation={c} t={t} />)}
+      </ul>
+      {props.conversations.length === 0
+        ? <p class="empty-note">{props.archived ? t("ui.no_archived") : t("ui.no_conversations")}</p>
+        : null}
+      <button
+        type="button"
+        class="link-button"
+        hx-get={props.archived ? "/ui/conversations" : "/ui/conversations?archived=true"}
+        hx-target="closest .conv-list-wrap"
+        hx-swap="outerHTML"
+      >
+        {props.archived ? t("ui.show_active") : t("ui.show_archived")}
+      </button>
+    </div>
+  );
+}

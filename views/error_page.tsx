@@ -1,0 +1,16 @@
+import type { Locale, Translator } from "../i18n/mod.ts";
+import { Layout } from "./layout.tsx";
+
+/** A plain page for errors of full-page requests. */
+export function ErrorPage(props: { locale: Locale; t: Translator; text: string }) {
+  return (
+    <Layout title={props.t("app.name")} locale={props.locale} t={props.t} bodyClass="auth">
+      <main class="auth-card">
+        <p class="form-error" role="alert">{props.text}</p>
+        <p>
+          <a href="/">{props.t("ui.back")}</a>
+        </p>
+      </main>
+    </Layout>
+  );
+}

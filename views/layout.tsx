@@ -1,0 +1,55 @@
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+import { ASSET_URLS } from "../static/assets.ts";
+import type { Locale, Translator } from "../i18n/mod.ts";
+import { clientStrings } from "./client_strings.ts";
+
+/** htmx settings that keep it inside a strict CSP: no injected stylesheet, only our extensions. */
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorCSS: false,
+  extensions: "sse, upsert",
+});
+
+export interface LayoutProps {
+  title: string;
+  locale: Locale;
+  t: Translator;
+  bodyClass?: string;
+  /** Per-tenant stylesheet carrying the brand colour. */
+  brandCss?: string;
+  /** The signed-in user's id, so the page script can tell own messages apart. */
+  userId?: string;
+  children?: Child;
+}
+
+/** The HTML document around every page: versioned assets, language, client strings. */
+export function Layout(props: LayoutProps) {
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang={props.locale}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href={ASSET_URLS.appCss} />
+          {props.brandCss ? <link rel="stylesheet" href={props.brandCss} /> : null}
+          <script src={ASSET_URLS.htmx} defer></script>
+          <script src={ASSET_URLS.sse} defer></script>
+          <script src={ASSET_URLS.upsert} defer></script>
+          <script src={ASSET_URLS.appJs} defer></script>
+        </head>
+        <body
+          class={props.bodyClass}
+          data-user-id={props.userId}
+          data-locale={props.locale}
+          data-strings={JSON.stringify(clientStrings(props.t))}
+        >
+          {props.children}
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import type { MessageObject } from "../chat/objects.ts";
+import { formatBytes, formatText, previewText } from "./format.tsx";
+
+/** The bits of a replied-to message that a quote shows. */
+export interface QuotedParent {
+  sender_name: string | null;
+  content: string;
+  is_deleted: boolean;
+}
+
+/**
+ * THE markup of one message, used by the page, paged fragments, send responses and pushes.
+ * It is pure and identical for every viewer and language: "mine", local times, localized
+ * labels and the quote of a parent not given here are filled in by the page script from
+ * the data attributes.
+ */
+export function MessageItem(props: { message: MessageObject; parent?: QuotedParent }) {
+  const m = props.message;
+  const classes = ["message", `kind-${m.kind}`, m.is_deleted ? "deleted" : ""].filter(Boolean).join(" ");
+  return (
+    <article
+      id={`message-${m.id}`}
+      class={classes}
+      tabindex={0}
+      data-message-id={m.id}
+      data-conversation-id={m.conversation}
+      data-author-id={m.sender_id ?? ""}
+      data-status={m.status}
+      data-content={m.is_deleted ? undefined : m.content}
+    >
+      <header class="message-meta">
+        <span class="sender">{m.sender_name ?? ""}</span>
+        <time datetime={m.created_at}>{m.created_at.slice(11, 16)}</time>
+        {m.edited_at && !m.is_deleted ? <span class="edited" data-i18n="edited"></span> : null}
+        <span class="tick" data-i18n-title={`status_${m.status}`}></span>
+      </header>
+      {m.parent_id ? <ReplyQuote parentId={m.parent_id} parent={props.parent} /> : null}
+      <div class="message-body" id={`message-body-${m.id}`}>
+        {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : formatText(m.content)}
+      </div>
+      {!m.is_deleted && m.attachments.length > 0
+        ? (
+          <div class="attachments">
+            {m.attachments.map((a) =>
+              a.content_type.startsWith("image/")
+                ? (
+                  <a class="image-preview" href={a.url} target="_blank" rel="noopener">
+                    <img src={a.url} alt={a.filename} loading="lazy" />
+                  </a>
+                )
+                : (
+                  <a class="file-chip" href={a.url} download={a.filename}>
+                    <span class="file-name">{a.filename}</span>
+                    <span class="file-size" data-bytes={a.size}>{formatBytes(a.size)}</span>
+                  </a>
+                )
+            )}
+          </div>
+        )
+        : null}
+      <Reactions message={m} />
+    </article>
+  );
+}
+
+/** Reaction chips; who reacted travels as ids so the script can mark the viewer's own. */
+export function Reactions(props: { message: Pick<MessageObject, "id" | "reactions" | "is_deleted"> }) {
+  const m = props.message;
+  return (
+    <div class="reactions" id={`reactions-${m.id}`}>
+      {m.is_deleted ? null : m.reactions.map((r) => (
+        <button
+          type="button"
+          class="reaction"
+          hx-post={`/ui/messages/${m.id}/react`}
+          hx-vals={JSON.stringify({ emoji: r.emoji })}
+          hx-target={`#reactions-${m.id}`}
+          hx-swap="outerHTML"
+          data-user-ids={r.user_ids.join(" ")}
+        >
+          <span class="emoji">{r.emoji}</span> <span class="count">{r.count}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function ReplyQuote(props: { parentId: string; parent?: QuotedParent }) {
+  const p = props.parent;
+  return (
+    <a class="reply-quote" href={`#message-${props.parentId}`} data-parent-id={props.parentId}>
+      {p
+        ? (
+          <>
+            <span class="quote-sender">{p.sender_name ?? ""}</span>
+            <span class="quote-text" data-i18n={p.is_deleted ? "deleted" : undefined}>
+              {p.is_deleted ? "" : previewText(p.content, 120)}
+            </span>
+          </>
+        )
+        : null}
+    </a>
+  );
+}

@@ -1,0 +1,145 @@
+import type { ConversationObject, MessageObject } from "../chat/objects.ts";
+import type { Translator } from "../i18n/mod.ts";
+import { MessageItem, type QuotedParent } from "./message_item.tsx";
+import { Composer } from "./composer.tsx";
+import { PresenceDot } from "./people_list.tsx";
+
+/** One member's read watermark, for "seen by" and the read tick. */
+export interface ReadMark {
+  userId: string;
+  name: string;
+  lastReadId: string | null;
+}
+
+/** The watermark inside a read mark; a `read` push replaces just this element. */
+export function ReadWatermark(props: { conversationId: string; userId: string; lastReadId: string | null }) {
+  return <i id={`read-${props.conversationId}-${props.userId}`} data-read={props.lastReadId ?? ""}></i>;
+}
+
+/** One member's read mark: who (name) and how far they have read; the page script derives ticks and "seen by". */
+export function ReadMarkItem(props: { conversationId: string; mark: ReadMark }) {
+  const m = props.mark;
+  return (
+    <li
+      id={`read-mark-${props.conversationId}-${m.userId}`}
+      class="read-mark"
+      data-user-id={m.userId}
+      data-name={m.name}
+    >
+      <ReadWatermark conversationId={props.conversationId} userId={m.userId} lastReadId={m.lastReadId} />
+    </li>
+  );
+}
+
+/** Marker above the oldest loaded message; the page script triggers it when scrolled near the top. */
+export function OlderLoader(props: { conversationId: string; beforeId: string }) {
+  return (
+    <div
+      class="load-older"
+      hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}`}
+      hx-trigger="parley:older"
+      hx-swap="outerHTML"
+    >
+    </div>
+  );
+}
+
+/** A page of messages as one swap: the next loader in place of the old one, items upserted by id. */
+export function MessagePage(
+  props: { conversationId: string; messages: MessageObject[]; hasMore: boolean; parents: Map<string, QuotedParent> },
+) {
+  const first = props.messages[0];
+  return (
+    <>
+      {props.hasMore && first ? <OlderLoader conversationId={props.conversationId} beforeId={first.id} /> : null}
+      <hx-upsert hx-target={`#messages-${props.conversationId}`}>
+        {props.messages.map((m) => (
+          <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
+        ))}
+      </hx-upsert>
+    </>
+  );
+}
+
+/** Typing indicator slot; a push fills it and a CSS animation fades it after five seconds. */
+export function TypingSlot(props: { conversationId: string; text?: string }) {
+  return (
+    <p id={`typing-${props.conversationId}`} class={props.text ? "typing active" : "typing"}>
+      {props.text ?? ""}
+    </p>
+  );
+}
+
+export interface ConversationPaneProps {
+  conversation: ConversationObject;
+  messages: MessageObject[];
+  hasMore: boolean;
+  parents: Map<string, QuotedParent>;
+  /** The viewer's read watermark before this visit, for the "new messages" divider. */
+  lastReadId: string | null;
+  readMarks: ReadMark[];
+  viewerId: string;
+  t: Translator;
+}
+
+/** The open conversation: header, messages, typing, read marks and composer. */
+export function ConversationPane(props: ConversationPaneProps) {
+  const c = props.conversation;
+  const t = props.t;
+  const first = props.messages[0];
+  const other = c.kind === "direct" ? c.participants.find((p) => p.id !== props.viewerId) : undefined;
+  return (
+    <section
+      id={`conversation-${c.id}`}
+      class={`conversation kind-${c.kind}`}
+      data-conversation-id={c.id}
+      data-kind={c.kind}
+      data-last-read={props.lastReadId ?? ""}
+      data-muted={c.is_muted ? "true" : "false"}
+      data-title={c.title}
+      aria-label={c.title}
+    >
+      <header class="pane-header">
+        <a class="icon-button back-button" href="/" aria-label={t("ui.back")} title={t("ui.back")}>←</a>
+        <div class="pane-title">
+          <h2>{c.title}</h2>
+          <p class="pane-sub">
+            {other
+              ? (
+                <>
+                  <PresenceDot userId={other.id} online={other.is_online} lastSeen={null} />
+                  <span class="person-status" data-presence-of={other.id}></span>
+                </>
+              )
+              : t("ui.member_count", { count: c.participants.length })}
+          </p>
+        </div>
+      </header>
+      <div class="message-scroller" id={`scroller-${c.id}`} tabindex={-1}>
+        {props.hasMore && first ? <OlderLoader conversationId={c.id} beforeId={first.id} /> : null}
+        <div class="message-list" id={`messages-${c.id}`} role="log" aria-label={t("ui.messages")}>
+          {props.messages.map((m) => (
+            <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
+          ))}
+        </div>
+        {props.messages.length === 0 ? <p class="empty-note">{t("ui.no_messages")}</p> : null}
+      </div>
+      <button type="button" class="jump-latest" hidden>{t("ui.jump_to_latest")} ↓</button>
+      <p class="seen-by" id={`seen-${c.id}`}></p>
+      <TypingSlot conversationId={c.id} />
+      <ul class="read-marks" id={`read-marks-${c.id}`} hidden>
+        {props.readMarks.map((m) => <ReadMarkItem conversationId={c.id} mark={m} />)}
+      </ul>
+      <Composer conversationId={c.id} t={t} />
+    </section>
+  );
+}
+
+/** What the pane shows before a conversation is chosen. */
+export function EmptyPane(props: { t: Translator }) {
+  return (
+    <section class="conversation empty">
+      <p class="empty-note">{props.t("ui.pick_conversation")}</p>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import type { Translator } from "../i18n/mod.ts";
+import type { PersonView } from "./people_list.tsx";
+
+/** Forms that start a group or join a channel; a direct chat starts from the people list. */
+export function NewConversationForms(
+  props: { people: PersonView[]; channels: { id: string; title: string }[]; viewerId: string; t: Translator },
+) {
+  const t = props.t;
+  const others = props.people.filter((p) => p.id !== props.viewerId);
+  return (
+    <div class="new-conversation">
+      <details class="new-group">
+        <summary class="link-button">{t("ui.new_group")}</summary>
+        <form class="stack" hx-post="/ui/groups" hx-target="#pane">
+          <label class="field">
+            <span>{t("ui.group_title")}</span>
+            <input name="title" required maxlength={100} />
+          </label>
+          <fieldset class="member-picker">
+            <legend>{t("ui.members")}</legend>
+            {others.map((p) => (
+              <label class="check">
+                <input type="checkbox" name="participant_ids" value={p.id} /> {p.name}
+              </label>
+            ))}
+          </fieldset>
+          <label class="check">
+            <input type="checkbox" name="kind" value="channel" /> {t("ui.make_channel")}
+          </label>
+          <button type="submit" class="primary">{t("ui.create")}</button>
+        </form>
+      </details>
+      {props.channels.length > 0
+        ? (
+          <details class="join-channel">
+            <summary class="link-button">{t("ui.join_channel")}</summary>
+            <ul class="channel-list">
+              {props.channels.map((ch) => (
+                <li>
+                  <button
+                    type="button"
+                    class="link-button"
+                    hx-post={`/ui/conversations/${ch.id}/join`}
+                    hx-target="#pane"
+                  >
+                    # {ch.title}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </details>
+        )
+        : null}
+    </div>
+  );
+}

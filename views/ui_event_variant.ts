@@ -1,0 +1,85 @@
+import type { ChatEvent } from "../chat/events.ts";
+import type { ConversationObject } from "../chat/objects.ts";
+import type { TenantScope } from "../chat/tenancy.ts";
+import { getConversation } from "../chat/conversations.ts";
+import { countUnread } from "../db/messages.ts";
+import { findMembership } from "../db/participants.ts";
+import type { Locale } from "../i18n/mod.ts";
+
+const UNREAD_CAP = 999;
+
+/**
+ * What one viewer's copy of a pushed fragment depends on. Viewers whose variants have the
+ * same `key` receive byte-identical HTML, so the stream renders once per key, not once per
+ * recipient.
+ */
+export interface UiVariant {
+  key: string;
+  locale: Locale;
+  viewerId: string;
+  /** The viewer's unread count in the event's conversation, when the fragment shows it. */
+  unread?: number;
+  muted?: boolean;
+  /** The conversation as this viewer sees it, for rows that appear or change. */
+  conversation?: ConversationObject;
+}
+
+async function unreadFor(scope: TenantScope, conversationId: string) {
+  const me = await findMembership(scope, conversationId, scope.userId);
+  if (!me) return { unread: 0, muted: false };
+  const unread = await countUnread(scope, conversationId, {
+    userId: scope.userId,
+    afterId: me.lastReadMessageId,
+    cap: UNREAD_CAP,
+  });
+  return { unread, muted: me.isMuted };
+}
+
+function viewOf(conversation: ConversationObject, viewerId: string): ConversationObject {
+  if (conversation.kind !== "direct") return conversation;
+  const other = conversation.participants.find((p) => p.id !== viewerId);
+  return { ...conversation, title: other?.name ?? conversation.title };
+}
+
+/**
+ * Loads the per-viewer facts a fragment needs and names the variant: at most two indexed
+ * reads for a message (the viewer's unread count and mute flag), none for most events.
+ * @param scope the subscriber's scope
+ * @param locale the subscriber's interface language
+ * @param event the event being pushed
+ */
+export async function uiEventVariant(scope: TenantScope, locale: Locale, event: ChatEvent): Promise<UiVariant> {
+  const base = { locale, viewerId: scope.userId };
+  switch (event.type) {
+    case "message_created": {
+      const { unread, muted } = await unreadFor(scope, event.data.conversation_id);
+      const mine = event.data.message.sender_id === scope.userId;
+      return { ...base, key: `${locale}|${unread}|${muted}|${mine}`, unread, muted };
+    }
+    case "read": {
+      if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
+      const { unread } = await unreadFor(scope, event.data.conversation_id);
+      return { ...base, key: `${locale}|self|${unread}`, unread };
+    }
+    case "typing":
+      return { ...base, key: event.data.user_id === scope.userId ? "self" : locale };
+    case "conversation_created":
+    case "conversation_updated": {
+      const conversation = viewOf(event.data.conversation, scope.userId);
+      const { unread, muted } = await unreadFor(scope, conversation.id);
+      const seen = { ...conversation, unread_count: unread, is_muted: muted };
+      return { ...base, key: `${locale}|${seen.title}|${unread}|${muted}`, conversation: seen };
+    }
+    case "participant_added": {
+      if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
+      const conversation = await getConversation(scope, event.data.conversation_id, {
+        presence: { isOnline: () => false },
+      }).catch(() => undefined);
+      return { ...base, key: `self|${scope.userId}`, conversation };
+    }
+    case "participant_removed":
+      return { ...base, key: event.data.user_id === scope.userId ? "self" : "other" };
+    default:
+      return { ...base, key: locale };
+  }
+}

@@ -1,0 +1,66 @@
+import { Layout } from "./layout.tsx";
+import { type AppShellProps, EventStream } from "./app_page.tsx";
+import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
+import { PeopleList } from "./people_list.tsx";
+import { NewConversationForms } from "./new_conversation.tsx";
+import { EmptyPane } from "./message_list.tsx";
+
+/**
+ * The floating widget, made to live in an iframe: a chat bar at the bottom right with
+ * status and unread count, and a panel with three tabs built from the page's components.
+ */
+export function WidgetPage(props: AppShellProps) {
+  const t = props.t;
+  const tabs = [
+    { id: "tab-chat", label: t("ui.tab_conversation") },
+    { id: "tab-chats", label: t("ui.chats") },
+    { id: "tab-people", label: t("ui.people_and_groups") },
+  ];
+  return (
+    <Layout
+      title={t("app.name")}
+      locale={props.locale}
+      t={t}
+      userId={props.viewer.id}
+      brandCss={props.brandCss}
+      bodyClass="widget"
+    >
+      <EventStream cursor={props.cursor} t={t} />
+      <section class="widget-panel" id="widget-panel" hidden aria-label={t("app.name")}>
+        <div class="widget-tabs" role="tablist">
+          {tabs.map((tab, i) => (
+            <button
+              type="button"
+              role="tab"
+              class="widget-tab"
+              id={`${tab.id}-button`}
+              aria-controls={tab.id}
+              aria-selected={i === 1 ? "true" : "false"}
+              data-tab={tab.id}
+            >
+              {tab.label}
+            </button>
+          ))}
+        </div>
+        <div class="widget-tabpanel" role="tabpanel" id="tab-chat" aria-labelledby="tab-chat-button" hidden>
+          <main id="pane" class="pane">
+            <EmptyPane t={t} />
+          </main>
+        </div>
+        <div class="widget-tabpanel" role="tabpanel" id="tab-chats" aria-labelledby="tab-chats-button">
+          <ConversationList conversations={props.conversations} t={t} />
+        </div>
+        <div class="widget-tabpanel" role="tabpanel" id="tab-people" aria-labelledby="tab-people-button" hidden>
+          <NewConversationForms people={props.people} channels={props.channels} viewerId={props.viewer.id} t={t} />
+          <PeopleList people={props.people} viewerId={props.viewer.id} t={t} />
+        </div>
+      </section>
+      <button type="button" class="chat-bar" id="chat-bar" aria-expanded="false" aria-controls="widget-panel">
+        <span class={`presence self-presence online`} aria-hidden="true"></span>
+        <span class="chat-bar-label">{t("ui.chat")}</span>
+        <span class="chat-bar-status">{t("ui.online")}</span>
+        <UnreadTotal count={props.unreadTotal} t={t} />
+      </button>
+    </Layout>
+  );
+}
