@@ -1,12 +1,23 @@
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
-const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(["true", "false", "1", "0"], { error: "expected true or false" }).transform((v) =>
+  v === "true" || v === "1"
+);
+const positiveInt = (() => {
+  const error = "expected a whole number greater than 0";
+  return z.coerce.number({ error }).int({ error }).positive({ error });
+})();
+const positiveNumber = (max = Infinity) => {
+  const error = `expected a number greater than 0${max < Infinity ? ` and at most ${max}` : ""}`;
+  return z.coerce.number({ error }).positive({ error }).max(max, { error });
+};
+const port = "expected a port number from 0 to 65535";
 
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: z.coerce.number({ error: port }).int({ error: port }).min(0, { error: port }).max(65535, { error: port })
+    .default(8000),
   HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, { message: "expected a host name or IP address" }).default("0.0.0.0"),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   DATABASE_URL: z.string().regex(
     /^(file:.+|:memory:|libsql:\/\/.+|https?:\/\/.+)$/,
     {
@@ -30,15 +41,17 @@ const configSchema = z.object({
   }).default("memory"),
   ALLOW_SIGNUP: bool.default(true),
   SIGNUP_LIMIT_PER_HOUR: positiveInt.default(30),
-  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+  MAX_UPLOAD_MB: positiveNumber(1024).default(10),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(60),
   RATE_LIMIT_CONVERSATIONS_PER_MIN: positiveInt.default(20),
   RATE_LIMIT_LOGINS_PER_15MIN: positiveInt.default(10),
-  EVENTS_RETENTION_HOURS: z.coerce.number().positive().default(24),
-  AI_BASE_URL: z.url().optional(),
+  EVENTS_RETENTION_HOURS: positiveNumber().default(24),
+  AI_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "expected debug, info, warn or error" }).default(
+    "info",
+  ),
   NODE_ENV: z.string().optional(),
   DENO_ENV: z.string().optional(),
 });

@@ -67,7 +67,7 @@ for (const [variable, value] of Object.entries(BAD_VALUES)) {
       (e: unknown) => {
         assert.ok(e instanceof ConfigError);
         assert.equal(e.variable, variable);
-        assert.ok(e.message.startsWith(`Invalid configuration: ${variable}: `), e.message);
+        assert.ok(e.message.startsWith(`Invalid configuration: ${variable}: expected `), e.message);
         assert.ok(!e.message.includes("\n"), e.message);
         return true;
       },
