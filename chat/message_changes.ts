@@ -1,5 +1,5 @@
 import type { Message } from "../db/schema/mod.ts";
-import { findMessage, reviseMessage, tombstoneMessage } from "../db/messages.ts";
+import { findMessage, reviseMessage, scrubMessageFromEvents, tombstoneMessage } from "../db/messages.ts";
 import { deleteAttachmentsOf } from "../db/attachments.ts";
 import { listMembers } from "../db/participants.ts";
 import { audit } from "../db/audit.ts";
@@ -94,6 +94,7 @@ export async function deleteMessage(
     const keys = await deleteAttachmentsOf(scope, message.id, tx);
     const updated = await findMessage(scope, message.id, tx) ?? message;
     const [object] = await messageObjects(scope, [updated], members, tx);
+    await scrubMessageFromEvents(scope, object, { ...object }, tx);
     await record({
       type: "message_deleted",
       conversationId: conversation.id,

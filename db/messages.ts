@@ -173,3 +173,23 @@ export async function listMentionRows(
     .where(and(eq(mentions.tenantId, scope.tenantId), inArray(mentions.messageId, messageIds)))
     .orderBy(asc(mentions.createdAt), asc(mentions.id));
 }
+
+/**
+ * Rewrites already recorded events that carry a message object, so a deleted message's
+ * former text does not survive in the replay log either.
+ * @param message the tombstone as the API now shows it
+ */
+export async function scrubMessageFromEvents(
+  scope: TenantOnlyScope,
+  message: { id: string; conversation: string },
+  tombstone: Record<string, unknown>,
+  db: DbOrTx = scope.db,
+): Promise<void> {
+  const json = JSON.stringify(tombstone);
+  await db.run(sql`UPDATE events SET data = json_set(data, '$.message', json(${json}))
+    WHERE tenant_id = ${scope.tenantId} AND conversation_id = ${message.conversation}
+      AND json_extract(data, '$.message.id') = ${message.id}`);
+  await db.run(sql`UPDATE events SET data = json_set(data, '$.conversation.last_message', json(${json}))
+    WHERE tenant_id = ${scope.tenantId} AND conversation_id = ${message.conversation}
+      AND json_extract(data, '$.conversation.last_message.id') = ${message.id}`);
+}
