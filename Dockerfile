@@ -8,8 +8,8 @@ COPY deno.json deno.lock ./
 RUN deno install --frozen
 
 COPY . .
+# ./data (database, attachments, generated session secret) lives on the volume
 RUN deno cache --frozen main.ts scripts/demo.ts \
-  # ./data (database, attachments, generated session secret) lives on the volume
   && rm -rf data && ln -s /data /app/data \
   && mkdir -p /data && chown -R deno:deno /data /app
 
