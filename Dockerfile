@@ -11,7 +11,7 @@ COPY . .
 # ./data (database, attachments, generated session secret) lives on the volume
 RUN deno cache --frozen main.ts scripts/demo.ts \
   && rm -rf data && ln -s /data /app/data \
-  && mkdir -p /data && chown -R deno:deno /data /app
+  && mkdir -p /data && chown -R deno:deno /data /app /deno-dir
 
 USER deno
 VOLUME /data
