@@ -66,3 +66,29 @@ Deno.test("a token whose tenant claim is swapped is rejected", async () => {
   assert.equal(res.status, 401);
   await deps.close();
 });
+
+Deno.test("a globex admin gets 404 on an acme conversation that acme's members can reach", async () => {
+  const { app, deps } = await testApp();
+  const acme = await seedTenant(deps, "acme", { bob: "member" });
+  const { admin: erin } = await seedTenant(deps, "globex");
+  const created = await app.request(
+    "/api/chat/conversations/",
+    json({ kind: "group", title: "Acme secrets", participant_ids: [acme.admin.user.id] }, acme.users.bob.auth),
+  );
+  const { id } = await created.json();
+  const paths = [`/api/chat/conversations/${id}/`, `/api/chat/conversations/${id}/messages/`];
+  const bobSees = await Promise.all(paths.map((p) => app.request(p, { headers: acme.users.bob.auth })));
+
+  const erinSees = await Promise.all(paths.map((p) => app.request(p, { headers: erin.auth })));
+  const erinPosts = await app.request(`/api/chat/conversations/${id}/messages/`, json({ content: "hi" }, erin.auth));
+  const erinList = await (await app.request("/api/chat/conversations/", { headers: erin.auth })).json();
+
+  assert.equal(created.status, 201);
+  assert.deepEqual(bobSees.map((r) => r.status), [200, 200]);
+  assert.deepEqual(erinSees.map((r) => r.status), [404, 404]);
+  assert.equal(erinPosts.status, 404);
+  assert.deepEqual(erinList, []);
+  const messages = await (await app.request(paths[1], { headers: acme.users.bob.auth })).json();
+  assert.equal(messages.length, 0);
+  await deps.close();
+});
