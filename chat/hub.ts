@@ -27,6 +27,7 @@ export interface HubOptions {
 }
 
 const HEARTBEAT = encodeComment("heartbeat");
+const TAIL_PAGE = 100;
 
 /** A FIFO lock: the tail reader, cache loads and registrations take turns. */
 class Lock {
@@ -206,13 +207,16 @@ export class Hub {
 
   async #readTail() {
     while (true) {
-      const batch = await readEventsAfter(this.options.db, this.#cursor, 1000);
+      const batch = await readEventsAfter(this.options.db, this.#cursor, TAIL_PAGE);
       for (const event of batch) {
         await this.#route(event);
         this.#cursor = event.id;
       }
       this.options.metrics.eventsPublished += batch.length;
-      if (batch.length < 1000) return;
+      if (batch.length < TAIL_PAGE) return;
+      // a backlog goes out page by page, letting the streams flush in between, so a burst
+      // does not overrun the queues of clients that do keep up
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
 

@@ -61,7 +61,7 @@ export function createRealtime(db: Db, bus: Bus, options: RealtimeOptions): Real
     presence,
     typing: new TypingTracker(now),
     metrics,
-    maxQueuedBytes: options.maxQueuedBytes ?? 256 * 1024,
+    maxQueuedBytes: options.maxQueuedBytes ?? 1024 * 1024,
     async start() {
       await hub.start();
       presence.start();

@@ -28,6 +28,8 @@ export interface Listener extends ListenerIdentity {
 /** Turns an event into this stream's frame when it does not use the shared JSON frame (htmx fragments). */
 export type FrameRenderer = (event: ChatEvent) => Promise<Uint8Array | null>;
 
+const BEHIND_GRACE_MS = 2_000;
+
 type Held = { id: number; frame: Uint8Array } | { id: number; event: ChatEvent };
 
 /**
@@ -41,6 +43,7 @@ export class StreamSubscriber implements Listener {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #closed = false;
   #drained: (() => void) | null = null;
+  #behindSince = 0;
   /** Live events that arrive while the replay is still being written. */
   #held: Held[] | null = [];
   /** Events up to this id were already sent (by replay, or before a reconnect). */
@@ -57,6 +60,7 @@ export class StreamSubscriber implements Listener {
         this.#controller = controller;
       },
       pull: () => {
+        this.#behindSince = 0;
         this.#drained?.();
         this.#drained = null;
       },
@@ -106,7 +110,16 @@ export class StreamSubscriber implements Listener {
       this.#finish(false);
       return false;
     }
-    if ((this.#controller.desiredSize ?? 0) < 0) {
+    const backlog = -(this.#controller.desiredSize ?? 0);
+    if (backlog <= 0) {
+      this.#behindSince = 0;
+      return true;
+    }
+    // a burst may overfill the queue for a moment; a client still behind after a grace
+    // period, or far behind, is not keeping up
+    const now = Date.now();
+    if (this.#behindSince === 0) this.#behindSince = now;
+    if (backlog > 3 * this.options.maxQueuedBytes || now - this.#behindSince > BEHIND_GRACE_MS) {
       this.#finish(true);
       return false;
     }
@@ -174,8 +187,8 @@ export class StreamSubscriber implements Listener {
     this.#held = null;
     this.#drained?.();
     try {
-      if (slow) this.#controller.error(new Error("Stream closed: the client did not keep up"));
-      else this.#controller.close();
+      // a clean end (after what is already queued) makes the client reconnect and resume by replay
+      this.#controller.close();
     } catch { /* the client already went away */ }
     this.options.onClose(slow);
   }

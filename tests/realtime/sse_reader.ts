@@ -77,12 +77,9 @@ export class SseReader {
       while (true) {
         const { value, done } = await this.#reader.read();
         if (done) break;
-        buffer += value;
-        let at: number;
-        while ((at = buffer.indexOf("\n\n")) >= 0) {
-          this.#parse(buffer.slice(0, at));
-          buffer = buffer.slice(at + 2);
-        }
+        const blocks = (buffer + value).split("\n\n");
+        buffer = blocks.pop()!;
+        for (const block of blocks) this.#parse(block);
         for (const w of this.#waiters) w();
         this.#waiters.clear();
       }
