@@ -48,6 +48,7 @@ function isPlainText(bytes: Uint8Array): boolean {
     return false;
   }
   // control characters other than tab, newline, form feed and carriage return mark a binary file
+  // deno-lint-ignore no-control-regex
   return !/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text);
 }
 
@@ -103,6 +104,7 @@ export function isInlineType(contentType: string): boolean {
  */
 export function sanitizeFilename(name: string): string {
   const base = name.normalize("NFC").split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
   let clean = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "").replace(/\s+/g, " ").trim()
     .replace(/^[.\s]+/, "").replace(/[.\s]+$/, "");
   if (clean.length > 200) {
