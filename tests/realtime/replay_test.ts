@@ -113,9 +113,12 @@ Deno.test("the long-poll returns the same events as the stream, and waits for th
 
   const polled = await (await fetch(`${server.url}/api/chat/events/poll?after=${cursor}`, { headers: bob.auth }))
     .json();
-  const waiting = fetch(`${server.url}/api/chat/events/poll?after=${stream.messages.at(-1)!.id}&timeout=10`, {
-    headers: bob.auth,
-  });
+  const waiting = fetch(
+    `${server.url}/api/chat/events/poll?after=${stream.of("message_created").at(-1)!.id}&timeout=10`,
+    {
+      headers: bob.auth,
+    },
+  );
   await new Promise((r) => setTimeout(r, 100));
   await sendMessages(server.deps, team, admin.user, ["after the wait began"]);
   const waited = await waiting;
