@@ -491,9 +491,16 @@
     }
   });
 
+  // The total is the sum of the server's per-conversation counts (muted ones left out),
+  // shown in the tab title and the widget's bar.
   function syncTitle() {
-    const total = $("#unread-total");
-    const n = Number(total?.dataset.count || 0);
+    const rows = $$("#conv-list .conv-row:not(.muted) .badge[data-count]");
+    const n = rows.reduce((sum, b) => sum + Number(b.dataset.count || 0), 0);
+    for (const total of $$("#unread-total")) {
+      total.dataset.count = String(n);
+      total.textContent = n > 0 ? (n > 99 ? "99+" : String(n)) : "";
+      total.classList.toggle("empty", n === 0);
+    }
     document.title = n > 0 ? `(${n > 99 ? "99+" : n}) ${baseTitle}` : baseTitle;
   }
 

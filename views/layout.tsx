@@ -34,6 +34,7 @@ export function Layout(props: LayoutProps) {
           <meta name="color-scheme" content="light dark" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{props.title}</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href={ASSET_URLS.appCss} />
           {props.brandCss ? <link rel="stylesheet" href={props.brandCss} /> : null}
           <script src={ASSET_URLS.htmx} defer></script>
