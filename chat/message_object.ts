@@ -1,5 +1,5 @@
 import type { DbOrTx } from "../db/client.ts";
-import type { Attachment, Message, Reaction } from "../db/schema/mod.ts";
+import type { Attachment, Mention, Message, Reaction, User } from "../db/schema/mod.ts";
 import { listAttachmentsFor } from "../db/attachments.ts";
 import { listReactionsFor } from "../db/reactions.ts";
 import { listMentionRows } from "../db/messages.ts";
@@ -77,35 +77,57 @@ export async function messageObjects(
   const reactionsBy = groupBy(reactions, (r) => r.messageId);
   const mentionsBy = groupBy(mentions, (m) => m.messageId);
   const membersBy = groupBy(members, (m) => m.participant.conversationId);
-  return rows.map((m) => {
-    const sender = m.senderId ? senderById.get(m.senderId) : undefined;
-    const deleted = !!m.deletedAt;
-    return {
-      id: m.id,
-      conversation: m.conversationId,
-      sender_id: m.senderId,
-      sender_name: sender?.name ?? null,
-      sender_email: sender?.email ?? null,
-      kind: m.kind,
-      content: deleted ? DELETED_CONTENT : m.content,
-      parent_id: m.parentId,
-      has_attachments: !deleted && m.hasAttachments,
-      attachments: deleted ? [] : (filesBy.get(m.id) ?? []).map(attachmentObject),
-      reactions: deleted ? [] : reactionObjects(reactionsBy.get(m.id) ?? []),
-      mentions: deleted
-        ? []
-        : (mentionsBy.get(m.id) ?? []).map((x): MentionObject =>
-          x.userId
-            ? { type: "user", id: x.userId, label: x.label }
-            : { type: "entity", id: `${x.entityType}#${x.entityId}`, label: x.label }
-        ),
-      created_at: m.createdAt.toISOString(),
-      updated_at: m.updatedAt.toISOString(),
-      edited_at: m.editedAt?.toISOString() ?? null,
-      is_deleted: deleted,
-      status: messageStatus(m, membersBy.get(m.conversationId) ?? []),
-    };
-  });
+  return rows.map((m) =>
+    toMessageObject(m, {
+      sender: m.senderId ? senderById.get(m.senderId) : undefined,
+      files: filesBy.get(m.id) ?? [],
+      reactions: reactionsBy.get(m.id) ?? [],
+      mentions: mentionsBy.get(m.id) ?? [],
+      members: membersBy.get(m.conversationId) ?? [],
+    })
+  );
+}
+
+/**
+ * One message row plus what belongs to it, as the API object. Pure: callers that already
+ * hold the parts (a message just sent) need no queries.
+ */
+export function toMessageObject(
+  m: Message,
+  parts: {
+    sender: Pick<User, "name" | "email"> | undefined;
+    files: Attachment[];
+    reactions: Reaction[];
+    mentions: Mention[];
+    members: Member[];
+  },
+): MessageObject {
+  const deleted = !!m.deletedAt;
+  return {
+    id: m.id,
+    conversation: m.conversationId,
+    sender_id: m.senderId,
+    sender_name: parts.sender?.name ?? null,
+    sender_email: parts.sender?.email ?? null,
+    kind: m.kind,
+    content: deleted ? DELETED_CONTENT : m.content,
+    parent_id: m.parentId,
+    has_attachments: !deleted && m.hasAttachments,
+    attachments: deleted ? [] : parts.files.map(attachmentObject),
+    reactions: deleted ? [] : reactionObjects(parts.reactions),
+    mentions: deleted
+      ? []
+      : parts.mentions.map((x): MentionObject =>
+        x.userId
+          ? { type: "user", id: x.userId, label: x.label }
+          : { type: "entity", id: `${x.entityType}#${x.entityId}`, label: x.label }
+      ),
+    created_at: m.createdAt.toISOString(),
+    updated_at: m.updatedAt.toISOString(),
+    edited_at: m.editedAt?.toISOString() ?? null,
+    is_deleted: deleted,
+    status: messageStatus(m, parts.members),
+  };
 }
 
 function attachmentObject(a: Attachment) {

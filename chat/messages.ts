@@ -10,7 +10,7 @@ import { badRequest } from "./errors.ts";
 import { isUuid, uuidv7 } from "./ids.ts";
 import { commitChange } from "./changes.ts";
 import { requireMember } from "./access.ts";
-import { messageObjects } from "./message_object.ts";
+import { messageObjects, toMessageObject } from "./message_object.ts";
 import { loadChatSettings } from "./chat_settings.ts";
 import { isUniqueViolation } from "./db_errors.ts";
 import { type PreparedFile, prepareUpload } from "./uploads.ts";
@@ -68,6 +68,8 @@ export async function sendMessage(
   deps.limiter.hit(`chat:messages:${scope.tenantId}:${scope.userId}`, settings.messages_per_min, 60_000);
   const prepared: PreparedFile[] = [];
   for (const file of files) prepared.push(await prepareUpload(file, deps.config.maxUploadBytes));
+  const members = await listMembers(scope, [conversation.id]);
+  const me = members.find((m) => m.user.id === scope.userId);
   const stored = await storeAll(scope, prepared, deps);
   const now = new Date(deps.now());
   try {

@@ -1,0 +1,174 @@
+/**
+ * Message benchmark: seeds one conversation with 1,000,000 messages, then measures
+ * page latency (newest page and a page in the middle, through `app.request`, i.e. the
+ * full middleware, auth and serialization stack without a socket) and sustained sends
+ * from 50 concurrent clients through the real HTTP server on loopback.
+ * Prints one JSON line per measurement.
+ *
+ * Options (environment): BENCH_MESSAGES (default 1000000), BENCH_SECONDS (send phase, default 10),
+ * BENCH_CLIENTS (default 50), BENCH_SAMPLES (page fetches per case, default 500).
+ */
+import { loadConfig } from "../chat/config.ts";
+import { createRuntime } from "../chat/runtime.ts";
+import { createApp } from "../main.ts";
+import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
+import { createConversation } from "../chat/conversations.ts";
+import { scopeFor, type TenantId } from "../chat/tenancy.ts";
+import { uuidv7 } from "../chat/ids.ts";
+
+const TOTAL = Number(Deno.env.get("BENCH_MESSAGES") ?? 1_000_000);
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
+const CLIENTS = Number(Deno.env.get("BENCH_CLIENTS") ?? 50);
+const SAMPLES = Number(Deno.env.get("BENCH_SAMPLES") ?? 500);
+const BATCH_ROWS = 500;
+const TX_ROWS = 50_000;
+
+function report(line: Record<string, unknown>) {
+  console.log(JSON.stringify(line));
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function round(n: number) {
+  return Math.round(n * 1000) / 1000;
+}
+
+const dir = await Deno.makeTempDir({ prefix: "parley-bench-" });
+const config = loadConfig({
+  DATABASE_URL: `file:${dir}/bench.db`,
+  ATTACHMENTS: `fs:${dir}/attachments`,
+  SESSION_SECRET: "bench-secret-bench-secret-bench-secret",
+  RATE_LIMIT_MESSAGES_PER_MIN: "1000000000",
+  RATE_LIMIT_CONVERSATIONS_PER_MIN: "1000000000",
+  LOG_LEVEL: "error",
+});
+const deps = await createRuntime(config);
+const db = deps.database.db;
+const { tenant, user: owner } = await createWorkspace(db, {
+  name: "Bench",
+  slug: "bench",
+  admin: { name: "Owner", email: "owner@bench.test", password: null },
+});
+const tenantScope = { tenantId: tenant.id as TenantId, db };
+const people = [owner];
+for (let i = 0; i < 9; i++) {
+  people.push(await createUser(db, tenantScope, { name: `User ${i}`, email: `u${i}@bench.test`, role: "member" }));
+}
+const ownerScope = scopeFor({ db, bus: deps.bus }, { tenantId: tenant.id, userId: owner.id, role: "admin" });
+const conversation = await createConversation(ownerScope, {
+  kind: "group",
+  title: "Bench",
+  participantIds: people.map((p) => p.id),
+}, deps);
+
+// seeding: multi-row INSERTs, 500 rows a statement, 50,000 rows a transaction
+const seedStart = performance.now();
+const base = Date.now() - TOTAL;
+let lastId = "";
+let middleId = "";
+for (let done = 0; done < TOTAL;) {
+  const tx = await deps.database.client.transaction("write");
+  const txEnd = Math.min(TOTAL, done + TX_ROWS);
+  while (done < txEnd) {
+    const n = Math.min(BATCH_ROWS, txEnd - done);
+    const args: (string | number)[] = [];
+    const rows: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = done + i;
+      const id = uuidv7(base + k);
+      const at = base + k;
+      if (k === Math.floor(TOTAL / 2)) middleId = id;
+      lastId = id;
+      rows.push("(?,?,?,?,'text',?,0,'{}','{}',?,?)");
+      args.push(id, tenant.id, conversation.id, people[k % people.length].id, `message number ${k}`, at, at);
+    }
+    await tx.execute({
+      sql: `INSERT INTO messages (id, tenant_id, conversation_id, sender_id, kind, content, has_attachments,
+        metadata, custom_fields, created_at, updated_at) VALUES ${rows.join(",")}`,
+      args,
+    });
+    done += n;
+  }
+  await tx.commit();
+}
+await deps.database.client.execute({
+  sql: "UPDATE conversations SET last_message_id = ?, last_message_at = ?, updated_at = ? WHERE id = ?",
+  args: [lastId, base + TOTAL, base + TOTAL, conversation.id],
+});
+const seedSeconds = (performance.now() - seedStart) / 1000;
+report({
+  bench: "seed_messages",
+  messages: TOTAL,
+  seconds: round(seedSeconds),
+  rows_per_sec: Math.round(TOTAL / seedSeconds),
+});
+
+const app = createApp(deps);
+const tokens = await Promise.all(people.map((p) => openSession(db, deps.keys, p)));
+const reader = { authorization: `Bearer ${tokens[1]}` };
+
+async function pageLatency(name: string, query: string) {
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = performance.now();
+    const res = await app.request(`/api/chat/conversations/${conversation.id}/messages/${query}`, { headers: reader });
+    const body = await res.json();
+    times.push(performance.now() - t0);
+    if (res.status !== 200 || body.length !== 50) throw new Error(`${name}: ${res.status} ${body.length}`);
+  }
+  times.sort((a, b) => a - b);
+  report({
+    bench: name,
+    transport: "app.request (in process)",
+    messages_in_conversation: TOTAL,
+    page_size: 50,
+    samples: SAMPLES,
+    p50_ms: round(percentile(times, 50)),
+    p99_ms: round(percentile(times, 99)),
+  });
+}
+
+await pageLatency("page_newest", "?limit=50");
+await pageLatency("page_middle", `?limit=50&before_id=${middleId}`);
+
+const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
+const url = `http://127.0.0.1:${server.addr.port}/api/chat/conversations/${conversation.id}/messages/`;
+const sendTimes: number[] = [];
+let sent = 0;
+let failed = 0;
+const deadline = performance.now() + SECONDS * 1000;
+const sendStart = performance.now();
+await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
+  const headers = { authorization: `Bearer ${tokens[c % tokens.length]}`, "content-type": "application/json" };
+  for (let i = 0; performance.now() < deadline; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ content: `client ${c} message ${i}`, client_id: `${c}-${i}` }),
+    });
+    await res.body?.cancel();
+    sendTimes.push(performance.now() - t0);
+    if (res.status === 201) sent++;
+    else failed++;
+  }
+}));
+const sendSeconds = (performance.now() - sendStart) / 1000;
+sendTimes.sort((a, b) => a - b);
+report({
+  bench: "send_sustained",
+  transport: "HTTP on loopback (Deno.serve + fetch)",
+  clients: CLIENTS,
+  seconds: round(sendSeconds),
+  messages: sent,
+  failed,
+  messages_per_sec: Math.round(sent / sendSeconds),
+  p50_ms: round(percentile(sendTimes, 50)),
+  p99_ms: round(percentile(sendTimes, 99)),
+});
+
+await server.shutdown();
+await deps.close();
+await Deno.remove(dir, { recursive: true });
