@@ -93,7 +93,7 @@ const routes: Route[] = [
   },
   {
     name: "GET attachment",
-    call: (w, u, f) => w.app.request(`/api/chat/attachments/${f.attachment}/`, { headers: u.auth }),
+    call: async (w, u, f) => await w.app.request(`/api/chat/attachments/${f.attachment}/`, { headers: u.auth }),
     expect: readers,
   },
   {
