@@ -11,6 +11,7 @@ import { uiAppRoutes } from "./ui_app.tsx";
 import { uiMessageRoutes } from "./ui_messages.tsx";
 import { uiConversationRoutes } from "./ui_conversations.tsx";
 import { requirePageUser } from "./ui_context.ts";
+import { uiPollRoutes } from "./ui_poll.ts";
 
 const ERROR_TEXT: Record<number, MessageKey> = {
   400: "ui.error_invalid",
@@ -40,6 +41,7 @@ const uiError: ErrorHandler<AppEnv> = (err, c) => {
 
 const signedIn = new Hono<AppEnv>();
 signedIn.use("/ui/*", requirePageUser);
+signedIn.route("/", uiPollRoutes);
 signedIn.route("/", uiMessageRoutes);
 signedIn.route("/", uiConversationRoutes);
 signedIn.onError(uiError);

@@ -1,16 +1,18 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { login, logout, signup } from "../chat/accounts.ts";
 import { AppError } from "../chat/errors.ts";
-import { SESSION_TTL_SECONDS, verifySession } from "../chat/auth.ts";
+import { verifySession } from "../chat/auth.ts";
+import { updateOwnProfile } from "../chat/users.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 import { isLocale } from "../i18n/mod.ts";
 import { LoginPage, SignupPage } from "../views/auth_pages.tsx";
 import type { AppEnv } from "./env.ts";
-import { SESSION_COOKIE } from "./middleware.ts";
-import { clientIp, LOCALE_COOKIE } from "./ui_context.ts";
+import { requireUser, SESSION_COOKIE } from "./middleware.ts";
+import { clearSessionCookie, setLocaleCookie, setSessionCookie } from "./cookies.ts";
+import { clientIp } from "./ui_context.ts";
 
 const loginForm = z.object({
   workspace: z.string().trim().min(1).max(64),
@@ -29,13 +31,7 @@ const signupForm = z.object({
 });
 
 function startSession(c: Context<AppEnv>, token: string) {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: c.var.deps.config.secure,
-    path: "/",
-    maxAge: SESSION_TTL_SECONDS,
-  });
+  setSessionCookie(c, token);
   return c.redirect("/", 303);
 }
 
@@ -119,7 +115,7 @@ uiAuthRoutes.post("/logout", async (c) => {
   if (claims) {
     await logout({ tenantId: claims.tenantId as TenantId, db: c.var.deps.database.db }, claims.sessionId);
   }
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  clearSessionCookie(c);
   return c.redirect("/login", 303);
 });
 
@@ -127,7 +123,9 @@ uiAuthRoutes.post("/ui/locale", async (c) => {
   const body = await c.req.parseBody();
   const locale = isLocale(body.locale) ? body.locale : null;
   if (locale) {
-    setCookie(c, LOCALE_COOKIE, locale, { path: "/", sameSite: "Lax", maxAge: 60 * 60 * 24 * 365 });
+    setLocaleCookie(c, locale);
+    // a signed-in user's own setting outranks the cookie, so it changes too
+    await requireUser(c, () => updateOwnProfile(c.var.scope, { locale }).then(() => {})).catch(() => {});
   }
   const back = typeof body.back === "string" && /^\/[a-z0-9/_-]*$/i.test(body.back) ? body.back : "/";
   return c.redirect(back, 303);

@@ -4,9 +4,6 @@ import { AppError } from "../chat/errors.ts";
 import type { AppEnv } from "./env.ts";
 import { requireUser } from "./middleware.ts";
 
-/** Cookie holding the interface language chosen with the switcher. */
-export const LOCALE_COOKIE = "parley_locale";
-
 /** The client address for rate limits: the first forwarded hop, else the socket peer. */
 export function clientIp(c: Context<AppEnv>): string {
   const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
