@@ -29,6 +29,22 @@ export function clientInfo(c: Context): { ip: string; userAgent: string | null }
 }
 
 /**
+ * True when a browser says the request did not come from our own pages. `Sec-Fetch-Site`
+ * is set by the browser and cannot be forged by a page, so `same-origin` (or `none`, typed
+ * by the user) is enough on its own: Chrome sends `Origin: null` on form posts from a page
+ * whose Referrer-Policy is no-referrer. Without that header (older browsers), a `null` or
+ * foreign Origin is taken as cross-site, since a sandboxed frame or data: page sends `null`.
+ */
+function isCrossSite(c: Context, ownOrigins: string[]): boolean {
+  const site = c.req.header("sec-fetch-site");
+  const origin = c.req.header("origin");
+  if (site !== undefined && site !== "same-origin" && site !== "none") return true;
+  if (origin === undefined) return false;
+  if (origin === "null") return site === undefined;
+  return !ownOrigins.includes(origin);
+}
+
+/**
  * Rejects cross-site unsafe requests that would ride on the session cookie. A Bearer token
  * cannot be sent by another site's form or script without our consent, so Bearer requests
  * are not checked; requests without any browser origin signal (API clients) pass too.
@@ -38,11 +54,9 @@ export function csrfProtection(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const bearer = c.req.header("authorization")?.toLowerCase().startsWith("bearer ");
     if (!SAFE_METHODS.has(c.req.method) && !bearer && getCookie(c, SESSION_COOKIE)) {
-      const site = c.req.header("sec-fetch-site");
-      const origin = c.req.header("origin");
-      const crossSite = (site !== undefined && site !== "same-origin" && site !== "none") ||
-        (origin !== undefined && origin !== publicOrigin && origin !== new URL(c.req.url).origin);
-      if (crossSite) return errorResponse(c, 403, "forbidden", "Cross-site request rejected");
+      if (isCrossSite(c, [publicOrigin, new URL(c.req.url).origin])) {
+        return errorResponse(c, 403, "forbidden", "Cross-site request rejected");
+      }
     }
     await next();
   };

@@ -32,8 +32,6 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
-          {/* same-origin form posts then carry a real Origin (not "null") for the CSRF check */}
-          <meta name="referrer" content="same-origin" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{props.title}</title>
           <link rel="icon" href="data:," />

@@ -33,6 +33,58 @@ Deno.test("a cross-site form post riding on the session cookie is rejected and c
   await deps.close();
 });
 
+Deno.test("a browser's Sec-Fetch-Site same-origin or none is enough when Origin is null", async () => {
+  const { app, deps } = await testApp();
+  const { admin, users } = await seedTenant(deps, "acme", { bob: "member" });
+  const post = (who: { token: string }, headers: Record<string, string>) =>
+    app.request("/api/auth/logout", form({ cookie: `parley_session=${who.token}`, ...headers }));
+  const me = async (who: { token: string }) =>
+    (await app.request("/api/me", { headers: { cookie: `parley_session=${who.token}` } })).status;
+
+  const nullSameOrigin = await post(admin, { origin: "null", "sec-fetch-site": "same-origin" });
+  const nullTyped = await post(users.bob, { origin: "null", "sec-fetch-site": "none" });
+
+  assert.equal(nullSameOrigin.status, 200);
+  assert.equal(nullTyped.status, 200);
+  assert.deepEqual([await me(admin), await me(users.bob)], [401, 401]);
+  await deps.close();
+});
+
+Deno.test("Origin null without Sec-Fetch-Site, a cross-site or same-site fetch, or a foreign Origin is still rejected", async () => {
+  const { app, deps } = await testApp();
+  const { admin } = await seedTenant(deps, "acme");
+  const cookie = `parley_session=${admin.token}`;
+  const attempts: Record<string, string>[] = [
+    { origin: "null" },
+    { origin: "null", "sec-fetch-site": "cross-site" },
+    { origin: "null", "sec-fetch-site": "same-site" },
+    { origin: "https://evil.example", "sec-fetch-site": "same-origin" },
+    { origin: "https://evil.example" },
+  ];
+
+  const statuses = [];
+  for (const headers of attempts) {
+    statuses.push((await app.request("/api/auth/logout", form({ cookie, ...headers }))).status);
+  }
+  const me = await app.request("/api/me", { headers: { cookie } });
+
+  assert.deepEqual(statuses, [403, 403, 403, 403, 403]);
+  assert.equal(me.status, 200);
+  await deps.close();
+});
+
+Deno.test("pages send no referrer and do not loosen that policy in their markup", async () => {
+  const { app, deps } = await testApp();
+
+  const res = await app.request("/login");
+  const html = await res.text();
+
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+  assert.doesNotMatch(html, /<meta name="referrer"/);
+  await deps.close();
+});
+
 Deno.test("Bearer requests are not subject to the CSRF check", async () => {
   const { app, deps } = await testApp();
   const { admin } = await seedTenant(deps, "acme");
