@@ -127,6 +127,7 @@ uiAuthRoutes.post("/ui/locale", async (c) => {
     // a signed-in user's own setting outranks the cookie, so it changes too
     await requireUser(c, () => updateOwnProfile(c.var.scope, { locale }).then(() => {})).catch(() => {});
   }
-  const back = typeof body.back === "string" && /^\/[a-z0-9/_-]*$/i.test(body.back) ? body.back : "/";
+  // a path on this site only: "//host" would leave it
+  const back = typeof body.back === "string" && /^\/(?![/\\])[a-z0-9/_.-]*$/i.test(body.back) ? body.back : "/";
   return c.redirect(back, 303);
 });

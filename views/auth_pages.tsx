@@ -2,7 +2,7 @@ import type { Locale, Translator } from "../i18n/mod.ts";
 import { Layout } from "./layout.tsx";
 import { LanguageSwitcher } from "./language_switcher.tsx";
 
-interface AuthPageProps {
+export interface AuthPageProps {
   locale: Locale;
   t: Translator;
   error?: string;
@@ -10,8 +10,17 @@ interface AuthPageProps {
   allowSignup: boolean;
 }
 
-function Field(
-  props: { name: string; label: string; type?: string; value?: string; required?: boolean; hint?: string },
+/** A labelled form input; password values are never echoed back. */
+export function Field(
+  props: {
+    name: string;
+    label: string;
+    type?: string;
+    value?: string;
+    required?: boolean;
+    hint?: string;
+    autocomplete?: string;
+  },
 ) {
   return (
     <label class="field">
@@ -21,14 +30,16 @@ function Field(
         type={props.type ?? "text"}
         value={props.type === "password" ? undefined : props.value}
         required={props.required ?? true}
-        autocomplete={props.type === "password" ? "current-password" : props.name === "email" ? "email" : "off"}
+        autocomplete={props.autocomplete ??
+          (props.type === "password" ? "current-password" : props.name === "email" ? "email" : "off")}
       />
       {props.hint ? <small>{props.hint}</small> : null}
     </label>
   );
 }
 
-function AuthShell(props: AuthPageProps & { title: string; children: unknown; back: string }) {
+/** The card around the signed-out pages: title, language switcher, an error line. */
+export function AuthShell(props: AuthPageProps & { title: string; children: unknown; back: string }) {
   const t = props.t;
   return (
     <Layout title={`${props.title} · ${t("app.name")}`} locale={props.locale} t={t} bodyClass="auth">
