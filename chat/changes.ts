@@ -1,5 +1,6 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Tx } from "../db/client.ts";
-import { recordEvent } from "../db/events.ts";
+import { eventInsert, recordEvent } from "../db/events.ts";
 import type { NewChatEvent } from "./events.ts";
 import type { TenantScope } from "./tenancy.ts";
 
@@ -26,4 +27,24 @@ export async function commitChange<T>(
   });
   if (lastEventId > 0) await scope.bus.publish({ kind: "events", lastEventId });
   return result;
+}
+
+/**
+ * Commits statements that need nothing read inside the transaction, together with their
+ * events, as one batch. A batch runs from BEGIN to COMMIT in a single synchronous step, so
+ * the write lock is held only for the statements themselves and never across other
+ * requests' work, which is what lets many concurrent senders through. Then announces.
+ * @param scope the caller
+ * @param statements the change (built on `scope.db`, not awaited)
+ * @param events what it records, at least one
+ */
+export async function commitBatch(
+  scope: TenantScope,
+  statements: BatchItem<"sqlite">[],
+  events: [NewChatEvent, ...NewChatEvent[]],
+): Promise<void> {
+  const inserts = events.map((event) => eventInsert(scope.db, scope, event));
+  const results = await scope.db.batch([...statements, ...inserts] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const [last] = results.at(-1) as { id: number }[];
+  await scope.bus.publish({ kind: "events", lastEventId: last.id });
 }

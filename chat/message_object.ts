@@ -1,12 +1,16 @@
 import type { DbOrTx } from "../db/client.ts";
-import type { Attachment, Mention, Message, Reaction, User } from "../db/schema/mod.ts";
+import type { Attachment, Mention, Reaction, User } from "../db/schema/mod.ts";
 import { listAttachmentsFor } from "../db/attachments.ts";
-import { listReactionsFor } from "../db/reactions.ts";
-import { listMentionRows } from "../db/messages.ts";
+import { listReactionMarks } from "../db/reactions.ts";
+import { listMentionMarks, type MessageRow } from "../db/messages.ts";
 import { findUsers } from "../db/users.ts";
-import type { Member } from "../db/participants.ts";
+import type { MemberMark } from "../db/participants.ts";
 import type { MentionObject, MessageObject, MessageStatus, ReactionObject } from "./objects.ts";
 import type { TenantOnlyScope } from "./tenancy.ts";
+
+type AttachmentMark = Pick<Attachment, "id" | "filename" | "contentType" | "size">;
+type ReactionMark = Pick<Reaction, "userId" | "emoji">;
+type MentionMark = Pick<Mention, "userId" | "entityType" | "entityId" | "label">;
 
 /** What a deleted message reads as in every API object and event. */
 export const DELETED_CONTENT = "[Message deleted]";
@@ -21,7 +25,7 @@ export function attachmentUrl(attachmentId: string): string {
  * watermarks: read once every one of them has read past it, delivered once every one has
  * fetched past it.
  */
-export function messageStatus(message: Pick<Message, "id" | "senderId">, members: Member[]): MessageStatus {
+export function messageStatus(message: Pick<MessageRow, "id" | "senderId">, members: MemberMark[]): MessageStatus {
   const others = members.filter((m) => m.participant.userId !== message.senderId);
   if (others.length === 0) return "sent";
   if (others.every((m) => (m.participant.lastReadMessageId ?? "") >= message.id)) return "read";
@@ -30,7 +34,7 @@ export function messageStatus(message: Pick<Message, "id" | "senderId">, members
 }
 
 /** Groups reactions per emoji, in order of first use. */
-export function reactionObjects(rows: Reaction[]): ReactionObject[] {
+export function reactionObjects(rows: ReactionMark[]): ReactionObject[] {
   const byEmoji = new Map<string, ReactionObject>();
   for (const r of rows) {
     const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, user_ids: [] };
@@ -54,25 +58,29 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 
 /**
  * The one serializer of messages: rows in, API objects out, with a handful of batched
- * queries whatever the number of messages.
+ * queries whatever the number of messages. Senders come from the members when they are
+ * still in the conversation; files are looked up only for messages that have some.
  * @param members the current members of the messages' conversations (for status)
  */
 export async function messageObjects(
   scope: TenantOnlyScope,
-  rows: Message[],
-  members: Member[],
+  rows: MessageRow[],
+  members: MemberMark[],
   db: DbOrTx = scope.db,
 ): Promise<MessageObject[]> {
   if (rows.length === 0) return [];
   const live = rows.filter((m) => !m.deletedAt).map((m) => m.id);
-  const senderIds = [...new Set(rows.map((m) => m.senderId).filter((id): id is string => !!id))];
+  const withFiles = rows.filter((m) => !m.deletedAt && m.hasAttachments).map((m) => m.id);
+  const senderById = new Map<string, Pick<User, "name" | "email">>(members.map((m) => [m.user.id, m.user]));
+  const formerSenders = [...new Set(rows.map((m) => m.senderId))]
+    .filter((id): id is string => !!id && !senderById.has(id));
   const [senders, files, reactions, mentions] = await Promise.all([
-    findUsers(scope, senderIds, db),
-    listAttachmentsFor(scope, live, db),
-    listReactionsFor(scope, live, db),
-    listMentionRows(scope, live, db),
+    findUsers(scope, formerSenders, db),
+    listAttachmentsFor(scope, withFiles, db),
+    listReactionMarks(scope, live, db),
+    listMentionMarks(scope, live, db),
   ]);
-  const senderById = new Map(senders.map((u) => [u.id, u]));
+  for (const u of senders) senderById.set(u.id, u);
   const filesBy = groupBy(files, (a) => a.messageId);
   const reactionsBy = groupBy(reactions, (r) => r.messageId);
   const mentionsBy = groupBy(mentions, (m) => m.messageId);
@@ -93,13 +101,13 @@ export async function messageObjects(
  * hold the parts (a message just sent) need no queries.
  */
 export function toMessageObject(
-  m: Message,
+  m: MessageRow,
   parts: {
     sender: Pick<User, "name" | "email"> | undefined;
-    files: Attachment[];
-    reactions: Reaction[];
-    mentions: Mention[];
-    members: Member[];
+    files: AttachmentMark[];
+    reactions: ReactionMark[];
+    mentions: MentionMark[];
+    members: MemberMark[];
   },
 ): MessageObject {
   const deleted = !!m.deletedAt;
@@ -130,6 +138,6 @@ export function toMessageObject(
   };
 }
 
-function attachmentObject(a: Attachment) {
+function attachmentObject(a: AttachmentMark) {
   return { id: a.id, filename: a.filename, content_type: a.contentType, size: a.size, url: attachmentUrl(a.id) };
 }

@@ -1,15 +1,13 @@
-import type { Message } from "../db/schema/mod.ts";
-import { findByClientId, findMessage, insertMessage, listMessagePage } from "../db/messages.ts";
-import { insertAttachments } from "../db/attachments.ts";
-import { touchLastMessage } from "../db/conversations.ts";
-import { advanceDelivered, advanceRead, listMembers } from "../db/participants.ts";
+import { findByClientId, findMessage, listMessagePage, messageInsert, type MessageRow } from "../db/messages.ts";
+import { attachmentsInsert } from "../db/attachments.ts";
+import { lastMessageUpdate } from "../db/conversations.ts";
+import { deliveryAdvance, listMemberMarks, type MemberMark, readAdvance } from "../db/participants.ts";
 import type { MessageObject } from "./objects.ts";
 import type { ChatDeps } from "./deps.ts";
 import type { TenantScope } from "./tenancy.ts";
-import { badRequest } from "./errors.ts";
+import { badRequest, notFound } from "./errors.ts";
 import { isUuid, uuidv7 } from "./ids.ts";
-import { commitChange } from "./changes.ts";
-import { requireMember } from "./access.ts";
+import { commitBatch } from "./changes.ts";
 import { messageObjects, toMessageObject } from "./message_object.ts";
 import { loadChatSettings } from "./chat_settings.ts";
 import { isUniqueViolation } from "./db_errors.ts";
@@ -33,7 +31,9 @@ export interface NewMessageInput {
  * Sends a message, with files. Files are checked and stored before the transaction (slow
  * work stays outside the write lock) under fresh random keys; if the transaction fails
  * they are deleted again, so a failed send leaves neither a message nor orphaned bytes.
- * A `clientId` already used by the sender returns the first message (`created: false`).
+ * Everything is read and the message object built before the write, so the transaction is
+ * one batch of INSERTs and UPDATEs. A `clientId` already used by the sender returns the
+ * first message (`created: false`); the unique index settles a race between two retries.
  */
 export async function sendMessage(
   scope: TenantScope,
@@ -41,7 +41,8 @@ export async function sendMessage(
   input: NewMessageInput,
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
-  const { conversation } = await requireMember(scope, conversationId);
+  const { members, me } = await requireMembers(scope, conversationId);
+  const conversation = { id: me.participant.conversationId };
   const content = input.content ?? "";
   const files = input.files ?? [];
   if (content.length > MAX_CONTENT_LENGTH) {
@@ -56,7 +57,7 @@ export async function sendMessage(
     : null;
   if (clientKey) {
     const earlier = await findByClientId(scope, clientKey);
-    if (earlier) return { message: await viewMessage(scope, earlier), created: false };
+    if (earlier) return { message: await viewMessage(scope, earlier, members), created: false };
   }
   if (input.parentId) {
     const parent = isUuid(input.parentId) ? await findMessage(scope, input.parentId) : undefined;
@@ -68,63 +69,52 @@ export async function sendMessage(
   deps.limiter.hit(`chat:messages:${scope.tenantId}:${scope.userId}`, settings.messages_per_min, 60_000);
   const prepared: PreparedFile[] = [];
   for (const file of files) prepared.push(await prepareUpload(file, deps.config.maxUploadBytes));
-  const members = await listMembers(scope, [conversation.id]);
-  const me = members.find((m) => m.user.id === scope.userId);
   const stored = await storeAll(scope, prepared, deps);
   const now = new Date(deps.now());
+  const row: MessageRow = {
+    id: uuidv7(now.getTime()),
+    conversationId: conversation.id,
+    senderId: scope.userId,
+    kind: content.trim() ? "text" : "file",
+    content,
+    parentId: input.parentId ?? null,
+    hasAttachments: stored.length > 0,
+    createdAt: now,
+    updatedAt: now,
+    editedAt: null,
+    deletedAt: null,
+  };
+  const attachments = stored.map((f) => ({
+    id: uuidv7(now.getTime()),
+    messageId: row.id,
+    conversationId: conversation.id,
+    filename: f.filename,
+    contentType: f.contentType,
+    size: f.size,
+    sha256: f.sha256,
+    storageKey: f.key,
+    uploadedBy: scope.userId,
+    createdAt: now,
+  }));
+  const message = toMessageObject(row, { sender: me.user, files: attachments, reactions: [], mentions: [], members });
   try {
-    return await commitChange(scope, async (tx, record) => {
-      const earlier = clientKey ? await findByClientId(scope, clientKey, tx) : undefined;
-      if (earlier) return { message: await viewMessage(scope, earlier, tx), created: false, discard: true };
-      const message = await insertMessage(scope, {
-        id: uuidv7(now.getTime()),
-        conversationId: conversation.id,
-        senderId: scope.userId,
-        kind: content.trim() ? "text" : "file",
-        content,
-        parentId: input.parentId ?? null,
-        hasAttachments: stored.length > 0,
-        clientId: input.clientId ?? null,
-        createdAt: now,
-        updatedAt: now,
-      }, tx);
-      await insertAttachments(
-        scope,
-        stored.map((f) => ({
-          id: uuidv7(now.getTime()),
-          messageId: message.id,
-          conversationId: conversation.id,
-          filename: f.filename,
-          contentType: f.contentType,
-          size: f.size,
-          sha256: f.sha256,
-          storageKey: f.key,
-          uploadedBy: scope.userId,
-          createdAt: now,
-        })),
-        tx,
-      );
-      await touchLastMessage(scope, conversation.id, message, tx);
+    await commitBatch(scope, [
+      messageInsert(scope, { ...row, clientId: input.clientId ?? null }),
+      ...(attachments.length > 0 ? [attachmentsInsert(scope, attachments)] : []),
+      lastMessageUpdate(scope, conversation.id, row),
       // a sender has read everything up to their own message
-      const members = await listMembers(scope, [conversation.id], tx);
-      const me = members.find((m) => m.user.id === scope.userId);
-      if (me) await advanceRead(scope, me.participant.id, message.id, tx);
-      const [object] = await messageObjects(scope, [message], members, tx);
-      await record({
-        type: "message_created",
-        conversationId: conversation.id,
-        data: { conversation_id: conversation.id, message: object },
-      });
-      return { message: object, created: true, discard: false };
-    }).then(async (result) => {
-      if (result.discard) await removeAll(scope, stored, deps);
-      return { message: result.message, created: result.created };
-    });
+      readAdvance(scope, me.participant.id, row.id),
+    ], [{
+      type: "message_created",
+      conversationId: conversation.id,
+      data: { conversation_id: conversation.id, message },
+    }]);
+    return { message, created: true };
   } catch (e) {
     await removeAll(scope, stored, deps);
     const winner = clientKey && isUniqueViolation(e) ? await findByClientId(scope, clientKey) : undefined;
     if (!winner) throw e;
-    return { message: await viewMessage(scope, winner), created: false };
+    return { message: await viewMessage(scope, winner, members), created: false };
   }
 }
 
@@ -145,19 +135,30 @@ export async function listMessages(
   for (const cursor of [page.beforeId, page.sinceId]) {
     if (cursor && !isUuid(cursor)) throw badRequest("Cannot list messages: the cursor is not a message id");
   }
-  const { conversation, participant } = await requireMember(scope, conversationId);
-  const rows = await listMessagePage(scope, conversation.id, { ...page, limit });
+  const { members, me } = await requireMembers(scope, conversationId);
+  const rows = await listMessagePage(scope, me.participant.conversationId, { ...page, limit });
   const newest = rows.at(-1)?.id;
-  if (newest && (participant.lastDeliveredMessageId ?? "") < newest) {
-    await scope.db.transaction((tx) => advanceDelivered(scope, participant.id, newest, tx));
+  if (newest && (me.participant.lastDeliveredMessageId ?? "") < newest) {
+    await scope.db.batch([deliveryAdvance(scope, me.participant.id, newest)]);
+    // the caller's own watermark counts in the status of others' messages on this page
+    me.participant.lastDeliveredMessageId = newest;
   }
-  const members = await listMembers(scope, [conversation.id]);
   return await messageObjects(scope, rows, members);
 }
 
-async function viewMessage(scope: TenantScope, message: Message, db?: Parameters<typeof listMembers>[2]) {
-  const members = await listMembers(scope, [message.conversationId], db);
-  const [object] = await messageObjects(scope, [message], members, db);
+/**
+ * The current members of a conversation the caller takes part in, or 404 as
+ * `requireMember` gives: one narrow query serves both the check and the message status.
+ */
+async function requireMembers(scope: TenantScope, conversationId: string) {
+  const members = isUuid(conversationId) ? await listMemberMarks(scope, [conversationId]) : [];
+  const me = members.find((m) => m.participant.userId === scope.userId);
+  if (!me) throw notFound("Conversation");
+  return { members, me };
+}
+
+async function viewMessage(scope: TenantScope, message: MessageRow, members: MemberMark[]) {
+  const [object] = await messageObjects(scope, [message], members);
   return object;
 }
 

@@ -11,7 +11,16 @@ export async function insertAttachments(
   db: DbOrTx = scope.db,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.insert(attachments).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
+  await attachmentsInsert(scope, rows, db);
+}
+
+/** `insertAttachments` (at least one row) as a statement for a batch. */
+export function attachmentsInsert(
+  scope: TenantOnlyScope,
+  rows: Omit<Attachment, "tenantId">[],
+  db: DbOrTx = scope.db,
+) {
+  return db.insert(attachments).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
 /** Files of the given messages, in upload order. */

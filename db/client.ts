@@ -33,6 +33,31 @@ class Gate {
   }
 }
 
+/**
+ * Connections of a local database. Writes are serialized by the gate and every statement
+ * runs synchronously, so a few connections serve any number of requests: one for the open
+ * write transaction, the others for reads beside it (WAL).
+ */
+const POOL_SIZE = 4;
+
+/**
+ * Pragmas are per connection, but the client opens pooled connections lazily and without
+ * them (a connection opened later would fsync every commit). So open the whole pool up
+ * front: after its pragmas, each connection is held by an idle transaction, which makes
+ * the next statement open a fresh one; at the end all go back to the pool configured.
+ */
+async function configureConnections(raw: Client, count: number, pragmas: string[]) {
+  const held: Awaited<ReturnType<Client["transaction"]>>[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      for (const pragma of pragmas) await raw.execute(pragma);
+      if (i < count - 1) held.push(await raw.transaction("deferred"));
+    }
+  } finally {
+    for (const tx of held) tx.close();
+  }
+}
+
 /** Wraps the libSQL client so transactions are serialized in this process. */
 function gated(client: Client, singleConnection: boolean): Client {
   const gate = new Gate();
@@ -74,7 +99,8 @@ function gated(client: Client, singleConnection: boolean): Client {
   };
   const base = {
     execute: client.execute.bind(client),
-    batch: client.batch.bind(client),
+    // a batch is a write transaction run in one synchronous step: it queues like the others
+    batch: (stmts: InStatement[], mode?: TransactionMode) => gate.run(() => client.batch(stmts, mode)),
     migrate: client.migrate.bind(client),
     executeMultiple: client.executeMultiple.bind(client),
     sync: client.sync.bind(client),
@@ -91,7 +117,6 @@ function gated(client: Client, singleConnection: boolean): Client {
   if (!singleConnection) return base;
   return Object.assign(base, {
     execute: (stmt: InStatement | string, args?: never) => gate.run(() => client.execute(stmt as string, args)),
-    batch: (stmts: InStatement[], mode?: TransactionMode) => gate.run(() => client.batch(stmts, mode)),
     executeMultiple: (sql: string) => gate.run(() => client.executeMultiple(sql)),
     migrate: (stmts: InStatement[]) => gate.run(() => client.migrate(stmts)),
   });
@@ -116,16 +141,19 @@ export async function openDatabase(
   const raw = createClient(
     {
       url: singleConnection ? ":memory:" : url,
+      concurrency: POOL_SIZE,
       authToken: options.authToken,
       encryptionKey: options.encryptionKey,
       // busy timeout (seconds) for other processes sharing the file
       ...(local ? { timeout: 5 } : {}),
     } as Parameters<typeof createClient>[0],
   );
+  if (local) await raw.execute("PRAGMA journal_mode = WAL");
   if (local || singleConnection) {
-    if (local) await raw.execute("PRAGMA journal_mode = WAL");
-    await raw.execute("PRAGMA synchronous = NORMAL");
-    await raw.execute("PRAGMA foreign_keys = ON");
+    await configureConnections(raw, singleConnection ? 1 : POOL_SIZE, [
+      "PRAGMA synchronous = NORMAL",
+      "PRAGMA foreign_keys = ON",
+    ]);
   }
   const client = gated(raw, singleConnection);
   const db = drizzle(client, { schema });

@@ -53,7 +53,17 @@ export async function touchLastMessage(
   message: { id: string; createdAt: Date },
   db: DbOrTx = scope.db,
 ): Promise<void> {
-  await db.update(conversations).set({
+  await lastMessageUpdate(scope, conversationId, message, db);
+}
+
+/** `touchLastMessage` as a statement for a batch. */
+export function lastMessageUpdate(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  message: { id: string; createdAt: Date },
+  db: DbOrTx = scope.db,
+) {
+  return db.update(conversations).set({
     lastMessageId: message.id,
     lastMessageAt: message.createdAt,
     updatedAt: message.createdAt,

@@ -16,7 +16,17 @@ export async function recordEvent(
   scope: TenantOnlyScope,
   event: NewChatEvent,
 ): Promise<number> {
-  const [row] = await tx.insert(events).values({
+  const [row] = await eventInsert(tx, scope, event);
+  return row.id;
+}
+
+/** `recordEvent` as a statement for the batch that makes the change; it returns the new id. */
+export function eventInsert(
+  tx: DbOrTx,
+  scope: TenantOnlyScope,
+  event: NewChatEvent,
+) {
+  return tx.insert(events).values({
     tenantId: scope.tenantId,
     type: event.type,
     conversationId: event.conversationId,
@@ -24,7 +34,6 @@ export async function recordEvent(
     data: event.data as unknown as Record<string, unknown>,
     createdAt: new Date(),
   }).returning({ id: events.id });
-  return row.id;
 }
 
 /**

@@ -4,6 +4,24 @@ import { mentions, type Message, messageEdits, messages, type NewMessage } from 
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 import { uuidv7 } from "../chat/ids.ts";
 
+/** The columns a message object is built from; the others stay unread on hot paths. */
+const objectColumns = {
+  id: messages.id,
+  conversationId: messages.conversationId,
+  senderId: messages.senderId,
+  kind: messages.kind,
+  content: messages.content,
+  parentId: messages.parentId,
+  hasAttachments: messages.hasAttachments,
+  createdAt: messages.createdAt,
+  updatedAt: messages.updatedAt,
+  editedAt: messages.editedAt,
+  deletedAt: messages.deletedAt,
+};
+
+/** A message as its API object needs it. */
+export type MessageRow = Pick<Message, keyof typeof objectColumns>;
+
 /** Inserts a message in the caller's tenant. */
 export async function insertMessage(
   scope: TenantOnlyScope,
@@ -12,6 +30,15 @@ export async function insertMessage(
 ): Promise<Message> {
   const [row] = await db.insert(messages).values({ ...values, tenantId: scope.tenantId }).returning();
   return row;
+}
+
+/** `insertMessage` as a statement for a batch (returning nothing: the caller has the values). */
+export function messageInsert(
+  scope: TenantOnlyScope,
+  values: Omit<NewMessage, "tenantId">,
+  db: DbOrTx = scope.db,
+) {
+  return db.insert(messages).values({ ...values, tenantId: scope.tenantId });
 }
 
 /** A message of the caller's tenant by id (callers check the conversation's visibility). */
@@ -41,8 +68,8 @@ export async function findByClientId(
   scope: TenantOnlyScope,
   key: { conversationId: string; senderId: string; clientId: string },
   db: DbOrTx = scope.db,
-): Promise<Message | undefined> {
-  const [row] = await db.select().from(messages).where(and(
+): Promise<MessageRow | undefined> {
+  const [row] = await db.select(objectColumns).from(messages).where(and(
     eq(messages.tenantId, scope.tenantId),
     eq(messages.conversationId, key.conversationId),
     eq(messages.senderId, key.senderId),
@@ -61,13 +88,13 @@ export async function listMessagePage(
   conversationId: string,
   page: { beforeId?: string; sinceId?: string; limit: number },
   db: DbOrTx = scope.db,
-): Promise<Message[]> {
+): Promise<MessageRow[]> {
   const base = and(eq(messages.conversationId, conversationId), eq(messages.tenantId, scope.tenantId));
   if (page.sinceId) {
-    return await db.select().from(messages).where(and(base, gt(messages.id, page.sinceId)))
+    return await db.select(objectColumns).from(messages).where(and(base, gt(messages.id, page.sinceId)))
       .orderBy(asc(messages.id)).limit(page.limit);
   }
-  const rows = await db.select().from(messages)
+  const rows = await db.select(objectColumns).from(messages)
     .where(page.beforeId ? and(base, lt(messages.id, page.beforeId)) : base)
     .orderBy(desc(messages.id)).limit(page.limit);
   return rows.reverse();
@@ -160,6 +187,24 @@ export async function listEdits(
   return await db.select().from(messageEdits)
     .where(and(eq(messageEdits.tenantId, scope.tenantId), eq(messageEdits.messageId, messageId)))
     .orderBy(asc(messageEdits.editedAt), asc(messageEdits.id));
+}
+
+/** Mentions of the given messages, only what a message object shows. */
+export async function listMentionMarks(
+  scope: TenantOnlyScope,
+  messageIds: string[],
+  db: DbOrTx = scope.db,
+) {
+  if (messageIds.length === 0) return [];
+  return await db.select({
+    messageId: mentions.messageId,
+    userId: mentions.userId,
+    entityType: mentions.entityType,
+    entityId: mentions.entityId,
+    label: mentions.label,
+  }).from(mentions)
+    .where(and(eq(mentions.tenantId, scope.tenantId), inArray(mentions.messageId, messageIds)))
+    .orderBy(asc(mentions.createdAt), asc(mentions.id));
 }
 
 /** Mentions recorded for the given messages. */

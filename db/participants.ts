@@ -10,6 +10,40 @@ export interface Member {
   user: User;
 }
 
+/** What message objects need of a member: watermarks for the status, name and email for a sender. */
+export interface MemberMark {
+  participant: Pick<Participant, "id" | "conversationId" | "userId" | "lastReadMessageId" | "lastDeliveredMessageId">;
+  user: Pick<User, "id" | "name" | "email">;
+}
+
+/**
+ * Current members of the given conversations, only the columns `MemberMark` needs (every
+ * column read costs time on the hot send and page paths).
+ */
+export async function listMemberMarks(
+  scope: TenantOnlyScope,
+  conversationIds: string[],
+  db: DbOrTx = scope.db,
+): Promise<MemberMark[]> {
+  if (conversationIds.length === 0) return [];
+  return await db.select({
+    participant: {
+      id: participants.id,
+      conversationId: participants.conversationId,
+      userId: participants.userId,
+      lastReadMessageId: participants.lastReadMessageId,
+      lastDeliveredMessageId: participants.lastDeliveredMessageId,
+    },
+    user: { id: users.id, name: users.name, email: users.email },
+  }).from(participants)
+    .innerJoin(users, eq(users.id, participants.userId))
+    .where(and(
+      eq(participants.tenantId, scope.tenantId),
+      inArray(participants.conversationId, conversationIds),
+      isNull(participants.leftAt),
+    ));
+}
+
 /** The user's current membership of a conversation (left members have none). */
 export async function findMembership(
   scope: TenantOnlyScope,
@@ -122,13 +156,37 @@ export async function advanceRead(
   messageId: string,
   db: DbOrTx = scope.db,
 ): Promise<void> {
-  await db.update(participants).set({
+  await readAdvance(scope, participantId, messageId, db);
+}
+
+/** `advanceRead` as a statement for a batch. */
+export function readAdvance(
+  scope: TenantOnlyScope,
+  participantId: string,
+  messageId: string,
+  db: DbOrTx = scope.db,
+) {
+  return db.update(participants).set({
     lastReadMessageId: messageId,
     lastDeliveredMessageId: sql`max(coalesce(${participants.lastDeliveredMessageId}, ''), ${messageId})`,
   }).where(and(
     eq(participants.tenantId, scope.tenantId),
     eq(participants.id, participantId),
     or(isNull(participants.lastReadMessageId), lt(participants.lastReadMessageId, messageId)),
+  ));
+}
+
+/** Moves the delivery watermark forward, as a statement for a batch. */
+export function deliveryAdvance(
+  scope: TenantOnlyScope,
+  participantId: string,
+  messageId: string,
+  db: DbOrTx = scope.db,
+) {
+  return db.update(participants).set({ lastDeliveredMessageId: messageId }).where(and(
+    eq(participants.tenantId, scope.tenantId),
+    eq(participants.id, participantId),
+    or(isNull(participants.lastDeliveredMessageId), lt(participants.lastDeliveredMessageId, messageId)),
   ));
 }
 

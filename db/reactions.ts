@@ -47,3 +47,16 @@ export async function listReactionsFor(
     .where(and(eq(reactions.tenantId, scope.tenantId), inArray(reactions.messageId, messageIds)))
     .orderBy(asc(reactions.createdAt), asc(reactions.id));
 }
+
+/** Reactions of the given messages, only what a message object shows, in order of reacting. */
+export async function listReactionMarks(
+  scope: TenantOnlyScope,
+  messageIds: string[],
+  db: DbOrTx = scope.db,
+) {
+  if (messageIds.length === 0) return [];
+  return await db.select({ messageId: reactions.messageId, userId: reactions.userId, emoji: reactions.emoji })
+    .from(reactions)
+    .where(and(eq(reactions.tenantId, scope.tenantId), inArray(reactions.messageId, messageIds)))
+    .orderBy(asc(reactions.createdAt), asc(reactions.id));
+}
