@@ -33,6 +33,8 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (!claims || !user) {
     throw new AppError("unauthenticated", "Authentication required");
   }
+  // API activity keeps a user online for a while, even without an open stream
+  deps.presence.touch?.(user.tenantId, user.id);
   c.set("user", user);
   c.set("sessionId", claims.sessionId);
   c.set(
