@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getTenant } from "../db/tenants.ts";
+import { getWorkspace } from "../chat/workspace.ts";
 import { toTenantObject, toUserObject, updateOwnProfile } from "../chat/users.ts";
 import { localeSchema, profileSchema } from "../chat/account_schemas.ts";
 import { AppError } from "../chat/errors.ts";
@@ -12,7 +12,7 @@ import { setLocaleCookie } from "./cookies.ts";
 
 export const meRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
-    const tenant = await getTenant(c.var.scope);
+    const tenant = await getWorkspace(c.var.scope);
     return c.json({ user: toUserObject(c.var.user), tenant: toTenantObject(tenant), locale: c.var.locale });
   })
   .patch("/", requireUser, validate("json", profileSchema), async (c) => {

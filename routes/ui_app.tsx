@@ -6,9 +6,9 @@ import { EmptyPane } from "../views/message_list.tsx";
 import { ConversationList } from "../views/conversation_list.tsx";
 import type { AppEnv } from "./env.ts";
 import { requirePageUser } from "./ui_context.ts";
-import { brandingOf, loadShell } from "./ui_shell.ts";
+import { loadShell } from "./ui_shell.ts";
 import { loadPane, paneResponse } from "./ui_pane.tsx";
-import { getTenant } from "../db/tenants.ts";
+import { brandingOf, getWorkspace } from "../chat/workspace.ts";
 
 export const uiAppRoutes = new Hono<AppEnv>();
 
@@ -37,7 +37,7 @@ uiAppRoutes.get("/widget", async (c) => {
 });
 
 uiAppRoutes.get("/brand.css", async (c) => {
-  const { color } = brandingOf((await getTenant(c.var.scope)).settings);
+  const { color } = brandingOf((await getWorkspace(c.var.scope)).settings);
   c.header("Content-Type", "text/css; charset=utf-8");
   c.header("Cache-Control", "private, max-age=31536000, immutable");
   return c.body(color ? `:root { --brand: ${color}; }\n` : "");

@@ -3,8 +3,8 @@ import { getConversation } from "../chat/conversations.ts";
 import { listMessages } from "../chat/messages.ts";
 import { markRead } from "../chat/read_state.ts";
 import type { MessageObject } from "../chat/objects.ts";
-import { listMembers } from "../db/participants.ts";
-import { ConversationPane, type ReadMark } from "../views/message_list.tsx";
+import { readMarksOf } from "../chat/unread.ts";
+import { ConversationPane } from "../views/message_list.tsx";
 import type { QuotedParent } from "../views/message_item.tsx";
 import type { AppEnv } from "./env.ts";
 
@@ -22,27 +22,20 @@ export function parentsOf(messages: MessageObject[]): Map<string, QuotedParent> 
 export async function loadPane(c: Context<AppEnv>, conversationId: string) {
   const { scope, deps } = c.var;
   const conversation = await getConversation(scope, conversationId, deps);
-  const [messages, members] = await Promise.all([
+  const [messages, readMarks] = await Promise.all([
     listMessages(scope, conversation.id, { limit: PAGE_SIZE }),
-    listMembers(scope, [conversation.id]),
+    readMarksOf(scope, conversation.id),
   ]);
-  const me = members.find((m) => m.user.id === scope.userId);
-  const readMarks: ReadMark[] = members.map((m) => ({
-    userId: m.user.id,
-    name: m.user.name,
-    lastReadId: m.participant.lastReadMessageId,
-  }));
+  const lastReadId = readMarks.find((m) => m.userId === scope.userId)?.lastReadId ?? null;
   const newest = messages.at(-1);
-  if (newest && (me?.participant.lastReadMessageId ?? "") < newest.id) {
-    await markRead(scope, conversation.id, newest.id);
-  }
+  if (newest && (lastReadId ?? "") < newest.id) await markRead(scope, conversation.id, newest.id);
   return (
     <ConversationPane
       conversation={{ ...conversation, unread_count: 0 }}
       messages={messages}
       hasMore={messages.length === PAGE_SIZE}
       parents={parentsOf(messages)}
-      lastReadId={me?.participant.lastReadMessageId ?? null}
+      lastReadId={lastReadId}
       readMarks={readMarks}
       viewerId={scope.userId}
       t={c.var.t}

@@ -1,19 +1,8 @@
 import type { Context } from "hono";
 import { listConversations, listJoinable, listPeople } from "../chat/conversations.ts";
-import { eventLogBounds } from "../db/event_replay.ts";
-import { getTenant } from "../db/tenants.ts";
+import { brandingOf, getWorkspace, latestEventId } from "../chat/workspace.ts";
 import type { AppShellProps } from "../views/app_page.tsx";
 import type { AppEnv } from "./env.ts";
-
-/** Branding from the tenant's settings, read defensively: settings are free-form JSON. */
-export function brandingOf(settings: Record<string, unknown>) {
-  const b = (settings.branding ?? {}) as Record<string, unknown>;
-  const color = [b.primary_color, b.color, b.brand_color].find((v) =>
-    typeof v === "string" && /^#[0-9a-f]{3,8}$/i.test(v)
-  );
-  const logo = [b.logo_url, b.logo].find((v) => typeof v === "string" && /^(https:\/\/|\/)/.test(v));
-  return { color: color as string | undefined, logoUrl: logo as string | undefined };
-}
 
 /**
  * Everything the app shell (page or widget) shows around the open conversation. The event
@@ -21,12 +10,12 @@ export function brandingOf(settings: Record<string, unknown>) {
  */
 export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppShellProps> {
   const { scope, deps, user } = c.var;
-  const cursor = (await eventLogBounds(deps.database.db)).latest;
+  const cursor = await latestEventId(scope);
   const [conversations, people, joinable, tenant] = await Promise.all([
     listConversations(scope, {}, deps),
     listPeople(scope, deps),
     listJoinable(scope, deps),
-    getTenant(scope),
+    getWorkspace(scope),
   ]);
   const brand = brandingOf(tenant.settings);
   return {

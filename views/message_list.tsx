@@ -1,15 +1,9 @@
 import type { ConversationObject, MessageObject } from "../chat/objects.ts";
+import type { ReadMark } from "../chat/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
 import { MessageItem, type QuotedParent } from "./message_item.tsx";
 import { Composer } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
-
-/** One member's read watermark, for "seen by" and the read tick. */
-export interface ReadMark {
-  userId: string;
-  name: string;
-  lastReadId: string | null;
-}
 
 /** The watermark inside a read mark; a `read` push replaces just this element. */
 export function ReadWatermark(props: { conversationId: string; userId: string; lastReadId: string | null }) {

@@ -2,11 +2,8 @@ import type { ChatEvent } from "../chat/events.ts";
 import type { ConversationObject } from "../chat/objects.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import { getConversation } from "../chat/conversations.ts";
-import { countUnread } from "../db/messages.ts";
-import { findMembership } from "../db/participants.ts";
+import { unreadOf } from "../chat/unread.ts";
 import type { Locale } from "../i18n/mod.ts";
-
-const UNREAD_CAP = 999;
 
 /**
  * What one viewer's copy of a pushed fragment depends on. Viewers whose variants have the
@@ -22,17 +19,6 @@ export interface UiVariant {
   muted?: boolean;
   /** The conversation as this viewer sees it, for rows that appear or change. */
   conversation?: ConversationObject;
-}
-
-async function unreadFor(scope: TenantScope, conversationId: string) {
-  const me = await findMembership(scope, conversationId, scope.userId);
-  if (!me) return { unread: 0, muted: false };
-  const unread = await countUnread(scope, conversationId, {
-    userId: scope.userId,
-    afterId: me.lastReadMessageId,
-    cap: UNREAD_CAP,
-  });
-  return { unread, muted: me.isMuted };
 }
 
 function viewOf(conversation: ConversationObject, viewerId: string): ConversationObject {
@@ -52,13 +38,13 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
   const base = { locale, viewerId: scope.userId };
   switch (event.type) {
     case "message_created": {
-      const { unread, muted } = await unreadFor(scope, event.data.conversation_id);
+      const { unread, muted } = await unreadOf(scope, event.data.conversation_id);
       const mine = event.data.message.sender_id === scope.userId;
       return { ...base, key: `${locale}|${unread}|${muted}|${mine}`, unread, muted };
     }
     case "read": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
-      const { unread } = await unreadFor(scope, event.data.conversation_id);
+      const { unread } = await unreadOf(scope, event.data.conversation_id);
       return { ...base, key: `${locale}|self|${unread}`, unread };
     }
     case "typing":
@@ -66,7 +52,7 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
     case "conversation_created":
     case "conversation_updated": {
       const conversation = viewOf(event.data.conversation, scope.userId);
-      const { unread, muted } = await unreadFor(scope, conversation.id);
+      const { unread, muted } = await unreadOf(scope, conversation.id);
       const seen = { ...conversation, unread_count: unread, is_muted: muted };
       return { ...base, key: `${locale}|${seen.title}|${unread}|${muted}`, conversation: seen };
     }
