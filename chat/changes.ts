@@ -1,6 +1,6 @@
-import type { BatchItem } from "drizzle-orm/batch";
+import type { InStatement } from "@libsql/client";
 import type { Tx } from "../db/client.ts";
-import { eventInsert, recordEvent } from "../db/events.ts";
+import { eventInsertStatement, recordEvent } from "../db/events.ts";
 import type { NewChatEvent } from "./events.ts";
 import type { TenantScope } from "./tenancy.ts";
 
@@ -40,11 +40,10 @@ export async function commitChange<T>(
  */
 export async function commitBatch(
   scope: TenantScope,
-  statements: BatchItem<"sqlite">[],
+  statements: InStatement[],
   events: [NewChatEvent, ...NewChatEvent[]],
 ): Promise<void> {
-  const inserts = events.map((event) => eventInsert(scope.db, scope, event));
-  const results = await scope.db.batch([...statements, ...inserts] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  const [last] = results.at(-1) as { id: number }[];
-  await scope.bus.publish({ kind: "events", lastEventId: last.id });
+  const inserts = events.map((event) => eventInsertStatement(scope, event));
+  const results = await scope.db.$client.batch([...statements, ...inserts], "write");
+  await scope.bus.publish({ kind: "events", lastEventId: Number(results.at(-1)!.rows[0][0]) });
 }

@@ -1,7 +1,18 @@
-import { findByClientId, findMessage, listMessagePage, messageInsert, type MessageRow } from "../db/messages.ts";
-import { attachmentsInsert } from "../db/attachments.ts";
-import { lastMessageUpdate } from "../db/conversations.ts";
-import { deliveryAdvance, listMemberMarks, type MemberMark, readAdvance } from "../db/participants.ts";
+import {
+  findByClientId,
+  findMessage,
+  listMessagePage,
+  messageInsertStatement,
+  type MessageRow,
+} from "../db/messages.ts";
+import { attachmentInsertStatement } from "../db/attachments.ts";
+import { lastMessageStatement } from "../db/conversations.ts";
+import {
+  deliveryAdvanceStatement,
+  listMemberMarks,
+  type MemberMark,
+  readAdvanceStatement,
+} from "../db/participants.ts";
 import type { MessageObject } from "./objects.ts";
 import type { ChatDeps } from "./deps.ts";
 import type { TenantScope } from "./tenancy.ts";
@@ -99,11 +110,11 @@ export async function sendMessage(
   const message = toMessageObject(row, { sender: me.user, files: attachments, reactions: [], mentions: [], members });
   try {
     await commitBatch(scope, [
-      messageInsert(scope, { ...row, clientId: input.clientId ?? null }),
-      ...(attachments.length > 0 ? [attachmentsInsert(scope, attachments)] : []),
-      lastMessageUpdate(scope, conversation.id, row),
+      messageInsertStatement(scope, { ...row, clientId: input.clientId ?? null }),
+      ...attachments.map((a) => attachmentInsertStatement(scope, a)),
+      lastMessageStatement(scope, conversation.id, row),
       // a sender has read everything up to their own message
-      readAdvance(scope, me.participant.id, row.id),
+      readAdvanceStatement(scope, me.participant.id, row.id),
     ], [{
       type: "message_created",
       conversationId: conversation.id,
@@ -139,7 +150,7 @@ export async function listMessages(
   const rows = await listMessagePage(scope, me.participant.conversationId, { ...page, limit });
   const newest = rows.at(-1)?.id;
   if (newest && (me.participant.lastDeliveredMessageId ?? "") < newest) {
-    await scope.db.batch([deliveryAdvance(scope, me.participant.id, newest)]);
+    await scope.db.$client.batch([deliveryAdvanceStatement(scope, me.participant.id, newest)], "write");
     // the caller's own watermark counts in the status of others' messages on this page
     me.participant.lastDeliveredMessageId = newest;
   }

@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Attachment, attachmentBlobs, attachments } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
@@ -11,16 +12,28 @@ export async function insertAttachments(
   db: DbOrTx = scope.db,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await attachmentsInsert(scope, rows, db);
+  await db.insert(attachments).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
-/** `insertAttachments` (at least one row) as a statement for a batch. */
-export function attachmentsInsert(
-  scope: TenantOnlyScope,
-  rows: Omit<Attachment, "tenantId">[],
-  db: DbOrTx = scope.db,
-) {
-  return db.insert(attachments).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
+/** One `insertAttachments` row as a statement for a batch. */
+export function attachmentInsertStatement(scope: TenantOnlyScope, a: Omit<Attachment, "tenantId">): InStatement {
+  return {
+    sql: `INSERT INTO attachments (id, tenant_id, message_id, conversation_id, filename, content_type, size,
+      sha256, storage_key, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      a.id,
+      scope.tenantId,
+      a.messageId,
+      a.conversationId,
+      a.filename,
+      a.contentType,
+      a.size,
+      a.sha256,
+      a.storageKey,
+      a.uploadedBy,
+      a.createdAt.getTime(),
+    ],
+  };
 }
 
 /** Files of the given messages, in upload order. */

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
@@ -53,21 +54,24 @@ export async function touchLastMessage(
   message: { id: string; createdAt: Date },
   db: DbOrTx = scope.db,
 ): Promise<void> {
-  await lastMessageUpdate(scope, conversationId, message, db);
-}
-
-/** `touchLastMessage` as a statement for a batch. */
-export function lastMessageUpdate(
-  scope: TenantOnlyScope,
-  conversationId: string,
-  message: { id: string; createdAt: Date },
-  db: DbOrTx = scope.db,
-) {
-  return db.update(conversations).set({
+  await db.update(conversations).set({
     lastMessageId: message.id,
     lastMessageAt: message.createdAt,
     updatedAt: message.createdAt,
   }).where(and(eq(conversations.tenantId, scope.tenantId), eq(conversations.id, conversationId)));
+}
+
+/** `touchLastMessage` as a statement for a batch. */
+export function lastMessageStatement(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  message: { id: string; createdAt: Date },
+): InStatement {
+  return {
+    sql:
+      "UPDATE conversations SET last_message_id = ?, last_message_at = ?, updated_at = ? WHERE id = ? AND tenant_id = ?",
+    args: [message.id, message.createdAt.getTime(), message.createdAt.getTime(), conversationId, scope.tenantId],
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, asc, gt, lt } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { events } from "./schema/mod.ts";
 import type { ChatEvent, NewChatEvent } from "../chat/events.ts";
@@ -16,17 +17,7 @@ export async function recordEvent(
   scope: TenantOnlyScope,
   event: NewChatEvent,
 ): Promise<number> {
-  const [row] = await eventInsert(tx, scope, event);
-  return row.id;
-}
-
-/** `recordEvent` as a statement for the batch that makes the change; it returns the new id. */
-export function eventInsert(
-  tx: DbOrTx,
-  scope: TenantOnlyScope,
-  event: NewChatEvent,
-) {
-  return tx.insert(events).values({
+  const [row] = await tx.insert(events).values({
     tenantId: scope.tenantId,
     type: event.type,
     conversationId: event.conversationId,
@@ -34,6 +25,23 @@ export function eventInsert(
     data: event.data as unknown as Record<string, unknown>,
     createdAt: new Date(),
   }).returning({ id: events.id });
+  return row.id;
+}
+
+/** `recordEvent` as a statement for the batch that makes the change; it returns the new id. */
+export function eventInsertStatement(scope: TenantOnlyScope, event: NewChatEvent): InStatement {
+  return {
+    sql: `INSERT INTO events (tenant_id, type, conversation_id, user_id, data, created_at)
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [
+      scope.tenantId,
+      event.type,
+      event.conversationId,
+      event.userId ?? null,
+      JSON.stringify(event.data),
+      Date.now(),
+    ],
+  };
 }
 
 /**

@@ -1,26 +1,85 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
-import type { DbOrTx } from "./client.ts";
-import { mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
+import { type DbOrTx, selectRows } from "./client.ts";
+import { type Mention, mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 import { uuidv7 } from "../chat/ids.ts";
 
-/** The columns a message object is built from; the others stay unread on hot paths. */
-const objectColumns = {
-  id: messages.id,
-  conversationId: messages.conversationId,
-  senderId: messages.senderId,
-  kind: messages.kind,
-  content: messages.content,
-  parentId: messages.parentId,
-  hasAttachments: messages.hasAttachments,
-  createdAt: messages.createdAt,
-  updatedAt: messages.updatedAt,
-  editedAt: messages.editedAt,
-  deletedAt: messages.deletedAt,
-};
+/** A message as its API object needs it (the other columns stay unread on hot paths). */
+export type MessageRow = Pick<
+  Message,
+  | "id"
+  | "conversationId"
+  | "senderId"
+  | "kind"
+  | "content"
+  | "parentId"
+  | "hasAttachments"
+  | "createdAt"
+  | "updatedAt"
+  | "editedAt"
+  | "deletedAt"
+>;
 
-/** A message as its API object needs it. */
-export type MessageRow = Pick<Message, keyof typeof objectColumns>;
+/*
+ * The send and page paths run on every message, so their statements are plain SQL on the
+ * libSQL client: building a query with drizzle costs more than SQLite takes to run it.
+ * `messageRowFrom` reads the columns of `ROW_SQL` by position.
+ */
+const ROW_COLUMNS = [
+  "id",
+  "conversation_id",
+  "sender_id",
+  "kind",
+  "content",
+  "parent_id",
+  "has_attachments",
+  "created_at",
+  "updated_at",
+  "edited_at",
+  "deleted_at",
+];
+const ROW_SQL = ROW_COLUMNS.join(", ");
+
+function messageRowFrom(r: unknown[]): MessageRow {
+  return {
+    id: r[0] as string,
+    conversationId: r[1] as string,
+    senderId: r[2] as string | null,
+    kind: r[3] as MessageRow["kind"],
+    content: r[4] as string,
+    parentId: r[5] as string | null,
+    hasAttachments: r[6] === 1,
+    createdAt: new Date(r[7] as number),
+    updatedAt: new Date(r[8] as number),
+    editedAt: r[9] === null ? null : new Date(r[9] as number),
+    deletedAt: r[10] === null ? null : new Date(r[10] as number),
+  };
+}
+
+/** `insertMessage` as a statement for a batch; metadata and custom fields keep their defaults. */
+export function messageInsertStatement(
+  scope: TenantOnlyScope,
+  m: MessageRow & { clientId: string | null },
+): InStatement {
+  return {
+    sql: `INSERT INTO messages (id, tenant_id, conversation_id, sender_id, kind, content, parent_id,
+      has_attachments, client_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      m.id,
+      scope.tenantId,
+      m.conversationId,
+      m.senderId,
+      m.kind,
+      m.content,
+      m.parentId,
+      m.hasAttachments ? 1 : 0,
+      m.clientId,
+      m.createdAt.getTime(),
+      m.updatedAt.getTime(),
+    ],
+  };
+}
 
 /** Inserts a message in the caller's tenant. */
 export async function insertMessage(
@@ -30,15 +89,6 @@ export async function insertMessage(
 ): Promise<Message> {
   const [row] = await db.insert(messages).values({ ...values, tenantId: scope.tenantId }).returning();
   return row;
-}
-
-/** `insertMessage` as a statement for a batch (returning nothing: the caller has the values). */
-export function messageInsert(
-  scope: TenantOnlyScope,
-  values: Omit<NewMessage, "tenantId">,
-  db: DbOrTx = scope.db,
-) {
-  return db.insert(messages).values({ ...values, tenantId: scope.tenantId });
 }
 
 /** A message of the caller's tenant by id (callers check the conversation's visibility). */
@@ -67,15 +117,13 @@ export async function findMessages(
 export async function findByClientId(
   scope: TenantOnlyScope,
   key: { conversationId: string; senderId: string; clientId: string },
-  db: DbOrTx = scope.db,
 ): Promise<MessageRow | undefined> {
-  const [row] = await db.select(objectColumns).from(messages).where(and(
-    eq(messages.tenantId, scope.tenantId),
-    eq(messages.conversationId, key.conversationId),
-    eq(messages.senderId, key.senderId),
-    eq(messages.clientId, key.clientId),
-  )).limit(1);
-  return row;
+  const [row] = await selectRows(scope.db, {
+    sql: `SELECT ${ROW_SQL} FROM messages
+      WHERE conversation_id = ? AND sender_id = ? AND client_id = ? AND tenant_id = ? LIMIT 1`,
+    args: [key.conversationId, key.senderId, key.clientId, scope.tenantId],
+  }, ROW_COLUMNS);
+  return row ? messageRowFrom(row) : undefined;
 }
 
 /**
@@ -87,17 +135,17 @@ export async function listMessagePage(
   scope: TenantOnlyScope,
   conversationId: string,
   page: { beforeId?: string; sinceId?: string; limit: number },
-  db: DbOrTx = scope.db,
 ): Promise<MessageRow[]> {
-  const base = and(eq(messages.conversationId, conversationId), eq(messages.tenantId, scope.tenantId));
-  if (page.sinceId) {
-    return await db.select(objectColumns).from(messages).where(and(base, gt(messages.id, page.sinceId)))
-      .orderBy(asc(messages.id)).limit(page.limit);
-  }
-  const rows = await db.select(objectColumns).from(messages)
-    .where(page.beforeId ? and(base, lt(messages.id, page.beforeId)) : base)
-    .orderBy(desc(messages.id)).limit(page.limit);
-  return rows.reverse();
+  const base = `SELECT ${ROW_SQL} FROM messages WHERE conversation_id = ? AND tenant_id = ?`;
+  const args = [conversationId, scope.tenantId];
+  const stmt = page.sinceId
+    ? { sql: `${base} AND id > ? ORDER BY id ASC LIMIT ?`, args: [...args, page.sinceId, page.limit] }
+    : page.beforeId
+    ? { sql: `${base} AND id < ? ORDER BY id DESC LIMIT ?`, args: [...args, page.beforeId, page.limit] }
+    : { sql: `${base} ORDER BY id DESC LIMIT ?`, args: [...args, page.limit] };
+  const rows = (await selectRows(scope.db, stmt, ROW_COLUMNS)).map(messageRowFrom);
+  // ids are time-ordered, so sorting by id gives the conversation's order
+  return rows.sort((a, b) => a.id < b.id ? -1 : 1);
 }
 
 /** The id of the newest message of a conversation. */
@@ -189,22 +237,27 @@ export async function listEdits(
     .orderBy(asc(messageEdits.editedAt), asc(messageEdits.id));
 }
 
-/** Mentions of the given messages, only what a message object shows. */
+/** Mentions of the given messages, only what a message object shows (plain SQL outside a transaction). */
 export async function listMentionMarks(
   scope: TenantOnlyScope,
   messageIds: string[],
   db: DbOrTx = scope.db,
-) {
+): Promise<Pick<Mention, "messageId" | "userId" | "entityType" | "entityId" | "label">[]> {
   if (messageIds.length === 0) return [];
-  return await db.select({
-    messageId: mentions.messageId,
-    userId: mentions.userId,
-    entityType: mentions.entityType,
-    entityId: mentions.entityId,
-    label: mentions.label,
-  }).from(mentions)
-    .where(and(eq(mentions.tenantId, scope.tenantId), inArray(mentions.messageId, messageIds)))
-    .orderBy(asc(mentions.createdAt), asc(mentions.id));
+  if (db !== scope.db) return await listMentionRows(scope, messageIds, db);
+  const rows = await selectRows(scope.db, {
+    sql: `SELECT message_id, user_id, entity_type, entity_id, label FROM mentions
+      WHERE message_id IN (${messageIds.map(() => "?").join(", ")}) AND tenant_id = ?
+      ORDER BY created_at, id`,
+    args: [...messageIds, scope.tenantId],
+  }, ["message_id", "user_id", "entity_type", "entity_id", "label"]);
+  return rows.map((r) => ({
+    messageId: r[0] as string,
+    userId: r[1] as string | null,
+    entityType: r[2] as string | null,
+    entityId: r[3] as string | null,
+    label: r[4] as string | null,
+  }));
 }
 
 /** Mentions recorded for the given messages. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { DbOrTx } from "./client.ts";
+import type { InStatement } from "@libsql/client";
+import { type DbOrTx, selectRows } from "./client.ts";
 import { type Participant, type ParticipantRole, participants, type User, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 import { uuidv7 } from "../chat/ids.ts";
@@ -17,31 +18,29 @@ export interface MemberMark {
 }
 
 /**
- * Current members of the given conversations, only the columns `MemberMark` needs (every
- * column read costs time on the hot send and page paths).
+ * Current members of the given conversations, only the columns `MemberMark` needs. Plain
+ * SQL: it runs on every send and page, where building the query would cost more than running it.
  */
-export async function listMemberMarks(
-  scope: TenantOnlyScope,
-  conversationIds: string[],
-  db: DbOrTx = scope.db,
-): Promise<MemberMark[]> {
+export async function listMemberMarks(scope: TenantOnlyScope, conversationIds: string[]): Promise<MemberMark[]> {
   if (conversationIds.length === 0) return [];
-  return await db.select({
+  const rows = await selectRows(scope.db, {
+    sql: `SELECT p.id, p.conversation_id, p.user_id, p.last_read_message_id AS read_id,
+        p.last_delivered_message_id AS delivered_id, u.name, u.email
+      FROM participants p JOIN users u ON u.id = p.user_id
+      WHERE p.conversation_id IN (${conversationIds.map(() => "?").join(", ")}) AND p.tenant_id = ?
+        AND p.left_at IS NULL`,
+    args: [...conversationIds, scope.tenantId],
+  }, ["id", "conversation_id", "user_id", "read_id", "delivered_id", "name", "email"]);
+  return rows.map((r) => ({
     participant: {
-      id: participants.id,
-      conversationId: participants.conversationId,
-      userId: participants.userId,
-      lastReadMessageId: participants.lastReadMessageId,
-      lastDeliveredMessageId: participants.lastDeliveredMessageId,
+      id: r[0] as string,
+      conversationId: r[1] as string,
+      userId: r[2] as string,
+      lastReadMessageId: r[3] as string | null,
+      lastDeliveredMessageId: r[4] as string | null,
     },
-    user: { id: users.id, name: users.name, email: users.email },
-  }).from(participants)
-    .innerJoin(users, eq(users.id, participants.userId))
-    .where(and(
-      eq(participants.tenantId, scope.tenantId),
-      inArray(participants.conversationId, conversationIds),
-      isNull(participants.leftAt),
-    ));
+    user: { id: r[2] as string, name: r[5] as string, email: r[6] as string },
+  }));
 }
 
 /** The user's current membership of a conversation (left members have none). */
@@ -156,17 +155,7 @@ export async function advanceRead(
   messageId: string,
   db: DbOrTx = scope.db,
 ): Promise<void> {
-  await readAdvance(scope, participantId, messageId, db);
-}
-
-/** `advanceRead` as a statement for a batch. */
-export function readAdvance(
-  scope: TenantOnlyScope,
-  participantId: string,
-  messageId: string,
-  db: DbOrTx = scope.db,
-) {
-  return db.update(participants).set({
+  await db.update(participants).set({
     lastReadMessageId: messageId,
     lastDeliveredMessageId: sql`max(coalesce(${participants.lastDeliveredMessageId}, ''), ${messageId})`,
   }).where(and(
@@ -176,18 +165,27 @@ export function readAdvance(
   ));
 }
 
+/** `advanceRead` as a statement for a batch. */
+export function readAdvanceStatement(scope: TenantOnlyScope, participantId: string, messageId: string): InStatement {
+  return {
+    sql: `UPDATE participants SET last_read_message_id = ?1,
+        last_delivered_message_id = max(coalesce(last_delivered_message_id, ''), ?1)
+      WHERE id = ?2 AND tenant_id = ?3 AND (last_read_message_id IS NULL OR last_read_message_id < ?1)`,
+    args: [messageId, participantId, scope.tenantId],
+  };
+}
+
 /** Moves the delivery watermark forward, as a statement for a batch. */
-export function deliveryAdvance(
+export function deliveryAdvanceStatement(
   scope: TenantOnlyScope,
   participantId: string,
   messageId: string,
-  db: DbOrTx = scope.db,
-) {
-  return db.update(participants).set({ lastDeliveredMessageId: messageId }).where(and(
-    eq(participants.tenantId, scope.tenantId),
-    eq(participants.id, participantId),
-    or(isNull(participants.lastDeliveredMessageId), lt(participants.lastDeliveredMessageId, messageId)),
-  ));
+): InStatement {
+  return {
+    sql: `UPDATE participants SET last_delivered_message_id = ?1
+      WHERE id = ?2 AND tenant_id = ?3 AND (last_delivered_message_id IS NULL OR last_delivered_message_id < ?1)`,
+    args: [messageId, participantId, scope.tenantId],
+  };
 }
 
 /** Moves the delivery watermark forward; returns whether it moved. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { DbOrTx } from "./client.ts";
+import { type DbOrTx, selectRows } from "./client.ts";
 import { type Reaction, reactions } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 import { uuidv7 } from "../chat/ids.ts";
@@ -48,15 +48,21 @@ export async function listReactionsFor(
     .orderBy(asc(reactions.createdAt), asc(reactions.id));
 }
 
-/** Reactions of the given messages, only what a message object shows, in order of reacting. */
+/**
+ * Reactions of the given messages, only what a message object shows, in order of reacting.
+ * Outside a transaction it is plain SQL, since every page runs it.
+ */
 export async function listReactionMarks(
   scope: TenantOnlyScope,
   messageIds: string[],
   db: DbOrTx = scope.db,
-) {
+): Promise<{ messageId: string; userId: string; emoji: string }[]> {
   if (messageIds.length === 0) return [];
-  return await db.select({ messageId: reactions.messageId, userId: reactions.userId, emoji: reactions.emoji })
-    .from(reactions)
-    .where(and(eq(reactions.tenantId, scope.tenantId), inArray(reactions.messageId, messageIds)))
-    .orderBy(asc(reactions.createdAt), asc(reactions.id));
+  if (db !== scope.db) return await listReactionsFor(scope, messageIds, db);
+  const rows = await selectRows(scope.db, {
+    sql: `SELECT message_id, user_id, emoji FROM reactions
+      WHERE message_id IN (${messageIds.map(() => "?").join(", ")}) AND tenant_id = ? ORDER BY created_at, id`,
+    args: [...messageIds, scope.tenantId],
+  }, ["message_id", "user_id", "emoji"]);
+  return rows.map((r) => ({ messageId: r[0] as string, userId: r[1] as string, emoji: r[2] as string }));
 }
