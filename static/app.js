@@ -109,6 +109,19 @@
     });
   }
 
+  // Items arrive by upsert, which places unknown ids with a numeric collation that misreads
+  // hex (…0d95 after …0d9d); ids are UUIDv7, so plain string order is time order.
+  function keepOrder(list) {
+    const items = $$(".message", list);
+    if (items.every((m, i) => i === 0 || items[i - 1].dataset.messageId < m.dataset.messageId)) return false;
+    const divider = $(".new-divider", list);
+    const firstNew = divider?.nextElementSibling;
+    items.sort((x, y) => (x.dataset.messageId < y.dataset.messageId ? -1 : 1));
+    list.append(...items);
+    if (divider && firstNew) firstNew.before(divider);
+    return true;
+  }
+
   function decorateList(list) {
     $$(".day-separator", list).forEach((e) => e.remove());
     let last = "";
@@ -335,6 +348,8 @@
       if (existing) existing.replaceWith(item);
       else list.append(item);
       htmx.process(item);
+      // the pushed copy may have arrived first and been decorated; this one replaces it
+      decorate(item);
     }
     afterListChange(list);
   }
@@ -455,7 +470,8 @@
   function afterListChange(list) {
     const count = list.children.length;
     const pane = list.closest(".conversation");
-    if (lastCount.get(list) === count) {
+    const reordered = keepOrder(list);
+    if (lastCount.get(list) === count && !reordered) {
       updateReads(pane);
       return;
     }

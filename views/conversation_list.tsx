@@ -35,28 +35,56 @@ export function UnreadTotal(props: { count: number; t: Translator }) {
   );
 }
 
+/** A row's one-line preview: the sender's name (shown in groups only, by the stylesheet) and the text. */
+export interface Preview {
+  sender?: string;
+  text: string;
+}
+
+/** The inside of a row's preview; pushes for an edited or deleted last message replace just this. */
+export function PreviewText(props: { preview: Preview }) {
+  const p = props.preview;
+  return (
+    <>
+      {p.sender ? <span class="conv-sender">{`${p.sender}: `}</span> : null}
+      {p.text}
+    </>
+  );
+}
+
 /**
  * Preview and time of a row's latest activity. `data-order` (a UUIDv7, so it sorts by time)
- * lets the page script keep the newest conversation on top when a push replaces this.
+ * lets the page script keep the newest conversation on top when a push replaces this, and
+ * names the message the preview shows, so an edit or delete of that message can find it.
  */
-export function ConversationMeta(props: { conversationId: string; orderKey: string; preview: string; when: string }) {
+export function ConversationMeta(props: { conversationId: string; orderKey: string; preview: Preview; when: string }) {
   return (
     <span class="conv-meta" id={`conv-meta-${props.conversationId}`} data-order={props.orderKey}>
-      <span class="conv-preview">{props.preview}</span>
+      <span class="conv-preview">
+        <PreviewText preview={props.preview} />
+      </span>
       <time datetime={props.when} data-format="short">{props.when.slice(11, 16)}</time>
     </span>
   );
 }
 
-/** The one-line preview of a conversation's last message. */
-export function messagePreview(m: MessageObject, isGroup: boolean, t: Translator): string {
-  if (m.is_deleted) return t("ui.message_deleted");
+/**
+ * The preview of a message. The sender is always named: the markup is the same for direct
+ * and group rows (so a push renders once), and the stylesheet hides it in direct ones.
+ */
+export function messagePreview(m: MessageObject, t: Translator): Preview {
+  if (m.is_deleted) return { text: t("ui.message_deleted") };
   const text = m.content || (m.attachments[0] ? `📎 ${m.attachments[0].filename}` : "");
-  return isGroup && m.sender_name ? `${m.sender_name}: ${previewText(text)}` : previewText(text);
+  return { sender: m.sender_name ?? undefined, text: previewText(text) };
 }
 
-function preview(c: ConversationObject, t: Translator): string {
-  return c.last_message ? messagePreview(c.last_message, c.is_group, t) : c.topic ?? "";
+/** The selector of a row's preview while it still shows the given message. */
+export function previewOf(conversationId: string, messageId: string): string {
+  return `#conv-meta-${conversationId}[data-order="${messageId}"] .conv-preview`;
+}
+
+function preview(c: ConversationObject, t: Translator): Preview {
+  return c.last_message ? messagePreview(c.last_message, t) : { text: c.topic ?? "" };
 }
 
 /** One row of the conversation list, as the given viewer sees it (title, unread, flags). */

@@ -1,7 +1,14 @@
 import type { ChatEvent } from "../chat/events.ts";
 import { translator } from "../i18n/mod.ts";
 import { MessageItem, Reactions } from "./message_item.tsx";
-import { ConversationMeta, ConversationRow, messagePreview, UnreadBadge } from "./conversation_list.tsx";
+import {
+  ConversationMeta,
+  ConversationRow,
+  messagePreview,
+  previewOf,
+  PreviewText,
+  UnreadBadge,
+} from "./conversation_list.tsx";
 import { ReadWatermark, TypingSlot } from "./message_list.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { previewText } from "./format.tsx";
@@ -36,7 +43,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
             <ConversationMeta
               conversationId={cid}
               orderKey={m.id}
-              preview={messagePreview(m, false, t)}
+              preview={messagePreview(m, t)}
               when={m.created_at}
             />
           </hx-partial>
@@ -62,18 +69,33 @@ function fragment(event: ChatEvent, v: UiVariant) {
         </>
       );
     }
-    case "message_updated":
+    case "message_updated": {
+      const { conversation_id: cid, message: m } = event.data;
       return (
-        <hx-upsert hx-target={`#messages-${event.data.conversation_id}`}>
-          <MessageItem message={event.data.message} />
-        </hx-upsert>
+        <>
+          <hx-upsert hx-target={`#messages-${cid}`}>
+            <MessageItem message={m} />
+          </hx-upsert>
+          {/* matches only while the row still previews this message */}
+          <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
+            <PreviewText preview={messagePreview(m, t)} />
+          </hx-partial>
+        </>
       );
-    case "message_deleted":
+    }
+    case "message_deleted": {
+      const { conversation_id: cid, message_id: id } = event.data;
       return (
-        <hx-partial hx-target={`#message-body-${event.data.message_id}`} hx-swap="innerHTML">
-          <em class="deleted-text">{t("ui.message_deleted")}</em>
-        </hx-partial>
+        <>
+          <hx-partial hx-target={`#message-body-${id}`} hx-swap="innerHTML">
+            <em class="deleted-text">{t("ui.message_deleted")}</em>
+          </hx-partial>
+          <hx-partial hx-target={previewOf(cid, id)} hx-swap="innerHTML">
+            {t("ui.message_deleted")}
+          </hx-partial>
+        </>
       );
+    }
     case "reaction":
       return (
         <hx-partial hx-target={`#reactions-${event.data.message_id}`} hx-swap="outerHTML">

@@ -1,7 +1,15 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { chromiumAvailable, launchBrowser, screenshot, signIn, startServer, watchedPage } from "./browser.ts";
+import {
+  chromiumAvailable,
+  launchBrowser,
+  screenshot,
+  signIn,
+  startServer,
+  waitForStream,
+  watchedPage,
+} from "./browser.ts";
 
 // a 2×2 PNG
 const PNG = Uint8Array.from(
@@ -52,6 +60,12 @@ Deno.test({
         await a.fill(".composer-input", "Kick-off at ten");
         await a.press(".composer-input", "Enter");
         await a.waitForSelector(".message.mine:has-text('Kick-off at ten')");
+        // a pushed group preview says who wrote it
+        await b.waitForSelector(".conv-row:has-text('Launch team') .conv-sender:has-text('Ann')");
+        assert.match(
+          await b.textContent(".conv-row:has-text('Launch team') .conv-preview") ?? "",
+          /Ann: Kick-off at ten/,
+        );
         await b.click(".conv-row:has-text('Launch team') .conv-link");
         await c.click(".conv-row:has-text('Launch team') .conv-link");
         await c.waitForSelector(".message:has-text('Kick-off at ten')");
@@ -62,7 +76,17 @@ Deno.test({
         const w = await watchedPage(b.context());
         await w.page.goto(`${server.url}/widget`);
         await w.page.waitForSelector("#event-stream", { state: "attached" });
+        await waitForStream(w.page);
         assert.equal(await w.page.isVisible("#widget-panel"), false);
+        assert.equal(await w.page.isVisible("#chat-bar .badge"), false, "nothing unread yet");
+        await a.click(".conv-row.kind-direct:has-text('Bob') .conv-link");
+        await a.waitForSelector(".conversation.kind-direct h2:has-text('Bob')");
+        await a.fill(".composer-input", "Ping from the desk");
+        await a.press(".composer-input", "Enter");
+        await w.page.waitForSelector("#chat-bar .badge:not(.empty)");
+        assert.equal((await w.page.textContent("#chat-bar .badge"))?.trim(), "1");
+        await a.click(".conv-row:has-text('Launch team') .conv-link");
+        await a.waitForSelector(".conversation h2:has-text('Launch team')");
         await w.page.click("#chat-bar");
         await w.page.waitForSelector("#widget-panel", { state: "visible" });
         await w.page.click("[data-tab=tab-people]");

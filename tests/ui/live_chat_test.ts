@@ -68,6 +68,10 @@ Deno.test({
         await a.fill(".composer-input", "Replying here, edited");
         await a.press(".composer-input", "Enter");
         await b.waitForSelector(".message:has-text('Replying here, edited') .edited");
+        // the edited message is the latest, so both conversation rows preview the new text
+        await b.waitForSelector(".conv-row:has-text('Ann') .conv-preview:has-text('Replying here, edited')");
+        await a.waitForSelector(".conv-row:has-text('Bob') .conv-preview:has-text('Replying here, edited')");
+        assert.equal(await b.isVisible(".conv-row:has-text('Ann') .conv-sender"), false, "no name in a direct row");
 
         await b.hover(".message:has-text('Replying here, edited')");
         await b.click("#message-actions [data-action=react][data-emoji='👍']");
@@ -81,6 +85,8 @@ Deno.test({
         await a.click("#message-actions [data-action=delete]");
         await b.waitForSelector(".message .deleted-text");
         assert.equal(await b.locator(".message:has-text('Hello Bob')").count(), 0);
+        // an older message went, so the row keeps previewing the latest one
+        assert.match(await b.textContent(".conv-row:has-text('Ann') .conv-preview") ?? "", /Replying here, edited/);
       });
 
       await screenshot(a, "desktop");
