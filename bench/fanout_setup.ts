@@ -1,0 +1,240 @@
+/**
+ * The processes of `bench/fanout.ts`: a fresh database with one group of N members, the
+ * server as a subprocess, and the SSE clients in 1-2 subprocesses of their own.
+ */
+import { openDatabase } from "../db/client.ts";
+import { sessionKeysFrom } from "../chat/auth.ts";
+import { createWorkspace, openSession } from "../chat/accounts.ts";
+import { uuidv7 } from "../chat/ids.ts";
+import { conversations, participants, users } from "../db/schema/mod.ts";
+import type { User } from "../db/schema/mod.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const SECRET = "bench-secret-bench-secret-bench-secret!!";
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ClientProcess {
+  child: Deno.ChildProcess;
+  lines: ReadableStreamDefaultReader<string>;
+  stdin: WritableStreamDefaultWriter<Uint8Array>;
+  out: string;
+}
+
+export interface Setup {
+  dir: string;
+  url: string;
+  server: Deno.ChildProcess;
+  adminToken: string;
+  conversationId: string;
+  clients: ClientProcess[];
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+function lineReader(stream: ReadableStream<Uint8Array>): ReadableStreamDefaultReader<string> {
+  let buffer = "";
+  return stream.pipeThrough(new TextDecoderStream()).pipeThrough(
+    new TransformStream<string, string>({
+      transform(chunk, out) {
+        const lines = (buffer + chunk).split("\n");
+        buffer = lines.pop()!;
+        for (const line of lines) if (line.trim()) out.enqueue(line);
+      },
+    }),
+  ).getReader();
+}
+
+async function seed(url: string, clientCount: number) {
+  const database = await openDatabase(url);
+  const db = database.db;
+  const keys = await sessionKeysFrom(SECRET);
+  const { tenant, user: admin } = await createWorkspace(db, {
+    name: "Bench",
+    slug: "bench",
+    admin: { name: "Sender", email: "sender@bench.test", password: "correct horse battery staple" },
+  });
+  const now = new Date();
+  const people: User[] = [];
+  for (let i = 0; i < clientCount; i += 500) {
+    const rows = Array.from({ length: Math.min(500, clientCount - i) }, (_, k) => ({
+      id: uuidv7(),
+      tenantId: tenant.id,
+      email: `u${i + k}@bench.test`,
+      username: `u${i + k}`,
+      name: `User ${i + k}`,
+      role: "member" as const,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    people.push(...await db.insert(users).values(rows).returning());
+  }
+  const conversationId = uuidv7();
+  await db.insert(conversations).values({
+    id: conversationId,
+    tenantId: tenant.id,
+    kind: "group",
+    title: "Everyone",
+    createdBy: admin.id,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const members = [admin, ...people];
+  for (let i = 0; i < members.length; i += 500) {
+    await db.insert(participants).values(
+      members.slice(i, i + 500).map((u) => ({
+        id: uuidv7(),
+        tenantId: tenant.id,
+        conversationId,
+        userId: u.id,
+        role: u === admin ? "owner" as const : "member" as const,
+        joinedAt: now,
+      })),
+    );
+  }
+  const tokens: string[] = [];
+  for (const person of people) tokens.push(await openSession(db, keys, person));
+  const adminToken = await openSession(db, keys, admin);
+  database.close();
+  return { tokens, adminToken, conversationId };
+}
+
+/** Extra server flags, e.g. `--cpu-prof`, from `FANOUT_SERVER_FLAGS`. */
+const serverFlags = Deno.env.get("FANOUT_SERVER_FLAGS") ?? "";
+/** The server's entry point: `bench/fanout_floor.ts` measures Deno's own floor. */
+const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "main.ts";
+
+/**
+ * Seeds a group of `clientCount` members plus the sender, starts the server and connects
+ * every member's stream.
+ * @param clientCount how many SSE clients
+ */
+export async function setUp(clientCount: number): Promise<Setup> {
+  const dir = await Deno.makeTempDir({ prefix: "parley-bench-" });
+  const dbUrl = `file:${dir}/bench.db`;
+  const { tokens, adminToken, conversationId } = await seed(dbUrl, clientCount);
+  const port = freePort();
+  const deno = Deno.execPath();
+  const server = new Deno.Command("bash", {
+    args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A ${serverFlags} ${serverEntry}`],
+    cwd: ROOT,
+    env: {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: dbUrl,
+      SESSION_SECRET: SECRET,
+      ATTACHMENTS: "db",
+      RATE_LIMIT_MESSAGES_PER_MIN: "100000000",
+    },
+    stdout: "null",
+    stderr: serverFlags ? "inherit" : "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${url}/healthz`).then((r) => r.body?.cancel().then(() => r.ok)).catch(() => false);
+    if (ok) break;
+    await sleep(50);
+  }
+  const processes = clientCount > 2000 ? 2 : 1;
+  const clients: ClientProcess[] = [];
+  for (let p = 0; p < processes; p++) {
+    const slice = tokens.filter((_, i) => i % processes === p);
+    const file = `${dir}/tokens-${p}.json`;
+    const out = `${dir}/latencies-${p}.bin`;
+    await Deno.writeTextFile(file, JSON.stringify(slice));
+    const child = new Deno.Command("bash", {
+      args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A bench/fanout_client.ts ${url} ${file} ${out}`],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    clients.push({ child, lines: lineReader(child.stdout), stdin: child.stdin.getWriter(), out });
+  }
+  for (const c of clients) await c.lines.read();
+  return { dir, url, server, adminToken, conversationId, clients };
+}
+
+/**
+ * Waits until the clients stop receiving bytes for a while: N users coming online at once
+ * make every stream receive N presence events (batched per second), which must not be
+ * mistaken for message latency.
+ * @param setup the running processes
+ */
+export async function settle(setup: Setup): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  while (Date.now() - started < 20_000) {
+    let total = 0;
+    for (const c of setup.clients) {
+      await c.stdin.write(new TextEncoder().encode("bytes\n"));
+      total += JSON.parse((await c.lines.read()).value!).bytes;
+    }
+    if (total === last) break;
+    last = total;
+    await sleep(1500);
+  }
+  return Date.now() - started;
+}
+
+/** Stops the clients and the server (SIGTERM, so a CPU profile gets written) and removes the files. */
+export async function tearDown(setup: Setup): Promise<void> {
+  for (const c of setup.clients) {
+    try {
+      c.child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await c.child.status;
+  }
+  setup.server.kill("SIGTERM");
+  await setup.server.status;
+  await Deno.remove(setup.dir, { recursive: true });
+}
+
+/**
+ * A process's resident memory and CPU time so far.
+ * @param pid the process
+ */
+export function usage(pid: number): { rssKb: number; cpuSeconds: number } {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssKb, cpuSeconds: ticks / 100 };
+}
+
+/**
+ * p50/p99/max of some values (sorted in place).
+ * @param values milliseconds
+ */
+export function percentiles(values: Float64Array | number[]) {
+  values.sort((a, b) => a - b);
+  const at = (p: number) =>
+    values.length ? Number(values[Math.min(values.length - 1, Math.floor(p * values.length))].toFixed(2)) : null;
+  return { p50: at(0.5), p99: at(0.99), max: values.length ? Number(values.at(-1)!.toFixed(2)) : null };
+}
+
+/**
+ * The server's own fan-out histogram from /metrics (commit → frame handed to every
+ * stream), summarised as the bucket bounds holding p50 and p99.
+ * @param url the server
+ */
+export async function fanoutMetrics(url: string) {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
+  const buckets = [...text.matchAll(/parley_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/g)]
+    .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
+  const count = Number(/parley_fanout_latency_seconds_count (\d+)/.exec(text)?.[1] ?? 0);
+  const sum = Number(/parley_fanout_latency_seconds_sum ([\d.e+-]+)/.exec(text)?.[1] ?? 0) * 1000;
+  const dropped = Number(/parley_slow_subscribers_dropped_total (\d+)/.exec(text)?.[1] ?? 0);
+  const bound = (p: number) => buckets.find((b) => b.n >= p * count)?.le ?? null;
+  return {
+    events: count,
+    mean_ms: count ? Number((sum / count).toFixed(2)) : null,
+    p50_le_ms: bound(0.5),
+    p99_le_ms: bound(0.99),
+    slow_dropped: dropped,
+  };
+}
