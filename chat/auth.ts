@@ -14,8 +14,8 @@ const ISSUER = "parley";
 
 /** Signing key with a key id, so keys can be rotated: tokens name the key they were signed with. */
 export interface SessionKeys {
-  current: { kid: string; secret: Uint8Array };
-  previous?: { kid: string; secret: Uint8Array }[];
+  current: { kid: string; secret: CryptoKey };
+  previous?: { kid: string; secret: CryptoKey }[];
 }
 
 /**
@@ -29,7 +29,12 @@ export async function sessionKeysFrom(secret: string): Promise<SessionKeys> {
     digest.slice(0, 6),
     (b) => b.toString(16).padStart(2, "0"),
   ).join("");
-  return { current: { kid, secret: bytes } };
+  // imported once: jose would otherwise import raw key bytes again on every verification
+  const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
+  return { current: { kid, secret: key } };
 }
 
 /** Signs a session JWT (HS256, exp, kid). */

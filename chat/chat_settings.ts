@@ -19,6 +19,8 @@ export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 export const chatSettingsUpdateSchema = chatSettingsSchema.partial().strict();
 
 const DEFAULT_EDIT_WINDOW_MINUTES = 15;
+// built once: read on every send
+const storedSettingsSchema = chatSettingsSchema.partial();
 
 /**
  * The tenant's effective chat settings. Rate limits come from the server configuration and
@@ -30,7 +32,7 @@ export async function loadChatSettings(
   db: DbOrTx = scope.db,
 ): Promise<ChatSettings> {
   const tenant = await getTenantIn(scope, db);
-  const stored = chatSettingsSchema.partial().safeParse(tenant?.settings?.chat ?? {});
+  const stored = storedSettingsSchema.safeParse(tenant?.settings?.chat ?? {});
   const own = stored.success ? stored.data : {};
   const limits = deps.config.rateLimits;
   return {

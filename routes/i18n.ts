@@ -36,7 +36,10 @@ export function tenantDefaultLocale(settings: Record<string, unknown> | null | u
  * default, then English.
  */
 export async function negotiateLocale(c: Context<AppEnv>): Promise<Locale> {
-  const prefs = await signedInPreferences(c);
+  // JSON endpoints answer in no language except /api/me, which reports it: the hot chat
+  // paths skip the preference lookup (one query per request) and use headers only
+  const path = c.req.path;
+  const prefs = path.startsWith("/api/") && !path.startsWith("/api/me") ? undefined : await signedInPreferences(c);
   return matchLocale(prefs?.locale) ??
     matchLocale(getCookie(c, LOCALE_COOKIE)) ??
     (detectFromHeader(c, headerOptions) as Locale | undefined) ??
