@@ -12,7 +12,7 @@ import { LoginPage, SignupPage } from "../views/auth_pages.tsx";
 import type { AppEnv } from "./env.ts";
 import { requireUser, SESSION_COOKIE } from "./middleware.ts";
 import { clearSessionCookie, setLocaleCookie, setSessionCookie } from "./cookies.ts";
-import { clientIp } from "./ui_context.ts";
+import { clientIp } from "./security.ts";
 
 const loginForm = z.object({
   workspace: z.string().trim().min(1).max(64),

@@ -1,16 +1,7 @@
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../chat/errors.ts";
 import type { AppEnv } from "./env.ts";
 import { requireUser } from "./middleware.ts";
-
-/** The client address for rate limits: the first forwarded hop, else the socket peer. */
-export function clientIp(c: Context<AppEnv>): string {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const info = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
-  return info?.hostname ?? "unknown";
-}
 
 /**
  * Like `requireUser`, but a signed-out browser is sent to the login page instead of

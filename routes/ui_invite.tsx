@@ -6,7 +6,7 @@ import { AppError } from "../chat/errors.ts";
 import { InvitePage } from "../views/invite_page.tsx";
 import type { AppEnv } from "./env.ts";
 import { setSessionCookie } from "./cookies.ts";
-import { clientIp } from "./ui_context.ts";
+import { clientIp } from "./security.ts";
 
 const inviteForm = z.object({
   name: z.string().trim().min(1).max(100),

@@ -189,3 +189,21 @@ Deno.test("garbage, tampered, foreign-signed and unknown-session tokens are 401,
   assert.equal(cookie.status, 401);
   await deps.close();
 });
+
+Deno.test("the sign-in form's attempt limit cannot be dodged with a forged X-Forwarded-For", async () => {
+  const { app, deps } = await testApp({ RATE_LIMIT_LOGINS_PER_15MIN: "3" });
+  await seedTenant(deps, "acme");
+  const attempt = (n: number) =>
+    app.request("/login", {
+      method: "POST",
+      headers: { "x-forwarded-for": `203.0.113.${n}` },
+      body: new URLSearchParams({ workspace: "acme", email: "admin@acme.test", password: "wrong password" }),
+    });
+
+  const statuses = [];
+  for (let n = 1; n <= 5; n++) statuses.push((await attempt(n)).status);
+
+  assert.deepEqual(statuses.slice(0, 3), [401, 401, 401]);
+  assert.deepEqual(statuses.slice(3), [429, 429]);
+  await deps.close();
+});
