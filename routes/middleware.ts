@@ -7,6 +7,7 @@ import { AppError, forbidden } from "../chat/errors.ts";
 import type { AppEnv } from "./env.ts";
 
 export const SESSION_COOKIE = "parley_session";
+const STREAM_PATHS = new Set(["/api/chat/events", "/ui/events"]);
 
 /** The session token from `Authorization: Bearer` or, for browsers, the session cookie. */
 export function sessionToken(
@@ -33,8 +34,10 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (!claims || !user) {
     throw new AppError("unauthenticated", "Authentication required");
   }
-  // API activity keeps a user online for a while, even without an open stream
-  deps.presence.touch?.(user.tenantId, user.id);
+  // API activity keeps a user online for a while, even without an open stream. Opening a
+  // stream is not activity: the stream itself counts while open, and closing it must lead
+  // to "offline" after the grace period, not two minutes later.
+  if (!STREAM_PATHS.has(c.req.path.replace(/\/$/, ""))) deps.presence.touch?.(user.tenantId, user.id);
   c.set("user", user);
   c.set("sessionId", claims.sessionId);
   c.set(
