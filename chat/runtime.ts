@@ -57,7 +57,7 @@ export async function createRuntime(
     async close() {
       realtime.stop();
       await bus.close();
-      database.close();
+      await database.close();
     },
   };
 }

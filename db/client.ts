@@ -1,4 +1,11 @@
-import { type Client, createClient, type InStatement, type InValue, type TransactionMode } from "@libsql/client";
+import {
+  type Client,
+  createClient,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  type TransactionMode,
+} from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
@@ -15,7 +22,8 @@ export interface Database {
   client: Client;
   /** True for `:memory:`: one connection, so reads also wait for an open transaction. */
   singleConnection: boolean;
-  close(): void;
+  /** Waits for statements under way, then closes; later queries fail instead of crashing. */
+  close(): Promise<void>;
 }
 
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
@@ -58,12 +66,43 @@ async function configureConnections(raw: Client, count: number, pragmas: string[
   }
 }
 
+/**
+ * Counts statements and transactions under way, so closing waits for them: closing the
+ * native connection under a running statement crashes the process rather than failing it.
+ */
+class InFlight {
+  #count = 0;
+  #idle: (() => void)[] = [];
+  closing = false;
+  track<T>(run: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new Error("Cannot query: the database is closing"));
+    this.#count++;
+    return run().finally(() => this.#done());
+  }
+  begin(): () => void {
+    this.#count++;
+    let ended = false;
+    return () => {
+      if (!ended) this.#done(ended = true);
+    };
+  }
+  drained(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((r) => this.#idle.push(r));
+  }
+  #done(_?: boolean) {
+    if (--this.#count === 0) { for (const r of this.#idle.splice(0)) r(); }
+  }
+}
+
 /** Wraps the libSQL client so transactions are serialized in this process. */
-function gated(client: Client, singleConnection: boolean): Client {
+function gated(client: Client, singleConnection: boolean, inFlight: InFlight): Client {
   const gate = new Gate();
   const transaction = (mode?: TransactionMode) => {
+    if (inFlight.closing) return Promise.reject(new Error("Cannot begin: the database is closing"));
+    const end = inFlight.begin();
     let release!: () => void;
     const done = new Promise<void>((r) => release = r);
+    done.then(end);
     return new Promise<Awaited<ReturnType<Client["transaction"]>>>(
       (resolve, reject) => {
         gate.run(async () => {
@@ -97,12 +136,15 @@ function gated(client: Client, singleConnection: boolean): Client {
       },
     );
   };
+  const track = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => inFlight.track(() => f(...a));
+  const serial = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) =>
+    inFlight.track(() => gate.run(() => f(...a)));
   const base = {
-    execute: client.execute.bind(client),
+    execute: track((stmt: InStatement | string, args?: InArgs) => client.execute(stmt as string, args)),
     // a batch is a write transaction run in one synchronous step: it queues like the others
-    batch: (stmts: InStatement[], mode?: TransactionMode) => gate.run(() => client.batch(stmts, mode)),
-    migrate: client.migrate.bind(client),
-    executeMultiple: client.executeMultiple.bind(client),
+    batch: serial((stmts: InStatement[], mode?: TransactionMode) => client.batch(stmts, mode)),
+    migrate: track(client.migrate.bind(client)),
+    executeMultiple: track(client.executeMultiple.bind(client)),
     sync: client.sync.bind(client),
     close: client.close.bind(client),
     reconnect: client.reconnect.bind(client),
@@ -116,9 +158,9 @@ function gated(client: Client, singleConnection: boolean): Client {
   } as Client;
   if (!singleConnection) return base;
   return Object.assign(base, {
-    execute: (stmt: InStatement | string, args?: never) => gate.run(() => client.execute(stmt as string, args)),
-    executeMultiple: (sql: string) => gate.run(() => client.executeMultiple(sql)),
-    migrate: (stmts: InStatement[]) => gate.run(() => client.migrate(stmts)),
+    execute: serial((stmt: InStatement | string, args?: InArgs) => client.execute(stmt as string, args)),
+    executeMultiple: serial((sql: string) => client.executeMultiple(sql)),
+    migrate: serial((stmts: InStatement[]) => client.migrate(stmts)),
   });
 }
 
@@ -155,10 +197,20 @@ export async function openDatabase(
       "PRAGMA foreign_keys = ON",
     ]);
   }
-  const client = gated(raw, singleConnection);
+  const inFlight = new InFlight();
+  const client = gated(raw, singleConnection, inFlight);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db, client, singleConnection, close: () => raw.close() };
+  return {
+    db,
+    client,
+    singleConnection,
+    async close() {
+      inFlight.closing = true;
+      await inFlight.drained();
+      raw.close();
+    },
+  };
 }
 
 /**

@@ -39,7 +39,7 @@ export async function testDeps(
     async close() {
       realtime.stop();
       await bus.close();
-      database.close();
+      await database.close();
     },
   };
 }

@@ -16,16 +16,16 @@ Deno.test("migrations build a new file database and leave an existing one intact
     slug: "acme",
     admin: { name: "Alice", email: "alice@acme.test", password: null },
   });
-  first.close();
+  await first.close();
   const second = await openDatabase(url);
   const applied = await second.client.execute("SELECT count(*) AS n FROM __drizzle_migrations");
   const tenant = await findTenantBySlug(second.db, "acme");
   const tables = await second.client.execute("SELECT name FROM sqlite_master WHERE type = 'table'");
   const mode = await second.client.execute("PRAGMA journal_mode");
-  second.close();
+  await second.close();
   const third = await openDatabase(url);
   const reapplied = await third.client.execute("SELECT count(*) AS n FROM __drizzle_migrations");
-  third.close();
+  await third.close();
 
   assert.equal(Number(applied.rows[0].n), journal.entries.length);
   assert.equal(Number(reapplied.rows[0].n), journal.entries.length);
@@ -55,5 +55,5 @@ Deno.test("every owned table has a tenant_id column and the listing indexes exis
   assert.match(sql, /ON `conversations` \(`tenant_id`,`last_message_at`/);
   assert.match(sql, /UNIQUE INDEX `users_tenant_email_uq` ON `users` \(`tenant_id`,`email`\)/);
   assert.match(sql, /ON `messages` \(`conversation_id`,`id`\)/);
-  database.close();
+  await database.close();
 });

@@ -44,7 +44,7 @@ export async function seedDatabaseFile(url: string, people: Record<string, "memb
   const database = await openDatabase(url);
   const deps = { database, keys: await sessionKeysFrom(SECRET) } as unknown as AppDeps;
   const seeded = await seedTenant(deps, "acme", people);
-  database.close();
+  await database.close();
   return seeded;
 }
 
