@@ -13,6 +13,7 @@
 import {
   type ClientProcess,
   fanoutMetrics,
+  memoryAfterGc,
   percentiles,
   settle,
   type Setup,
@@ -87,7 +88,7 @@ function cpuPercent(before: number, after: number, seconds: number) {
 async function scenario(name: string, clients: number, rate: number, seconds: number, run: number) {
   if (only && !name.includes(only)) return null;
   const setup = await setUp(clients);
-  const settleMs = await settle(setup);
+  const settled = await settle(setup);
   const pids = [setup.server.pid, ...setup.clients.map((c) => c.child.pid)];
   const before = pids.map(usage);
   const t0 = clock();
@@ -103,7 +104,8 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
     scenario: name,
     run,
     clients,
-    settle_ms: settleMs,
+    settle_ms: settled.ms,
+    settle_mb_received: Number((settled.bytes / 1e6).toFixed(1)),
     rate_per_s: rate,
     messages: total,
     send_seconds: Number(sent.seconds.toFixed(2)),
@@ -131,19 +133,25 @@ async function idleAndBroadcast(run: number) {
   const clients = 10_000;
   const baseline = await setUp(0);
   await sleep(300);
-  const emptyRss = usage(baseline.server.pid).rssKb;
+  const empty = await memoryAfterGc(baseline);
   await tearDown(baseline);
   const setup = await setUp(clients);
-  const settleMs = await settle(setup);
-  const held = usage(setup.server.pid).rssKb;
+  const settled = await settle(setup);
+  const rawRssKb = usage(setup.server.pid).rssKb;
+  const held = await memoryAfterGc(setup);
+  const perStream = (kb: number) => Number((kb / clients).toFixed(1));
   console.log(JSON.stringify({
     scenario: "10k idle streams",
     run,
     clients,
-    settle_ms: settleMs,
-    server_rss_mb: Number((held / 1024).toFixed(1)),
-    baseline_rss_mb: Number((emptyRss / 1024).toFixed(1)),
-    kb_per_stream: Number(((held - emptyRss) / clients).toFixed(1)),
+    settle_ms: settled.ms,
+    settle_mb_received: Number((settled.bytes / 1e6).toFixed(1)),
+    server_rss_mb: Number((held.rssKb / 1024).toFixed(1)),
+    baseline_rss_mb: Number((empty.rssKb / 1024).toFixed(1)),
+    kb_per_stream: perStream(held.rssKb - empty.rssKb),
+    kb_per_stream_before_gc: perStream(rawRssKb - empty.rssKb),
+    js_heap_kb_per_stream: perStream(held.heapUsedKb - empty.heapUsedKb),
+    js_heap_committed_kb_per_stream: perStream(held.heapTotalKb - empty.heapTotalKb),
   }));
   const sent = await send(setup, 1, 1);
   await sleep(1000);

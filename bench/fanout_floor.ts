@@ -26,6 +26,12 @@ const server = Deno.serve({ hostname: Deno.env.get("HOST"), port: Number(Deno.en
     });
     return new Response(body, { headers: { "content-type": "text/event-stream" } });
   }
+  if (path === "/__gc") {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    return Response.json({ ...Deno.memoryUsage(), collected: gc !== undefined });
+  }
   if (req.method === "POST") {
     const { content } = await req.json();
     const createdAt = new Date().toISOString();

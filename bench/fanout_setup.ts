@@ -99,14 +99,14 @@ async function seed(url: string, clientCount: number) {
   const tokens: string[] = [];
   for (const person of people) tokens.push(await openSession(db, keys, person));
   const adminToken = await openSession(db, keys, admin);
-  database.close();
+  await database.close();
   return { tokens, adminToken, conversationId };
 }
 
 /** Extra server flags, e.g. `--cpu-prof`, from `FANOUT_SERVER_FLAGS`. */
 const serverFlags = Deno.env.get("FANOUT_SERVER_FLAGS") ?? "";
 /** The server's entry point: `bench/fanout_floor.ts` measures Deno's own floor. */
-const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "main.ts";
+const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "bench/fanout_server.ts";
 
 /**
  * Seeds a group of `clientCount` members plus the sender, starts the server and connects
@@ -120,7 +120,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
   const port = freePort();
   const deno = Deno.execPath();
   const server = new Deno.Command("bash", {
-    args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A ${serverFlags} ${serverEntry}`],
+    args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A --v8-flags=--expose-gc ${serverFlags} ${serverEntry}`],
     cwd: ROOT,
     env: {
       HOST: "127.0.0.1",
@@ -165,7 +165,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
  * mistaken for message latency.
  * @param setup the running processes
  */
-export async function settle(setup: Setup): Promise<number> {
+export async function settle(setup: Setup): Promise<{ ms: number; bytes: number }> {
   const started = Date.now();
   let last = -1;
   while (Date.now() - started < 20_000) {
@@ -178,7 +178,7 @@ export async function settle(setup: Setup): Promise<number> {
     last = total;
     await sleep(1500);
   }
-  return Date.now() - started;
+  return { ms: Date.now() - started, bytes: last };
 }
 
 /** Stops the clients and the server (SIGTERM, so a CPU profile gets written) and removes the files. */
@@ -237,4 +237,16 @@ export async function fanoutMetrics(url: string) {
     p99_le_ms: bound(0.99),
     slow_dropped: dropped,
   };
+}
+
+/**
+ * Forces a garbage collection in the server and reads its memory afterwards.
+ * @param setup the running processes
+ */
+export async function memoryAfterGc(
+  setup: Setup,
+): Promise<{ rssKb: number; heapUsedKb: number; heapTotalKb: number }> {
+  const usage = await fetch(`${setup.url}/__gc`).then((r) => r.json());
+  const kb = (n: number) => Math.round(n / 1024);
+  return { rssKb: kb(usage.rss), heapUsedKb: kb(usage.heapUsed), heapTotalKb: kb(usage.heapTotal) };
 }

@@ -1,0 +1,29 @@
+/**
+ * The server `bench/fanout.ts` measures: the same app as `main.ts`, plus a `/__gc` route
+ * (this entry point only) that forces garbage collection and answers the memory usage, so
+ * memory per stream counts what is live rather than garbage not yet collected.
+ * Needs `--v8-flags=--expose-gc`.
+ */
+import { loadConfig } from "../chat/config.ts";
+import { createRuntime } from "../chat/runtime.ts";
+import { createApp } from "../main.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const runtime = await createRuntime(config);
+const app = createApp(runtime);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const server = Deno.serve({ port: config.port, hostname: config.host }, (req, info) => {
+  if (new URL(req.url).pathname !== "/__gc") return app.fetch(req, info);
+  // twice: what weak references held dies in the second pass
+  gc?.();
+  gc?.();
+  return Response.json({ ...Deno.memoryUsage(), collected: gc !== undefined });
+});
+
+Deno.addSignalListener("SIGTERM", async () => {
+  runtime.realtime.stop(500);
+  await server.shutdown();
+  await runtime.close();
+  Deno.exit(0);
+});
