@@ -7,6 +7,7 @@ import { MembershipCache } from "./membership_cache.ts";
 import type { RealtimeMetrics } from "./metrics.ts";
 import { encodeComment, encodeFrame, joinFrames } from "./sse_frame.ts";
 import type { Listener } from "./subscriber.ts";
+import { WriteBatch } from "./write_batch.ts";
 
 /** What the hub tells presence about streams opening and closing. */
 export interface StreamPresence {
@@ -28,6 +29,8 @@ export interface HubOptions {
 
 const HEARTBEAT = encodeComment("heartbeat");
 const TAIL_PAGE = 100;
+/** A page's frames are written once this many are queued, so the first events of a long page do not wait for the last. */
+const FLUSH_FRAMES = 4096;
 
 /** A FIFO lock: the tail reader, cache loads and registrations take turns. */
 class Lock {
@@ -206,23 +209,40 @@ export class Hub {
   }
 
   async #readTail() {
+    const batch = new WriteBatch();
+    const handedOut: number[] = [];
+    const flush = () => {
+      batch.flush();
+      const now = Date.now();
+      for (const createdAt of handedOut) this.options.metrics.fanoutLatency.observe(Math.max(0, now - createdAt));
+      handedOut.length = 0;
+    };
     while (true) {
-      const batch = await readEventsAfter(this.options.db, this.#cursor, TAIL_PAGE);
-      for (const event of batch) {
-        await this.#route(event);
-        this.#cursor = event.id;
+      const page = await readEventsAfter(this.options.db, this.#cursor, TAIL_PAGE);
+      try {
+        for (const event of page) {
+          if (await this.#route(event, batch)) handedOut.push(event.createdAt);
+          this.#cursor = event.id;
+          if (batch.count >= FLUSH_FRAMES) flush();
+        }
+      } finally {
+        flush();
       }
-      this.options.metrics.eventsPublished += batch.length;
-      if (batch.length < TAIL_PAGE) return;
+      this.options.metrics.eventsPublished += page.length;
+      if (page.length < TAIL_PAGE) return;
       // a backlog goes out page by page, letting the streams flush in between, so a burst
       // does not overrun the queues of clients that do keep up
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
 
-  async #route(event: ChatEvent) {
+  /** Hands one event to the local listeners who may see it; true when anyone took it. */
+  async #route(event: ChatEvent, batch: WriteBatch): Promise<boolean> {
     const tenant = this.#listeners.get(event.tenantId);
-    if (!tenant) return this.members.apply(event);
+    if (!tenant) {
+      this.members.apply(event);
+      return false;
+    }
     // the membership change is applied before delivery, so a removal takes effect at once
     const members = event.conversationId ? await this.members.members(event.tenantId, event.conversationId) : null;
     this.members.apply(event);
@@ -232,17 +252,15 @@ export class Hub {
       const listeners = tenant.get(userId);
       if (!listeners) return;
       frame ??= encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) });
-      for (const listener of listeners) if (listener.deliver(event, frame)) delivered++;
+      for (const listener of listeners) if (listener.deliver(event, frame, batch)) delivered++;
     };
     if (members) {
       if (members.size <= tenant.size) { for (const userId of members) send(userId); }
       else for (const userId of tenant.keys()) if (members.has(userId)) send(userId);
     }
     if (event.userId && !members?.has(event.userId)) send(event.userId);
-    if (delivered > 0) {
-      this.options.metrics.eventsDelivered += delivered;
-      this.options.metrics.fanoutLatency.observe(Math.max(0, Date.now() - event.createdAt));
-    }
+    this.options.metrics.eventsDelivered += delivered;
+    return delivered > 0;
   }
 
   async #routeEphemeral(event: ChatEvent) {

@@ -1,5 +1,6 @@
 import type { ChatEvent } from "./events.ts";
 import { encodeRetry } from "./sse_frame.ts";
+import type { WriteBatch } from "./write_batch.ts";
 
 /** Who a listener listens for. */
 export interface ListenerIdentity {
@@ -14,9 +15,10 @@ export interface Listener extends ListenerIdentity {
   readonly isStream: boolean;
   /**
    * Hands over one event with its shared JSON frame (encoded once for all recipients).
-   * Returns false when the listener could not take it and has closed itself.
+   * Returns false when the listener could not take it and has closed itself. With a batch,
+   * a stream may queue the frame there instead of writing it at once.
    */
-  deliver(event: ChatEvent, jsonFrame: Uint8Array): boolean;
+  deliver(event: ChatEvent, jsonFrame: Uint8Array, batch?: WriteBatch): boolean;
   /** Hands over a batch of ephemeral events (presence) with their frames joined into one chunk. */
   deliverBatch(events: ChatEvent[], jsonChunk: Uint8Array): boolean;
   /** Writes raw bytes such as a heartbeat comment. */
@@ -81,7 +83,7 @@ export class StreamSubscriber implements Listener {
     return this.#closed;
   }
 
-  deliver(event: ChatEvent, jsonFrame: Uint8Array): boolean {
+  deliver(event: ChatEvent, jsonFrame: Uint8Array, batch?: WriteBatch): boolean {
     if (this.#closed) return false;
     if (event.id !== 0 && event.id <= this.#sentThrough) return true;
     if (this.options.render) {
@@ -90,7 +92,9 @@ export class StreamSubscriber implements Listener {
       return true;
     }
     if (this.#held) return this.#hold({ id: event.id, frame: jsonFrame });
-    return this.write(jsonFrame);
+    if (!batch) return this.write(jsonFrame);
+    batch.add(this, jsonFrame);
+    return true;
   }
 
   deliverBatch(events: ChatEvent[], jsonChunk: Uint8Array): boolean {
