@@ -1,5 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
-import type { DbOrTx } from "./client.ts";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "./client.ts";
 import { sessions, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
@@ -36,23 +36,30 @@ export async function findSessionUser(
   sessionId: string,
   userId: string,
 ) {
-  const [row] = await scope.db.select({
-    user: users,
-    expiresAt: sessions.expiresAt,
-  }).from(sessions)
-    .innerJoin(
-      users,
-      and(eq(users.id, sessions.userId), eq(users.tenantId, sessions.tenantId)),
-    )
-    .where(and(
-      eq(sessions.id, sessionId),
-      eq(sessions.tenantId, scope.tenantId),
-      eq(sessions.userId, userId),
-      isNull(sessions.revokedAt),
-      eq(users.isActive, true),
-    )).limit(1);
+  const [row] = await sessionUserQuery(scope.db).execute({ sessionId, tenantId: scope.tenantId, userId });
   if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
   return row.user;
+}
+
+// Runs on every authenticated request: built once per database, since building a drizzle
+// query costs more than SQLite takes to answer it.
+const sessionUserQueries = new WeakMap<Db, ReturnType<typeof buildSessionUserQuery>>();
+function sessionUserQuery(db: Db) {
+  let query = sessionUserQueries.get(db);
+  if (!query) sessionUserQueries.set(db, query = buildSessionUserQuery(db));
+  return query;
+}
+
+function buildSessionUserQuery(db: Db) {
+  return db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)
+    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, sessions.tenantId)))
+    .where(and(
+      eq(sessions.id, sql.placeholder("sessionId")),
+      eq(sessions.tenantId, sql.placeholder("tenantId")),
+      eq(sessions.userId, sql.placeholder("userId")),
+      isNull(sessions.revokedAt),
+      eq(users.isActive, true),
+    )).limit(1).prepare();
 }
 
 /** Revokes one session. */

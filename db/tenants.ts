@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { type Tenant, tenants } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
@@ -18,10 +18,20 @@ export async function findTenantBySlug(
 
 /** The caller's own tenant. */
 export async function getTenant(scope: TenantOnlyScope): Promise<Tenant> {
-  const [row] = await scope.db.select().from(tenants).where(
-    eq(tenants.id, scope.tenantId),
-  ).limit(1);
+  const [row] = await tenantQuery(scope.db).execute({ tenantId: scope.tenantId });
   return row;
+}
+
+// Read on every send (chat settings): built once per database or transaction.
+const tenantQueries = new WeakMap<DbOrTx, ReturnType<typeof buildTenantQuery>>();
+function tenantQuery(db: DbOrTx) {
+  let query = tenantQueries.get(db);
+  if (!query) tenantQueries.set(db, query = buildTenantQuery(db));
+  return query;
+}
+
+function buildTenantQuery(db: DbOrTx) {
+  return db.select().from(tenants).where(eq(tenants.id, sql.placeholder("tenantId"))).limit(1).prepare();
 }
 
 /** Replaces the tenant's settings. */
