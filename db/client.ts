@@ -9,6 +9,7 @@ import {
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
+import { cachePreparedStatements } from "./statement_cache.ts";
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 /** What a write transaction receives: the same query API as `Db`. */
@@ -180,6 +181,7 @@ export async function openDatabase(
   }
   const singleConnection = url === ":memory:" ||
     url.startsWith("file::memory:");
+  if (local || singleConnection) cachePreparedStatements();
   const raw = createClient(
     {
       url: singleConnection ? ":memory:" : url,
