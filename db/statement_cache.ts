@@ -12,6 +12,7 @@ const MAX_PER_CONNECTION = 256;
 
 interface Statement {
   columns(): unknown[];
+  raw(toggle?: boolean): Statement;
 }
 type Prepare = (this: object, sql: string) => Statement;
 
@@ -32,9 +33,26 @@ export function cachePreparedStatements(): void {
       statement = prepare.call(this, sql);
       const columns = statement.columns();
       statement.columns = () => columns;
+      statement.raw = rememberRawRefusal(statement);
       if (cache.size >= MAX_PER_CONNECTION) cache.delete(cache.keys().next().value!);
       cache.set(sql, statement);
     }
     return statement;
+  };
+}
+
+// The client calls raw(true) before each use and learns from the exception that a
+// statement returns no data (INSERT, UPDATE): the answer never changes, so keep it.
+function rememberRawRefusal(statement: Statement): Statement["raw"] {
+  const raw = statement.raw.bind(statement);
+  let refusal: unknown = null;
+  return (toggle?: boolean) => {
+    if (refusal !== null) throw refusal;
+    try {
+      return raw(toggle);
+    } catch (e) {
+      refusal = e;
+      throw e;
+    }
   };
 }
