@@ -1,4 +1,4 @@
-import { and, asc, gt, lt } from "drizzle-orm";
+import { and, asc, gt, lt, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { events } from "./schema/mod.ts";
@@ -53,8 +53,7 @@ export async function readEventsAfter(
   afterId: number,
   limit = 1000,
 ): Promise<ChatEvent[]> {
-  const rows = await db.select().from(events).where(gt(events.id, afterId))
-    .orderBy(asc(events.id)).limit(limit);
+  const rows = await tailQuery(db).execute({ afterId, limit });
   return rows.map((r) =>
     ({
       id: r.id,
@@ -66,6 +65,19 @@ export async function readEventsAfter(
       createdAt: r.createdAt.getTime(),
     }) as ChatEvent
   );
+}
+
+// The tail reader runs this after every commit: built once per database.
+const tailQueries = new WeakMap<DbOrTx, ReturnType<typeof buildTailQuery>>();
+function tailQuery(db: DbOrTx) {
+  let query = tailQueries.get(db);
+  if (!query) tailQueries.set(db, query = buildTailQuery(db));
+  return query;
+}
+
+function buildTailQuery(db: DbOrTx) {
+  return db.select().from(events).where(gt(events.id, sql.placeholder("afterId")))
+    .orderBy(asc(events.id)).limit(sql.placeholder("limit")).prepare();
 }
 
 /** Deletes events older than the retention window. */
