@@ -36,7 +36,7 @@ function freePort(): number {
   return port;
 }
 
-function lineReader(stream: ReadableStream<Uint8Array>): ReadableStreamDefaultReader<string> {
+function lineReader(stream: ReadableStream<BufferSource>): ReadableStreamDefaultReader<string> {
   let buffer = "";
   return stream.pipeThrough(new TextDecoderStream()).pipeThrough(
     new TransformStream<string, string>({
