@@ -53,18 +53,22 @@ export function signSession(
     .sign(keys.current.secret);
 }
 
+/** Picks the verification key a token names by its kid (current or a previous one). */
+function keyFor(keys: SessionKeys) {
+  return (header: { kid?: string }) => {
+    const key = [keys.current, ...(keys.previous ?? [])].find((k) => k.kid === header.kid);
+    if (!key) throw new errors.JWSSignatureVerificationFailed();
+    return key.secret;
+  };
+}
+
 /** Verifies a session JWT; returns null for anything invalid or expired. */
 export async function verifySession(
   keys: SessionKeys,
   token: string,
 ): Promise<SessionClaims | null> {
-  const all = [keys.current, ...(keys.previous ?? [])];
   try {
-    const { payload } = await jwtVerify(token, (header) => {
-      const key = all.find((k) => k.kid === header.kid);
-      if (!key) throw new errors.JWSSignatureVerificationFailed();
-      return key.secret;
-    }, { issuer: ISSUER, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, keyFor(keys), { issuer: ISSUER, algorithms: ["HS256"] });
     // tokens for other purposes (invites) carry an audience and never open a session
     if (
       payload.aud !== undefined || typeof payload.sub !== "string" ||
@@ -107,13 +111,12 @@ export async function verifyInvite(
   keys: SessionKeys,
   token: string,
 ): Promise<{ userId: string; tenantId: string } | null> {
-  const all = [keys.current, ...(keys.previous ?? [])];
   try {
-    const { payload } = await jwtVerify(token, (header) => {
-      const key = all.find((k) => k.kid === header.kid);
-      if (!key) throw new errors.JWSSignatureVerificationFailed();
-      return key.secret;
-    }, { issuer: ISSUER, audience: INVITE_AUDIENCE, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, keyFor(keys), {
+      issuer: ISSUER,
+      audience: INVITE_AUDIENCE,
+      algorithms: ["HS256"],
+    });
     if (typeof payload.sub !== "string" || typeof payload.tid !== "string") return null;
     return { userId: payload.sub, tenantId: payload.tid };
   } catch {

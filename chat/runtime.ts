@@ -32,9 +32,14 @@ export async function resolveSessionSecret(
   return secret;
 }
 
-/** Opens everything the app depends on. `close()` releases it in reverse order. */
+/**
+ * Opens everything the app depends on. `close()` releases it in reverse order.
+ * @param options `sessionSecret` instead of the configured or generated one; `startRealtime: false`
+ * leaves the event tail reader and presence timers off (tests that need live streams start them)
+ */
 export async function createRuntime(
   config: Config,
+  options: { sessionSecret?: string; startRealtime?: boolean } = {},
 ): Promise<AppDeps & { close(): Promise<void> }> {
   const database = await openDatabase(config.databaseUrl, {
     authToken: config.databaseAuthToken,
@@ -42,8 +47,8 @@ export async function createRuntime(
   });
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
-  await realtime.start();
-  const keys = await sessionKeysFrom(await resolveSessionSecret(config));
+  if (options.startRealtime ?? true) await realtime.start();
+  const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
   return {
     config,
     database,

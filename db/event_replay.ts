@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizz
 import type { Db } from "./client.ts";
 import { events, participants } from "./schema/mod.ts";
 import type { ChatEvent } from "../chat/events.ts";
+import { toChatEvent } from "./events.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
 /**
@@ -26,17 +27,7 @@ export async function readUserEventsAfter(
     eq(events.tenantId, scope.tenantId),
     or(eq(events.userId, userId), inArray(events.conversationId, mine)),
   )).orderBy(asc(events.id)).limit(range.limit);
-  return rows.map((r) =>
-    ({
-      id: r.id,
-      tenantId: r.tenantId,
-      type: r.type,
-      data: r.data,
-      conversationId: r.conversationId,
-      userId: r.userId,
-      createdAt: r.createdAt.getTime(),
-    }) as ChatEvent
-  );
+  return rows.map(toChatEvent);
 }
 
 /** The oldest and newest ids still in the log (0 when it is empty). */

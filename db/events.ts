@@ -1,7 +1,7 @@
 import { and, asc, gt, lt, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
-import { events } from "./schema/mod.ts";
+import { type EventRow, events } from "./schema/mod.ts";
 import type { ChatEvent, NewChatEvent } from "../chat/events.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
@@ -54,17 +54,20 @@ export async function readEventsAfter(
   limit = 1000,
 ): Promise<ChatEvent[]> {
   const rows = await tailQuery(db).execute({ afterId, limit });
-  return rows.map((r) =>
-    ({
-      id: r.id,
-      tenantId: r.tenantId,
-      type: r.type,
-      data: r.data,
-      conversationId: r.conversationId,
-      userId: r.userId,
-      createdAt: r.createdAt.getTime(),
-    }) as ChatEvent
-  );
+  return rows.map(toChatEvent);
+}
+
+/** A log row as the event it records. */
+export function toChatEvent(row: EventRow): ChatEvent {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    type: row.type,
+    data: row.data,
+    conversationId: row.conversationId,
+    userId: row.userId,
+    createdAt: row.createdAt.getTime(),
+  } as ChatEvent;
 }
 
 // The tail reader runs this after every commit: built once per database.

@@ -1,10 +1,6 @@
 import { createApp } from "../main.ts";
 import { loadConfig } from "../chat/config.ts";
-import { openDatabase } from "../db/client.ts";
-import { MemoryBus } from "../chat/bus.ts";
-import { createRealtime } from "../chat/realtime.ts";
-import { RateLimiter } from "../chat/rate_limit.ts";
-import { createStorage } from "../chat/storage.ts";
+import { createRuntime } from "../chat/runtime.ts";
 import { sessionKeysFrom } from "../chat/auth.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
@@ -22,26 +18,8 @@ export async function testDeps(
     ATTACHMENTS: "db",
     ...env,
   });
-  const database = await openDatabase(config.databaseUrl);
-  const bus = new MemoryBus();
-  // not started: tests that need live streams start it themselves
-  const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
-  return {
-    config,
-    database,
-    bus,
-    keys: await sessionKeysFrom("test-secret-test-secret-test-secret-!"),
-    presence: realtime.presence,
-    realtime,
-    storage: createStorage(config),
-    limiter: new RateLimiter(),
-    now: Date.now,
-    async close() {
-      realtime.stop();
-      await bus.close();
-      await database.close();
-    },
-  };
+  // realtime not started: tests that need live streams start it themselves
+  return await createRuntime(config, { sessionSecret: "test-secret-test-secret-test-secret-!", startRealtime: false });
 }
 
 /** A test app plus its deps. */
