@@ -1,7 +1,6 @@
 import { createApp } from "../main.ts";
 import { loadConfig } from "../chat/config.ts";
 import { createRuntime } from "../chat/runtime.ts";
-import { sessionKeysFrom } from "../chat/auth.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 import type { AppDeps } from "../routes/env.ts";
