@@ -9,7 +9,6 @@ import {
   upsertMembers,
 } from "../db/participants.ts";
 import { findUser, findUsers } from "../db/users.ts";
-import { audit } from "../db/audit.ts";
 import type { Tx } from "../db/client.ts";
 import type { ConversationObject } from "./objects.ts";
 import type { ChatDeps } from "./deps.ts";
@@ -19,7 +18,7 @@ import { isUuid } from "./ids.ts";
 import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible } from "./access.ts";
 import { conversationObjects } from "./conversation_object.ts";
-import { postSystemMessage } from "./system_messages.ts";
+import { recordMembershipChange } from "./system_messages.ts";
 
 /** Adds people to a group or channel (its owners and admins). People already in it are skipped. */
 export async function addParticipants(
@@ -53,25 +52,18 @@ export async function addParticipants(
         userId: user.id,
         data: { conversation_id: conversation.id, user_id: user.id },
       });
-      await postSystemMessage(
+      await recordMembershipChange(
         scope,
         conversation,
         {
           action: "added",
-          content: `${user.name} was added`,
+          userId: user.id,
+          name: user.name,
           at: now,
-          data: { user_id: user.id },
         },
         tx,
         record,
       );
-      await audit(tx, scope, {
-        actorId: scope.userId,
-        action: "participant.added",
-        targetType: "conversation",
-        targetId: conversation.id,
-        data: { user_id: user.id },
-      });
     }
     return await currentView(scope, conversation.id, deps, tx);
   });
@@ -125,25 +117,18 @@ export async function joinChannel(
       data: { conversation_id: conversation.id, user_id: scope.userId },
     });
     const me = await findUser(scope, scope.userId, tx);
-    await postSystemMessage(
+    await recordMembershipChange(
       scope,
       conversation,
       {
         action: "joined",
-        content: `${me?.name ?? "Someone"} joined`,
+        userId: scope.userId,
+        name: me?.name,
         at: now,
-        data: { user_id: scope.userId },
       },
       tx,
       record,
     );
-    await audit(tx, scope, {
-      actorId: scope.userId,
-      action: "participant.joined",
-      targetType: "conversation",
-      targetId: conversation.id,
-      data: { user_id: scope.userId },
-    });
     return await currentView(scope, conversation.id, deps, tx);
   });
 }
@@ -174,16 +159,14 @@ async function departure(
     const heir = rest.find((m) => m.participant.role === "admin") ?? rest[0];
     await setMemberRole(scope, heir.participant.id, "owner", tx);
   }
-  await postSystemMessage(
+  await recordMembershipChange(
     scope,
     conversation,
     {
       action,
-      content: `${members.find((m) => m.user.id === leaving.userId)?.user.name ?? "Someone"} ${
-        action === "left" ? "left" : "was removed"
-      }`,
+      userId: leaving.userId,
+      name: members.find((m) => m.user.id === leaving.userId)?.user.name,
       at: now,
-      data: { user_id: leaving.userId },
     },
     tx,
     record,
@@ -195,13 +178,6 @@ async function departure(
     conversationId: conversation.id,
     userId: leaving.userId,
     data: { conversation_id: conversation.id, user_id: leaving.userId },
-  });
-  await audit(tx, scope, {
-    actorId: scope.userId,
-    action: action === "left" ? "participant.left" : "participant.removed",
-    targetType: "conversation",
-    targetId: conversation.id,
-    data: { user_id: leaving.userId },
   });
 }
 

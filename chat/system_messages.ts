@@ -3,6 +3,7 @@ import type { Conversation } from "../db/schema/mod.ts";
 import { insertMessage } from "../db/messages.ts";
 import { touchLastMessage } from "../db/conversations.ts";
 import { listMembers } from "../db/participants.ts";
+import { audit } from "../db/audit.ts";
 import { uuidv7 } from "./ids.ts";
 import type { RecordEvent } from "./changes.ts";
 import type { TenantScope } from "./tenancy.ts";
@@ -39,5 +40,36 @@ export async function postSystemMessage(
     type: "message_created",
     conversationId: conversation.id,
     data: { conversation_id: conversation.id, message: object },
+  });
+}
+
+const MEMBERSHIP_TEXT = {
+  added: (name: string) => `${name} was added`,
+  joined: (name: string) => `${name} joined`,
+  left: (name: string) => `${name} left`,
+  removed: (name: string) => `${name} was removed`,
+} as const;
+
+/**
+ * Reports a membership change inside an open change: a system message in the
+ * conversation and an audit entry (`participant.<action>`).
+ * @param change what happened to whom (`name` for the English fallback text)
+ */
+export async function recordMembershipChange(
+  scope: TenantScope,
+  conversation: Conversation,
+  change: { action: keyof typeof MEMBERSHIP_TEXT; userId: string; name: string | undefined; at: Date },
+  tx: Tx,
+  record: RecordEvent,
+): Promise<void> {
+  const data = { user_id: change.userId };
+  const content = MEMBERSHIP_TEXT[change.action](change.name ?? "Someone");
+  await postSystemMessage(scope, conversation, { action: change.action, content, at: change.at, data }, tx, record);
+  await audit(tx, scope, {
+    actorId: scope.userId,
+    action: `participant.${change.action}`,
+    targetType: "conversation",
+    targetId: conversation.id,
+    data,
   });
 }
