@@ -109,7 +109,10 @@ Deno.test({
         assert.equal(await c.getAttribute("html", "lang"), "es");
         await c.selectOption(".topbar select[name=locale]", "pt-BR");
         await c.waitForSelector("h2:has-text('Pessoas e grupos')");
+        // the switch reloads the page: open a conversation only once htmx has taken it over
+        await waitForStream(c);
         await c.click(".conv-row .conv-link");
+        await c.waitForSelector(".composer-input");
         assert.equal(await c.getAttribute(".composer-input", "placeholder"), "Escreva uma mensagem…");
       });
 
