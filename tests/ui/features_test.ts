@@ -107,6 +107,7 @@ Deno.test({
         await c.selectOption(".topbar select[name=locale]", "es");
         await c.waitForSelector("h2:has-text('Personas y grupos')");
         assert.equal(await c.getAttribute("html", "lang"), "es");
+        await waitForStream(c);
         await c.selectOption(".topbar select[name=locale]", "pt-BR");
         await c.waitForSelector("h2:has-text('Pessoas e grupos')");
         // the switch reloads the page: open a conversation only once htmx has taken it over
