@@ -1,4 +1,5 @@
-import type { Conversation } from "../db/schema/mod.ts";
+import type { Conversation, NewConversation, ParticipantRole } from "../db/schema/mod.ts";
+import type { Tx } from "../db/client.ts";
 import {
   findConversation,
   findDirectConversation,
@@ -15,7 +16,7 @@ import type { ChatDeps } from "./deps.ts";
 import type { TenantScope } from "./tenancy.ts";
 import { badRequest, conflict, forbidden, notFound } from "./errors.ts";
 import { isUuid, uuidv7 } from "./ids.ts";
-import { commitChange } from "./changes.ts";
+import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible, visiblePeople } from "./access.ts";
 import { conversationObjects } from "./conversation_object.ts";
 import { postSystemMessage } from "./system_messages.ts";
@@ -81,7 +82,7 @@ export async function createConversation(
   const now = new Date(deps.now());
   try {
     return await commitChange(scope, async (tx, record) => {
-      const conversation = await insertConversation(scope, {
+      return await openConversation(scope, {
         id: uuidv7(now.getTime()),
         kind: input.kind,
         title,
@@ -91,27 +92,10 @@ export async function createConversation(
         contextId: input.contextId ?? null,
         createdAt: now,
         updatedAt: now,
-      }, tx);
-      await upsertMembers(
-        scope,
-        conversation.id,
-        [
-          { userId: scope.userId, role: "owner" },
-          ...others.map((userId) => ({ userId, role: "member" as const })),
-        ],
-        { now, lastMessageId: null },
-        tx,
-      );
-      const [object] = await conversationObjects(scope, scope.userId, [conversation], deps, tx);
-      await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: object } });
-      await audit(tx, scope, {
-        actorId: scope.userId,
-        action: "conversation.created",
-        targetType: "conversation",
-        targetId: conversation.id,
-        data: { kind: input.kind, participant_ids: [scope.userId, ...others] },
-      });
-      return object;
+      }, [
+        { userId: scope.userId, role: "owner" },
+        ...others.map((userId) => ({ userId, role: "member" as const })),
+      ], { deps, tx, record });
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict("Cannot create conversation: this context already has one");
@@ -142,34 +126,18 @@ export async function startDirect(
     return await commitChange(scope, async (tx, record) => {
       const again = await findDirectConversation(scope, directKey, tx);
       if (again) return { conversation: await viewOf(scope, again, deps, tx), created: false };
-      const conversation = await insertConversation(scope, {
+      const conversation = await openConversation(scope, {
         id: uuidv7(now.getTime()),
         kind: "direct",
         directKey,
         createdBy: scope.userId,
         createdAt: now,
         updatedAt: now,
-      }, tx);
-      await upsertMembers(
-        scope,
-        conversation.id,
-        [
-          { userId: scope.userId, role: "member" },
-          { userId: other.id, role: "member" },
-        ],
-        { now, lastMessageId: null },
-        tx,
-      );
-      const object = await viewOf(scope, conversation, deps, tx);
-      await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: object } });
-      await audit(tx, scope, {
-        actorId: scope.userId,
-        action: "conversation.created",
-        targetType: "conversation",
-        targetId: conversation.id,
-        data: { kind: "direct", participant_ids: [scope.userId, other.id] },
-      });
-      return { conversation: object, created: true };
+      }, [
+        { userId: scope.userId, role: "member" },
+        { userId: other.id, role: "member" },
+      ], { deps, tx, record });
+      return { conversation, created: true };
     });
   } catch (e) {
     // another process created the pair's conversation between our check and our insert
@@ -239,6 +207,31 @@ export async function listPeople(scope: TenantScope, deps: Pick<ChatDeps, "prese
       is_online: deps.presence.isOnline(scope.tenantId, u.id),
       last_seen: u.lastSeenAt?.toISOString() ?? null,
     }));
+}
+
+/**
+ * Inserts a conversation with its members inside an open change, records
+ * `conversation_created` and audits it; answers the conversation as the caller sees it.
+ */
+async function openConversation(
+  scope: TenantScope,
+  row: Omit<NewConversation, "tenantId">,
+  members: { userId: string; role: ParticipantRole }[],
+  change: { deps: ChatDeps; tx: Tx; record: RecordEvent },
+): Promise<ConversationObject> {
+  const { deps, tx, record } = change;
+  const conversation = await insertConversation(scope, row, tx);
+  await upsertMembers(scope, conversation.id, members, { now: row.createdAt, lastMessageId: null }, tx);
+  const object = await viewOf(scope, conversation, deps, tx);
+  await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: object } });
+  await audit(tx, scope, {
+    actorId: scope.userId,
+    action: "conversation.created",
+    targetType: "conversation",
+    targetId: conversation.id,
+    data: { kind: row.kind, participant_ids: members.map((m) => m.userId) },
+  });
+  return object;
 }
 
 async function viewOf(
