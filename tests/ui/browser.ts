@@ -113,3 +113,33 @@ export async function screenshot(page: Page, name: string) {
   await Deno.mkdir(dir, { recursive: true });
   await page.screenshot({ path: `${dir}${name}.png` });
 }
+
+/**
+ * A browser test: skipped with a message where Chromium is missing; otherwise gets a real
+ * server and a browser, both stopped afterwards whatever happens.
+ */
+export function browserTest(
+  name: string,
+  fn: (
+    t: Deno.TestContext,
+    env: { server: Awaited<ReturnType<typeof startServer>>; browser: Browser },
+  ) => Promise<void>,
+) {
+  Deno.test({
+    name,
+    ignore: !chromiumAvailable(),
+    // playwright keeps its pipes and timers past the test body
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      const server = await startServer();
+      const browser = await launchBrowser();
+      try {
+        await fn(t, { server, browser });
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    },
+  });
+}

@@ -1,99 +1,88 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { chromiumAvailable, launchBrowser, screenshot, signIn, startServer, watchedPage } from "./browser.ts";
+import { browserTest, screenshot, signIn, watchedPage } from "./browser.ts";
 
-Deno.test({
-  name:
-    "two people chat live in the browser: messages, unread badges, typing, read ticks, replies, edits, deletes, reactions",
-  ignore: !chromiumAvailable(),
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const server = await startServer();
-    const browser = await launchBrowser();
-    try {
-      await server.seed("acme", { bob: "member" });
-      const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const bobCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const ann = await watchedPage(annCtx);
-      const bob = await watchedPage(bobCtx);
-      await signIn(ann.page, server.url, "acme", "ann@acme.test");
-      await signIn(bob.page, server.url, "acme", "bob@acme.test");
-      const a = ann.page;
-      const b = bob.page;
+browserTest(
+  "two people chat live in the browser: messages, unread badges, typing, read ticks, replies, edits, deletes, reactions",
+  async (t, { server, browser }) => {
+    await server.seed("acme", { bob: "member" });
+    const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const bobCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const ann = await watchedPage(annCtx);
+    const bob = await watchedPage(bobCtx);
+    await signIn(ann.page, server.url, "acme", "ann@acme.test");
+    await signIn(bob.page, server.url, "acme", "bob@acme.test");
+    const a = ann.page;
+    const b = bob.page;
 
-      await t.step("a message sent by Ann appears live for Bob with an unread badge and title count", async () => {
-        await a.click(".person-button:has-text('Bob')");
-        await a.waitForSelector(".conversation .composer");
-        await a.fill(".composer-input", "Hello **Bob**, see https://example.com");
-        await a.press(".composer-input", "Enter");
-        await a.waitForSelector(".message.mine:has-text('Hello Bob')");
+    await t.step("a message sent by Ann appears live for Bob with an unread badge and title count", async () => {
+      await a.click(".person-button:has-text('Bob')");
+      await a.waitForSelector(".conversation .composer");
+      await a.fill(".composer-input", "Hello **Bob**, see https://example.com");
+      await a.press(".composer-input", "Enter");
+      await a.waitForSelector(".message.mine:has-text('Hello Bob')");
 
-        await b.waitForSelector(".conv-row:has-text('Ann') .badge:not(.empty)");
-        assert.equal((await b.textContent(".conv-row:has-text('Ann') .badge"))?.trim(), "1");
-        await b.waitForFunction(() => document.title.startsWith("(1)"));
-      });
+      await b.waitForSelector(".conv-row:has-text('Ann') .badge:not(.empty)");
+      assert.equal((await b.textContent(".conv-row:has-text('Ann') .badge"))?.trim(), "1");
+      await b.waitForFunction(() => document.title.startsWith("(1)"));
+    });
 
-      await t.step("opening the conversation clears the badge and the title count, and Ann sees it read", async () => {
-        await b.click(".conv-row:has-text('Ann') .conv-link");
-        await b.waitForSelector(".message:has-text('Hello Bob') strong");
-        assert.equal(
-          await b.getAttribute(".message a[href='https://example.com']", "rel"),
-          "noopener noreferrer nofollow",
-        );
-        await b.waitForFunction(() => !document.title.startsWith("("));
-        await b.waitForSelector(".conv-row:has-text('Ann') .badge.empty", { state: "attached" });
-        await a.waitForSelector(".message.mine[data-status='read']");
-      });
+    await t.step("opening the conversation clears the badge and the title count, and Ann sees it read", async () => {
+      await b.click(".conv-row:has-text('Ann') .conv-link");
+      await b.waitForSelector(".message:has-text('Hello Bob') strong");
+      assert.equal(
+        await b.getAttribute(".message a[href='https://example.com']", "rel"),
+        "noopener noreferrer nofollow",
+      );
+      await b.waitForFunction(() => !document.title.startsWith("("));
+      await b.waitForSelector(".conv-row:has-text('Ann') .badge.empty", { state: "attached" });
+      await a.waitForSelector(".message.mine[data-status='read']");
+    });
 
-      await t.step("typing shows on the other side and goes away when the message arrives", async () => {
-        await b.type(".composer-input", "Hi Ann");
-        await a.waitForSelector(".typing.active:has-text('Bob')");
-        await b.press(".composer-input", "Enter");
-        await a.waitForSelector(".message:not(.mine):has-text('Hi Ann')");
-        await a.waitForSelector(".typing:not(.active)");
-      });
+    await t.step("typing shows on the other side and goes away when the message arrives", async () => {
+      await b.type(".composer-input", "Hi Ann");
+      await a.waitForSelector(".typing.active:has-text('Bob')");
+      await b.press(".composer-input", "Enter");
+      await a.waitForSelector(".message:not(.mine):has-text('Hi Ann')");
+      await a.waitForSelector(".typing:not(.active)");
+    });
 
-      await t.step("a reply quotes its parent on both sides", async () => {
-        await a.hover(".message:has-text('Hi Ann')");
-        await a.click("#message-actions [data-action=reply]");
-        await a.fill(".composer-input", "Replying here");
-        await a.press(".composer-input", "Enter");
-        await b.waitForSelector(".message:has-text('Replying here') .reply-quote:has-text('Hi Ann')");
-      });
+    await t.step("a reply quotes its parent on both sides", async () => {
+      await a.hover(".message:has-text('Hi Ann')");
+      await a.click("#message-actions [data-action=reply]");
+      await a.fill(".composer-input", "Replying here");
+      await a.press(".composer-input", "Enter");
+      await b.waitForSelector(".message:has-text('Replying here') .reply-quote:has-text('Hi Ann')");
+    });
 
-      await t.step("an edit and a reaction reflect live", async () => {
-        await a.hover(".message.mine:has-text('Replying here')");
-        await a.click("#message-actions [data-action=edit]");
-        await a.fill(".composer-input", "Replying here, edited");
-        await a.press(".composer-input", "Enter");
-        await b.waitForSelector(".message:has-text('Replying here, edited') .edited");
-        // the edited message is the latest, so both conversation rows preview the new text
-        await b.waitForSelector(".conv-row:has-text('Ann') .conv-preview:has-text('Replying here, edited')");
-        await a.waitForSelector(".conv-row:has-text('Bob') .conv-preview:has-text('Replying here, edited')");
-        assert.equal(await b.isVisible(".conv-row:has-text('Ann') .conv-sender"), false, "no name in a direct row");
+    await t.step("an edit and a reaction reflect live", async () => {
+      await a.hover(".message.mine:has-text('Replying here')");
+      await a.click("#message-actions [data-action=edit]");
+      await a.fill(".composer-input", "Replying here, edited");
+      await a.press(".composer-input", "Enter");
+      await b.waitForSelector(".message:has-text('Replying here, edited') .edited");
+      // the edited message is the latest, so both conversation rows preview the new text
+      await b.waitForSelector(".conv-row:has-text('Ann') .conv-preview:has-text('Replying here, edited')");
+      await a.waitForSelector(".conv-row:has-text('Bob') .conv-preview:has-text('Replying here, edited')");
+      assert.equal(await b.isVisible(".conv-row:has-text('Ann') .conv-sender"), false, "no name in a direct row");
 
-        await b.hover(".message:has-text('Replying here, edited')");
-        await b.click("#message-actions [data-action=react][data-emoji='👍']");
-        await a.waitForSelector(".message:has-text('Replying here, edited') .reaction:has-text('👍')");
-        await b.waitForSelector(".message:has-text('Replying here, edited') .reaction.mine");
-      });
+      await b.hover(".message:has-text('Replying here, edited')");
+      await b.click("#message-actions [data-action=react][data-emoji='👍']");
+      await a.waitForSelector(".message:has-text('Replying here, edited') .reaction:has-text('👍')");
+      await b.waitForSelector(".message:has-text('Replying here, edited') .reaction.mine");
+    });
 
-      await t.step("a delete reflects live and leaves no content behind", async () => {
-        a.once("dialog", (d) => d.accept());
-        await a.hover(".message.mine:has-text('Hello Bob')");
-        await a.click("#message-actions [data-action=delete]");
-        await b.waitForSelector(".message .deleted-text");
-        assert.equal(await b.locator(".message:has-text('Hello Bob')").count(), 0);
-        // an older message went, so the row keeps previewing the latest one
-        assert.match(await b.textContent(".conv-row:has-text('Ann') .conv-preview") ?? "", /Replying here, edited/);
-      });
+    await t.step("a delete reflects live and leaves no content behind", async () => {
+      a.once("dialog", (d) => d.accept());
+      await a.hover(".message.mine:has-text('Hello Bob')");
+      await a.click("#message-actions [data-action=delete]");
+      await b.waitForSelector(".message .deleted-text");
+      assert.equal(await b.locator(".message:has-text('Hello Bob')").count(), 0);
+      // an older message went, so the row keeps previewing the latest one
+      assert.match(await b.textContent(".conv-row:has-text('Ann') .conv-preview") ?? "", /Replying here, edited/);
+    });
 
-      await screenshot(a, "desktop");
-      assert.deepEqual([...ann.errors, ...bob.errors], []);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+    await screenshot(a, "desktop");
+    assert.deepEqual([...ann.errors, ...bob.errors], []);
   },
-});
+);

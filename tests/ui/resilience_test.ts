@@ -1,86 +1,76 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { chromiumAvailable, launchBrowser, signIn, startServer, waitForStream, watchedPage } from "./browser.ts";
+import { browserTest, signIn, waitForStream, watchedPage } from "./browser.ts";
 
-Deno.test({
-  name: "notifications for conversations that are not open, and no message lost when the stream drops",
-  ignore: !chromiumAvailable(),
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const server = await startServer();
-    const browser = await launchBrowser();
-    try {
-      await server.seed("acme", { bob: "member", cat: "member" });
-      const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await annCtx.grantPermissions(["notifications"], { origin: server.url });
-      // records what the page shows, then lets the real Notification do its work
-      await annCtx.addInitScript(() => {
-        const Real = globalThis.Notification;
-        const shown: { title: string; body: string }[] = [];
-        Object.assign(globalThis, { shownNotifications: shown });
-        globalThis.Notification = class extends Real {
-          constructor(title: string, options?: NotificationOptions) {
-            super(title, options);
-            shown.push({ title, body: options?.body ?? "" });
-          }
-        } as typeof Notification;
-      });
-      const ann = await watchedPage(annCtx);
-      const bob = await watchedPage(await browser.newContext());
-      const cat = await watchedPage(await browser.newContext());
-      await signIn(ann.page, server.url, "acme", "ann@acme.test");
-      await signIn(bob.page, server.url, "acme", "bob@acme.test");
-      await signIn(cat.page, server.url, "acme", "cat@acme.test");
-      const [a, b, c] = [ann.page, bob.page, cat.page];
-
-      await t.step("a message in a conversation that is not open raises a notification", async () => {
-        await a.click(".person-button:has-text('Cat')");
-        await a.waitForSelector(".conversation .composer");
-        await b.click(".person-button:has-text('Ann')");
-        await b.fill(".composer-input", "Are you free at three?");
-        await b.press(".composer-input", "Enter");
-        await a.waitForFunction(() =>
-          (globalThis as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications
-            .some((n) => n.body.includes("Bob") && n.body.includes("Are you free at three?"))
-        );
-        await c.click(".person-button:has-text('Ann')");
-        await c.fill(".composer-input", "In the open chat");
-        await c.press(".composer-input", "Enter");
-        await a.waitForSelector(".message:has-text('In the open chat')");
-        const shown = await a.evaluate(() =>
-          (globalThis as unknown as { shownNotifications: { body: string }[] }).shownNotifications.map((n) => n.body)
-        );
-        assert.equal(shown.some((s) => s.includes("In the open chat")), false);
-      });
-
-      await t.step("killing the stream and sending meanwhile loses nothing after reconnect", async () => {
-        await annCtx.setOffline(true);
-        await a.evaluate(() => {
-          const el = document.getElementById("event-stream") as HTMLElement & {
-            _htmx: { sse: { reader: ReadableStreamDefaultReader | null } };
-          };
-          el._htmx.sse.reader?.cancel();
-        });
-        for (const text of ["While away one", "While away two"]) {
-          await c.fill(".composer-input", text);
-          await c.press(".composer-input", "Enter");
-          await c.waitForSelector(`.message.mine:has-text('${text}')`);
+browserTest(
+  "notifications for conversations that are not open, and no message lost when the stream drops",
+  async (t, { server, browser }) => {
+    await server.seed("acme", { bob: "member", cat: "member" });
+    const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await annCtx.grantPermissions(["notifications"], { origin: server.url });
+    // records what the page shows, then lets the real Notification do its work
+    await annCtx.addInitScript(() => {
+      const Real = globalThis.Notification;
+      const shown: { title: string; body: string }[] = [];
+      Object.assign(globalThis, { shownNotifications: shown });
+      globalThis.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body ?? "" });
         }
-        await new Promise((r) => setTimeout(r, 1500));
-        await annCtx.setOffline(false);
-        await a.waitForSelector(".message:has-text('While away two')", { timeout: 20_000 });
-        await waitForStream(a);
-        assert.equal(await a.locator(".message:has-text('While away one')").count(), 1);
-        assert.equal(await a.locator(".message:has-text('While away two')").count(), 1);
-      });
+      } as typeof Notification;
+    });
+    const ann = await watchedPage(annCtx);
+    const bob = await watchedPage(await browser.newContext());
+    const cat = await watchedPage(await browser.newContext());
+    await signIn(ann.page, server.url, "acme", "ann@acme.test");
+    await signIn(bob.page, server.url, "acme", "bob@acme.test");
+    await signIn(cat.page, server.url, "acme", "cat@acme.test");
+    const [a, b, c] = [ann.page, bob.page, cat.page];
 
-      // while the test holds the network down, the browser and htmx log each failed fetch
-      const offlineNoise = (e: string) => !/ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|Failed to fetch/.test(e);
-      assert.deepEqual([...ann.errors.filter(offlineNoise), ...bob.errors, ...cat.errors], []);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+    await t.step("a message in a conversation that is not open raises a notification", async () => {
+      await a.click(".person-button:has-text('Cat')");
+      await a.waitForSelector(".conversation .composer");
+      await b.click(".person-button:has-text('Ann')");
+      await b.fill(".composer-input", "Are you free at three?");
+      await b.press(".composer-input", "Enter");
+      await a.waitForFunction(() =>
+        (globalThis as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications
+          .some((n) => n.body.includes("Bob") && n.body.includes("Are you free at three?"))
+      );
+      await c.click(".person-button:has-text('Ann')");
+      await c.fill(".composer-input", "In the open chat");
+      await c.press(".composer-input", "Enter");
+      await a.waitForSelector(".message:has-text('In the open chat')");
+      const shown = await a.evaluate(() =>
+        (globalThis as unknown as { shownNotifications: { body: string }[] }).shownNotifications.map((n) => n.body)
+      );
+      assert.equal(shown.some((s) => s.includes("In the open chat")), false);
+    });
+
+    await t.step("killing the stream and sending meanwhile loses nothing after reconnect", async () => {
+      await annCtx.setOffline(true);
+      await a.evaluate(() => {
+        const el = document.getElementById("event-stream") as HTMLElement & {
+          _htmx: { sse: { reader: ReadableStreamDefaultReader | null } };
+        };
+        el._htmx.sse.reader?.cancel();
+      });
+      for (const text of ["While away one", "While away two"]) {
+        await c.fill(".composer-input", text);
+        await c.press(".composer-input", "Enter");
+        await c.waitForSelector(`.message.mine:has-text('${text}')`);
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      await annCtx.setOffline(false);
+      await a.waitForSelector(".message:has-text('While away two')", { timeout: 20_000 });
+      await waitForStream(a);
+      assert.equal(await a.locator(".message:has-text('While away one')").count(), 1);
+      assert.equal(await a.locator(".message:has-text('While away two')").count(), 1);
+    });
+
+    // while the test holds the network down, the browser and htmx log each failed fetch
+    const offlineNoise = (e: string) => !/ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|Failed to fetch/.test(e);
+    assert.deepEqual([...ann.errors.filter(offlineNoise), ...bob.errors, ...cat.errors], []);
   },
-});
+);
