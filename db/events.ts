@@ -1,4 +1,4 @@
-import { and, asc, gt, lt, sql } from "drizzle-orm";
+import { asc, gt, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type EventRow, events } from "./schema/mod.ts";
@@ -81,12 +81,4 @@ function tailQuery(db: DbOrTx) {
 function buildTailQuery(db: DbOrTx) {
   return db.select().from(events).where(gt(events.id, sql.placeholder("afterId")))
     .orderBy(asc(events.id)).limit(sql.placeholder("limit")).prepare();
-}
-
-/** Deletes events older than the retention window. */
-export async function purgeEventsBefore(
-  db: DbOrTx,
-  before: Date,
-): Promise<void> {
-  await db.delete(events).where(and(lt(events.createdAt, before)));
 }
