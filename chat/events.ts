@@ -30,22 +30,6 @@ export interface ChatEventData {
 
 export type ChatEventType = keyof ChatEventData;
 
-export const CHAT_EVENT_TYPES = [
-  "connected",
-  "message_created",
-  "message_updated",
-  "message_deleted",
-  "reaction",
-  "typing",
-  "read",
-  "presence",
-  "conversation_created",
-  "conversation_updated",
-  "participant_added",
-  "participant_removed",
-  "reset",
-] as const satisfies readonly ChatEventType[];
-
 /** Events that are written to the durable log (typing, presence, connected and reset are not). */
 export type DurableEventType = Exclude<
   ChatEventType,

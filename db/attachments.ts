@@ -5,17 +5,7 @@ import type { DbOrTx } from "./client.ts";
 import { type Attachment, attachmentBlobs, attachments } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
-/** Records stored files for a message. */
-export async function insertAttachments(
-  scope: TenantOnlyScope,
-  rows: Omit<Attachment, "tenantId">[],
-  db: DbOrTx = scope.db,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(attachments).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
-}
-
-/** One `insertAttachments` row as a statement for a batch. */
+/** One attachment row as a statement for a batch. */
 export function attachmentInsertStatement(scope: TenantOnlyScope, a: Omit<Attachment, "tenantId">): InStatement {
   return {
     sql: `INSERT INTO attachments (id, tenant_id, message_id, conversation_id, filename, content_type, size,

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
@@ -114,15 +114,4 @@ export async function listJoinableChannels(
       notInArray(conversations.id, mine),
     ))
     .orderBy(conversations.title).limit(500);
-}
-
-/** Several conversations of the tenant by id. */
-export async function findConversations(
-  scope: TenantOnlyScope,
-  ids: string[],
-  db: DbOrTx = scope.db,
-): Promise<Conversation[]> {
-  if (ids.length === 0) return [];
-  return await db.select().from(conversations)
-    .where(and(eq(conversations.tenantId, scope.tenantId), inArray(conversations.id, ids)));
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import { type DbOrTx, selectRows } from "./client.ts";
 import { type Mention, mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
@@ -148,18 +148,6 @@ export async function listMessagePage(
   return rows.sort((a, b) => a.id < b.id ? -1 : 1);
 }
 
-/** The id of the newest message of a conversation. */
-export async function newestMessageId(
-  scope: TenantOnlyScope,
-  conversationId: string,
-  db: DbOrTx = scope.db,
-): Promise<string | null> {
-  const [row] = await db.select({ id: messages.id }).from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.tenantId, scope.tenantId)))
-    .orderBy(desc(messages.id)).limit(1);
-  return row?.id ?? null;
-}
-
 /**
  * Counts messages that are unread for a user: others' non-system, not deleted messages after
  * the read watermark (up to `upToId` when given). The count stops at `cap`, so a long
@@ -224,17 +212,6 @@ export async function tombstoneMessage(
     deletedBy: change.deletedBy,
     updatedAt: change.at,
   }).where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, messageId)));
-}
-
-/** Former contents of a message, oldest first. */
-export async function listEdits(
-  scope: TenantOnlyScope,
-  messageId: string,
-  db: DbOrTx = scope.db,
-) {
-  return await db.select().from(messageEdits)
-    .where(and(eq(messageEdits.tenantId, scope.tenantId), eq(messageEdits.messageId, messageId)))
-    .orderBy(asc(messageEdits.editedAt), asc(messageEdits.id));
 }
 
 /** Mentions of the given messages, only what a message object shows (plain SQL outside a transaction). */

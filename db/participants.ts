@@ -188,21 +188,6 @@ export function deliveryAdvanceStatement(
   };
 }
 
-/** Moves the delivery watermark forward; returns whether it moved. */
-export async function advanceDelivered(
-  scope: TenantOnlyScope,
-  participantId: string,
-  messageId: string,
-  db: DbOrTx = scope.db,
-): Promise<boolean> {
-  const moved = await db.update(participants).set({ lastDeliveredMessageId: messageId }).where(and(
-    eq(participants.tenantId, scope.tenantId),
-    eq(participants.id, participantId),
-    or(isNull(participants.lastDeliveredMessageId), lt(participants.lastDeliveredMessageId, messageId)),
-  )).returning({ id: participants.id });
-  return moved.length > 0;
-}
-
 /** Ids of the users who share at least one current conversation with `userId` (themself included). */
 export async function coMemberIds(
   scope: TenantOnlyScope,
