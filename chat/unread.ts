@@ -1,4 +1,4 @@
-import { countUnread } from "../db/messages.ts";
+import { countUnread, countUnreadForMembers } from "../db/messages.ts";
 import { findMembership, listMembers } from "../db/participants.ts";
 import type { TenantScope } from "./tenancy.ts";
 
@@ -30,6 +30,19 @@ export async function unreadOf(
     cap: UNREAD_CAP,
   });
   return { unread, muted: me.isMuted };
+}
+
+/**
+ * Unread count and mute flag of every current member of a conversation, keyed by user id
+ * (members absent from the map are not in it).
+ * @param scope a scope of the conversation's tenant
+ * @param conversationId the conversation
+ */
+export function unreadOfMembers(
+  scope: Pick<TenantScope, "tenantId" | "db">,
+  conversationId: string,
+): Promise<Map<string, { unread: number; muted: boolean }>> {
+  return countUnreadForMembers(scope, conversationId, UNREAD_CAP);
 }
 
 /**

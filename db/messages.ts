@@ -172,6 +172,31 @@ export async function countUnread(
   return Number(row.n);
 }
 
+/**
+ * Every current member's unread count (capped) and mute flag in one conversation, in one
+ * statement: a pushed message needs them for all its recipients at once.
+ */
+export async function countUnreadForMembers(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  cap: number,
+): Promise<Map<string, { unread: number; muted: boolean }>> {
+  const rows = await scope.db.all<{ user_id: string; muted: number; unread: number }>(sql`
+    SELECT p.user_id, p.is_muted AS muted, (
+      SELECT count(*) FROM (
+        SELECT 1 FROM messages m
+        WHERE m.conversation_id = p.conversation_id AND m.tenant_id = p.tenant_id
+          AND m.id > coalesce(p.last_read_message_id, '')
+          AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)
+          AND m.kind <> 'system' AND m.deleted_at IS NULL
+        LIMIT ${cap}
+      )
+    ) AS unread
+    FROM participants p
+    WHERE p.tenant_id = ${scope.tenantId} AND p.conversation_id = ${conversationId} AND p.left_at IS NULL`);
+  return new Map(rows.map((r) => [r.user_id, { unread: Number(r.unread), muted: Number(r.muted) === 1 }]));
+}
+
 /** Replaces a message's content and keeps the former content as edit history. */
 export async function reviseMessage(
   scope: TenantOnlyScope,

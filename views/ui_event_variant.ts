@@ -2,7 +2,7 @@ import type { ChatEvent } from "../chat/events.ts";
 import type { ConversationObject } from "../chat/objects.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import { getConversation } from "../chat/conversations.ts";
-import { unreadOf } from "../chat/unread.ts";
+import { unreadOfMembers } from "../chat/unread.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 /**
@@ -21,6 +21,16 @@ export interface UiVariant {
   conversation?: ConversationObject;
 }
 
+// Unread counts of all recipients of one event, read once by whichever stream renders it
+// first: a per-stream count would be one query per recipient on the fan-out path.
+const unreadByEvent = new WeakMap<ChatEvent, Promise<Map<string, { unread: number; muted: boolean }>>>();
+
+async function unreadOf(scope: TenantScope, event: ChatEvent, conversationId: string) {
+  let all = unreadByEvent.get(event);
+  if (!all) unreadByEvent.set(event, all = unreadOfMembers(scope, conversationId));
+  return (await all).get(scope.userId) ?? { unread: 0, muted: false };
+}
+
 function viewOf(conversation: ConversationObject, viewerId: string): ConversationObject {
   if (conversation.kind !== "direct") return conversation;
   const other = conversation.participants.find((p) => p.id !== viewerId);
@@ -28,8 +38,8 @@ function viewOf(conversation: ConversationObject, viewerId: string): Conversatio
 }
 
 /**
- * Loads the per-viewer facts a fragment needs and names the variant: at most two indexed
- * reads for a message (the viewer's unread count and mute flag), none for most events.
+ * Loads the per-viewer facts a fragment needs and names the variant. Unread counts and mute
+ * flags come from one read per event shared by all its recipients; most events need none.
  * @param scope the subscriber's scope
  * @param locale the subscriber's interface language
  * @param event the event being pushed
@@ -38,13 +48,13 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
   const base = { locale, viewerId: scope.userId };
   switch (event.type) {
     case "message_created": {
-      const { unread, muted } = await unreadOf(scope, event.data.conversation_id);
+      const { unread, muted } = await unreadOf(scope, event, event.data.conversation_id);
       const mine = event.data.message.sender_id === scope.userId;
       return { ...base, key: `${locale}|${unread}|${muted}|${mine}`, unread, muted };
     }
     case "read": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
-      const { unread } = await unreadOf(scope, event.data.conversation_id);
+      const { unread } = await unreadOf(scope, event, event.data.conversation_id);
       return { ...base, key: `${locale}|self|${unread}`, unread };
     }
     case "typing":
@@ -52,7 +62,7 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
     case "conversation_created":
     case "conversation_updated": {
       const conversation = viewOf(event.data.conversation, scope.userId);
-      const { unread, muted } = await unreadOf(scope, conversation.id);
+      const { unread, muted } = await unreadOf(scope, event, conversation.id);
       const seen = { ...conversation, unread_count: unread, is_muted: muted };
       return { ...base, key: `${locale}|${seen.title}|${unread}|${muted}`, conversation: seen };
     }
