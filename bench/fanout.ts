@@ -22,6 +22,7 @@ import {
   tearDown,
   usage,
 } from "./fanout_setup.ts";
+import { Sender } from "./fanout_sender.ts";
 
 const quick = Deno.args.includes("quick");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
@@ -30,6 +31,9 @@ const clock = () => performance.timeOrigin + performance.now();
 
 /** Posts `total` messages at `rate` per second, several in flight at once. */
 async function send(setup: Setup, rate: number, total: number) {
+  const sender = new Sender(new URL(setup.url), setup.adminToken);
+  await sender.warm(4);
+  const path = `/api/chat/conversations/${setup.conversationId}/messages/`;
   const started = clock();
   const inFlight = new Set<Promise<void>>();
   let failures = 0;
@@ -40,18 +44,14 @@ async function send(setup: Setup, rate: number, total: number) {
     if (wait > 1) await sleep(wait);
     while (inFlight.size >= 64) await Promise.race(inFlight);
     const t = clock();
-    const p = fetch(`${setup.url}/api/chat/conversations/${setup.conversationId}/messages/`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${setup.adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ content: `seq:${seq}:${t.toFixed(3)}` }),
-    }).then(async (r) => {
-      if (r.status !== 201) failures++;
+    const p = sender.post(path, { content: `seq:${seq}:${t.toFixed(3)}` }).then((status) => {
+      if (status !== 201) failures++;
       durations.push(clock() - t);
-      await r.body?.cancel();
     }).catch(() => void failures++).finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
   await Promise.all(inFlight);
+  sender.close();
   return { failures, seconds: (clock() - started) / 1000, post: percentiles(durations) };
 }
 

@@ -21,6 +21,11 @@ export interface ChatEventData {
     last_read_message_id: string | null;
   };
   presence: { user_id: string; is_online: boolean; last_seen: string | null };
+  /**
+   * More people changed presence at once than are worth listing (a mass reconnect): the
+   * client refetches `GET /api/chat/conversations/presence/` instead.
+   */
+  presence_sync: Record<string, never>;
   conversation_created: { conversation: ConversationObject };
   conversation_updated: { conversation: ConversationObject };
   participant_added: { conversation_id: string; user_id: string };
@@ -33,7 +38,7 @@ export type ChatEventType = keyof ChatEventData;
 /** Events that are written to the durable log (typing, presence, connected and reset are not). */
 export type DurableEventType = Exclude<
   ChatEventType,
-  "connected" | "typing" | "presence" | "reset"
+  "connected" | "typing" | "presence" | "presence_sync" | "reset"
 >;
 
 /** A domain event about to be recorded: its type, data, and who it is routed to. */

@@ -179,8 +179,9 @@ export class Hub {
           listener.deliverBatch(events, shared);
           continue;
         }
+        // a sync names nobody; presence of someone else only if they share a conversation
         const visible = events.flatMap((e, i) =>
-          e.userId && this.members.shareConversation(tenantId, userId, e.userId) ? [i] : []
+          !e.userId || this.members.shareConversation(tenantId, userId, e.userId) ? [i] : []
         );
         if (visible.length === 0) continue;
         listener.deliverBatch(visible.map((i) => events[i]), joinFrames(visible.map((i) => frames[i])));

@@ -16,6 +16,12 @@ export interface PresenceOptions {
   activityMs?: number;
   /** How long another instance's "online" counts without being renewed. */
   leaseMs?: number;
+  /**
+   * A tenant with more changes than this in one tick gets a single `presence_sync` instead of
+   * the list: listing them would cost every stream one event per person, i.e. N² events
+   * when N people reconnect at once (a restart, a network blip).
+   */
+  batchLimit?: number;
   /** Hands a batch of presence events of one tenant to the local streams. */
   deliver: (tenantId: string, events: ChatEvent[]) => void;
 }
@@ -121,7 +127,10 @@ export class Presence {
       }
       if (local && !this.#locallyOnline(local)) this.#local.delete(key);
     }
-    for (const [tenantId, events] of changes) this.options.deliver(tenantId, events);
+    const limit = this.options.batchLimit ?? 50;
+    for (const [tenantId, events] of changes) {
+      this.options.deliver(tenantId, events.length > limit ? [presenceSyncEvent(tenantId, now)] : events);
+    }
   }
 
   #renewLease(key: string, tenantId: string, userId: string, online: boolean, now: number) {
@@ -169,4 +178,8 @@ function presenceEvent(tenantId: string, userId: string, online: boolean, now: n
     userId,
     createdAt: now,
   };
+}
+
+function presenceSyncEvent(tenantId: string, now: number): ChatEvent {
+  return { id: 0, tenantId, type: "presence_sync", data: {}, conversationId: null, userId: null, createdAt: now };
 }

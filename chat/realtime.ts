@@ -13,6 +13,8 @@ export interface RealtimeOptions {
   heartbeatMs?: number;
   presenceTickMs?: number;
   presenceGraceMs?: number;
+  /** A tick with more presence changes than this in one tenant sends one `presence_sync` instead. */
+  presenceBatchLimit?: number;
   /** Per-stream queue bound; a stream further behind than this is dropped. */
   maxQueuedBytes?: number;
 }
@@ -53,6 +55,7 @@ export function createRealtime(db: Db, bus: Bus, options: RealtimeOptions): Real
     now,
     tickMs: options.presenceTickMs,
     graceMs: options.presenceGraceMs,
+    batchLimit: options.presenceBatchLimit,
     deliver: (tenantId, events) => hub.deliverPresence(tenantId, events),
   });
   hub.presence = presence;

@@ -529,6 +529,10 @@
         location.reload();
         return;
       }
+      if (n.dataset.kind === "presence-sync") {
+        syncPresenceSoon();
+        continue;
+      }
       if (n.dataset.authorId === me) continue;
       const text = `${n.dataset.sender}: ${n.dataset.preview}`;
       const live = $("#live-region");
@@ -539,6 +543,27 @@
       if (!isOpen && n.dataset.muted !== "true") notify(n, text);
     }
     slot.replaceChildren();
+  }
+
+  // A mass reconnect arrives as one "presence changed" notice instead of one event per
+  // person; every open page refetches, spread over a few seconds so they do not all ask at once.
+  let presenceSync = null;
+  function syncPresenceSoon() {
+    if (presenceSync) return;
+    presenceSync = setTimeout(async () => {
+      presenceSync = null;
+      const response = await fetch("/api/chat/conversations/presence/", { credentials: "same-origin" })
+        .catch(() => null);
+      if (!response?.ok) return;
+      for (const person of await response.json()) {
+        $$(`.presence-${CSS.escape(person.id)}`).forEach((dot) => {
+          dot.classList.toggle("online", person.is_online);
+          dot.dataset.online = person.is_online ? "true" : "false";
+          dot.dataset.lastSeen = person.last_seen ?? "";
+          updatePresenceText(dot);
+        });
+      }
+    }, Math.random() * 3000);
   }
 
   function notify(n, text) {

@@ -134,6 +134,12 @@ function fragment(event: ChatEvent, v: UiVariant) {
           <PresenceDot userId={event.data.user_id} online={event.data.is_online} lastSeen={event.data.last_seen} />
         </hx-partial>
       );
+    case "presence_sync":
+      return (
+        <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
+          <i class="notice" data-kind="presence-sync"></i>
+        </hx-partial>
+      );
     case "conversation_created":
     case "conversation_updated":
     case "participant_added":

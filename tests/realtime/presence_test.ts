@@ -77,3 +77,39 @@ Deno.test("presence reaches tenant members, and guests only for people they shar
   await Promise.all([sAdmin, sDan, sOther, sCarol, sBob].map((s) => s.close()));
   await server.close();
 });
+
+Deno.test("a mass reconnect is one presence_sync per stream, not one event per person", async () => {
+  // ticks are driven by the test, so who changes in which tick is certain
+  const server = await startServer({ presenceTickMs: 3_600_000, presenceBatchLimit: 2 });
+  const tick = () => server.deps.realtime.presence.tick();
+  const acme = await seedTenant(server.deps, "acme", { bob: "member", carol: "member", dan: "member", erin: "guest" });
+  const other = await seedTenant(server.deps, "other");
+  const { admin, users: { bob, carol, dan, erin } } = acme;
+  await createGroup(server.deps, bob.user, [erin.user]);
+  const open = (who: typeof admin) => SseReader.open(`${server.url}/api/chat/events`, who.auth);
+  const [watcher, guest, outsider] = await Promise.all([open(admin), open(erin), open(other.admin)]);
+  await Promise.all([watcher, guest, outsider].map((s) => s.count("connected", 1)));
+  // two changes in acme, one in the other tenant: under the limit, announced one by one
+  tick();
+  await watcher.until(() => presenceOf(watcher, erin.user.id).length === 1, 3000, "erin online, listed");
+  await outsider.until(() => presenceOf(outsider, other.admin.user.id).length === 1, 3000, "outsider's own presence");
+
+  const crowd = await Promise.all([open(bob), open(carol), open(dan)]);
+  await Promise.all(crowd.map((s) => s.count("connected", 1)));
+  tick();
+  await watcher.count("presence_sync", 1, 3000);
+  await guest.count("presence_sync", 1, 3000);
+  await sleep(300);
+
+  for (const who of [bob, carol, dan]) assert.deepEqual(presenceOf(watcher, who.user.id), []);
+  assert.deepEqual(presenceOf(guest, bob.user.id), []);
+  assert.equal(watcher.of("presence_sync").length, 1);
+  assert.deepEqual(JSON.parse(watcher.of("presence_sync")[0].data), {});
+  assert.equal(outsider.of("presence_sync").length, 0);
+  // what the client refetches has them online
+  const people = await fetch(`${server.url}/api/chat/conversations/presence/`, { headers: admin.auth })
+    .then((r) => r.json()) as { id: string; is_online: boolean }[];
+  for (const who of [bob, carol, dan]) assert.equal(people.find((p) => p.id === who.user.id)?.is_online, true);
+  await Promise.all([watcher, guest, outsider, ...crowd].map((s) => s.close()));
+  await server.close();
+});

@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { browserTest, screenshot, signIn, watchedPage } from "./browser.ts";
+import { browserTest, screenshot, signIn, waitForStream, watchedPage } from "./browser.ts";
+import { createUser, openSession } from "../../chat/accounts.ts";
+import type { TenantId } from "../../chat/tenancy.ts";
 
 browserTest(
   "two people chat live in the browser: messages, unread badges, typing, read ticks, replies, edits, deletes, reactions",
   async (t, { server, browser }) => {
-    await server.seed("acme", { bob: "member" });
+    const acme = await server.seed("acme", { bob: "member" });
     const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const bobCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const ann = await watchedPage(annCtx);
@@ -80,6 +82,34 @@ browserTest(
       assert.equal(await b.locator(".message:has-text('Hello Bob')").count(), 0);
       // an older message went, so the row keeps previewing the latest one
       assert.match(await b.textContent(".conv-row:has-text('Ann') .conv-preview") ?? "", /Replying here, edited/);
+    });
+
+    await t.step("when a crowd comes online at once, the page refetches presence and every dot turns on", async () => {
+      const { runtime } = server;
+      const db = runtime.database.db;
+      const tenantId = acme.tenant.id as TenantId;
+      const crowd = [];
+      for (let i = 0; i < 120; i++) {
+        crowd.push(
+          await createUser(db, { tenantId, db }, { name: `Crowd ${i}`, email: `crowd${i}@acme.test`, role: "member" }),
+        );
+      }
+      await a.reload();
+      await waitForStream(a);
+      await a.waitForSelector(`.presence-${crowd[119].id}:not(.online)`, { state: "attached" });
+      const refetched = a.waitForRequest((r) => r.url().includes("/api/chat/conversations/presence"));
+      // API activity puts them online: more than a tick's worth of changes for one list
+      await Promise.all(crowd.map(async (user) => {
+        const token = await openSession(db, runtime.keys, user);
+        const r = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+        await r.body?.cancel();
+      }));
+      await refetched;
+      await a.waitForFunction(
+        (ids) => ids.every((id) => document.querySelector(`.presence-${id}`)?.classList.contains("online")),
+        crowd.map((u) => u.id),
+        { timeout: 10_000 },
+      );
     });
 
     await screenshot(a, "desktop");
