@@ -178,7 +178,7 @@ const seconds = quick ? 5 : 20;
 for (const run of runs) {
   await scenario("100 clients, 20 msg/s", 100, 20, seconds, run);
   await scenario("1000 clients, 10 msg/s", 1000, 10, seconds, run);
-  for (const rate of [100, 150, 200, 300, 500, 1000, 1500, 2000]) {
+  for (const rate of (Deno.env.get("FANOUT_RATES") ?? "100,150,200,300,500,1000,1500,2000").split(",").map(Number)) {
     const r = await scenario(`100 clients, ${rate} msg/s`, 100, rate, quick ? 2 : 4, run);
     if (!r || r.lost > 0 || (r.latency_ms.p99 ?? Infinity) >= 100) break;
   }

@@ -62,11 +62,39 @@ function keyFor(keys: SessionKeys) {
   };
 }
 
+/**
+ * Tokens already verified with these keys, until they expire. Every request of a client
+ * carries the same token; the signature check then runs once, not per request. Revocation
+ * is unaffected: the session row is still checked on every request.
+ */
+const verified = new WeakMap<SessionKeys, Map<string, { claims: SessionClaims; expiresAt: number }>>();
+const VERIFIED_MAX = 10_000;
+
 /** Verifies a session JWT; returns null for anything invalid or expired. */
 export async function verifySession(
   keys: SessionKeys,
   token: string,
 ): Promise<SessionClaims | null> {
+  let cache = verified.get(keys);
+  if (!cache) verified.set(keys, cache = new Map());
+  const hit = cache.get(token);
+  if (hit) {
+    if (hit.expiresAt > Date.now()) return hit.claims;
+    cache.delete(token);
+  }
+  const claims = await verifySignedSession(keys, token);
+  if (claims) {
+    // the oldest entry goes first (a Map iterates in insertion order)
+    if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(token, claims);
+  }
+  return claims?.claims ?? null;
+}
+
+async function verifySignedSession(
+  keys: SessionKeys,
+  token: string,
+): Promise<{ claims: SessionClaims; expiresAt: number } | null> {
   try {
     const { payload } = await jwtVerify(token, keyFor(keys), { issuer: ISSUER, algorithms: ["HS256"] });
     // tokens for other purposes (invites) carry an audience and never open a session
@@ -77,10 +105,8 @@ export async function verifySession(
       return null;
     }
     return {
-      sessionId: payload.jti,
-      userId: payload.sub,
-      tenantId: payload.tid,
-      role: payload.role as UserRole,
+      claims: { sessionId: payload.jti, userId: payload.sub, tenantId: payload.tid, role: payload.role as UserRole },
+      expiresAt: (payload.exp ?? 0) * 1000,
     };
   } catch {
     return null;

@@ -9,6 +9,7 @@ import { attachmentInsertStatement } from "../db/attachments.ts";
 import { lastMessageStatement } from "../db/conversations.ts";
 import {
   deliveryAdvanceStatement,
+  findMemberMark,
   listMemberMarks,
   type MemberMark,
   readAdvanceStatement,
@@ -52,7 +53,10 @@ export async function sendMessage(
   input: NewMessageInput,
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
-  const { members, me } = await requireMembers(scope, conversationId);
+  // only the sender's own membership: a new message is "sent" whoever else is there, so
+  // the other members (a hundred rows in a big group) are not read on the hot path
+  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
+  if (!me) throw notFound("Conversation");
   const conversation = { id: me.participant.conversationId };
   const content = input.content ?? "";
   const files = input.files ?? [];
@@ -68,7 +72,7 @@ export async function sendMessage(
     : null;
   if (clientKey) {
     const earlier = await findByClientId(scope, clientKey);
-    if (earlier) return { message: await viewMessage(scope, earlier, members), created: false };
+    if (earlier) return { message: await viewMessage(scope, earlier), created: false };
   }
   if (input.parentId) {
     const parent = isUuid(input.parentId) ? await findMessage(scope, input.parentId) : undefined;
@@ -107,7 +111,13 @@ export async function sendMessage(
     uploadedBy: scope.userId,
     createdAt: now,
   }));
-  const message = toMessageObject(row, { sender: me.user, files: attachments, reactions: [], mentions: [], members });
+  const message = toMessageObject(row, {
+    sender: me.user,
+    files: attachments,
+    reactions: [],
+    mentions: [],
+    members: [me],
+  });
   try {
     await commitBatch(scope, [
       messageInsertStatement(scope, { ...row, clientId: input.clientId ?? null }),
@@ -125,7 +135,7 @@ export async function sendMessage(
     await removeAll(scope, stored, deps);
     const winner = clientKey && isUniqueViolation(e) ? await findByClientId(scope, clientKey) : undefined;
     if (!winner) throw e;
-    return { message: await viewMessage(scope, winner, members), created: false };
+    return { message: await viewMessage(scope, winner), created: false };
   }
 }
 
@@ -168,7 +178,8 @@ async function requireMembers(scope: TenantScope, conversationId: string) {
   return { members, me };
 }
 
-async function viewMessage(scope: TenantScope, message: MessageRow, members: MemberMark[]) {
+async function viewMessage(scope: TenantScope, message: MessageRow, members?: MemberMark[]) {
+  members ??= await listMemberMarks(scope, [message.conversationId]);
   const [object] = await messageObjects(scope, [message], members);
   return object;
 }

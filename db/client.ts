@@ -4,6 +4,7 @@ import {
   type InArgs,
   type InStatement,
   type InValue,
+  type ResultSet,
   type TransactionMode,
 } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -95,9 +96,55 @@ class InFlight {
   }
 }
 
+interface QueuedBatch {
+  stmts: InStatement[];
+  resolve(results: ResultSet[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: write batches that arrive while the gate is taken wait together and then
+ * commit as one transaction. Under load every commit writes the same hot pages (the tail
+ * of the messages and events tables and their indexes) to the WAL once for the whole
+ * group instead of once per request. Each batch stays all-or-nothing: if the group fails,
+ * its batches run again one by one, so only the failing one fails.
+ */
+class GroupCommit {
+  #queue: QueuedBatch[] = [];
+
+  constructor(readonly client: Client, readonly gate: Gate) {}
+
+  add(stmts: InStatement[]): Promise<ResultSet[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ stmts, resolve, reject });
+      if (this.#queue.length === 1) this.gate.run(() => this.#flush());
+    });
+  }
+
+  async #flush() {
+    const batches = this.#queue.splice(0, MAX_GROUP);
+    if (this.#queue.length > 0) this.gate.run(() => this.#flush());
+    if (batches.length > 1) {
+      try {
+        const results = await this.client.batch(batches.flatMap((b) => b.stmts), "write");
+        let at = 0;
+        for (const b of batches) b.resolve(results.slice(at, at += b.stmts.length));
+        return;
+      } catch {
+        // one of them failed: find out which, committing the others on their own
+      }
+    }
+    for (const b of batches) await this.client.batch(b.stmts, "write").then(b.resolve, b.reject);
+  }
+}
+
+/** Write batches committed together at most; bounds how long one transaction holds the writer. */
+const MAX_GROUP = 256;
+
 /** Wraps the libSQL client so transactions are serialized in this process. */
 function gated(client: Client, singleConnection: boolean, inFlight: InFlight): Client {
   const gate = new Gate();
+  const group = new GroupCommit(client, gate);
   const transaction = (mode?: TransactionMode) => {
     if (inFlight.closing) return Promise.reject(new Error("Cannot begin: the database is closing"));
     const end = inFlight.begin();
@@ -142,8 +189,10 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight): C
     inFlight.track(() => gate.run(() => f(...a)));
   const base = {
     execute: track((stmt: InStatement | string, args?: InArgs) => client.execute(stmt as string, args)),
-    // a batch is a write transaction run in one synchronous step: it queues like the others
-    batch: serial((stmts: InStatement[], mode?: TransactionMode) => client.batch(stmts, mode)),
+    // a batch is a write transaction run in one synchronous step: it queues like the others,
+    // and write batches that queued meanwhile commit together (see GroupCommit)
+    batch: (stmts: InStatement[], mode?: TransactionMode) =>
+      mode === "write" ? inFlight.track(() => group.add(stmts)) : serial(client.batch.bind(client))(stmts, mode),
     migrate: track(client.migrate.bind(client)),
     executeMultiple: track(client.executeMultiple.bind(client)),
     sync: client.sync.bind(client),

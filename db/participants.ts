@@ -23,13 +23,35 @@ export interface MemberMark {
  */
 export async function listMemberMarks(scope: TenantOnlyScope, conversationIds: string[]): Promise<MemberMark[]> {
   if (conversationIds.length === 0) return [];
+  return await selectMemberMarks(
+    scope,
+    `p.conversation_id IN (${conversationIds.map(() => "?").join(", ")})`,
+    conversationIds,
+  );
+}
+
+/**
+ * One current member of a conversation with their watermarks and name, or undefined.
+ * @param scope the caller's tenant
+ * @param conversationId the conversation
+ * @param userId the member
+ */
+export async function findMemberMark(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  userId: string,
+): Promise<MemberMark | undefined> {
+  const [mark] = await selectMemberMarks(scope, "p.conversation_id = ? AND p.user_id = ?", [conversationId, userId]);
+  return mark;
+}
+
+async function selectMemberMarks(scope: TenantOnlyScope, where: string, args: string[]): Promise<MemberMark[]> {
   const rows = await selectRows(scope.db, {
     sql: `SELECT p.id, p.conversation_id, p.user_id, p.last_read_message_id AS read_id,
         p.last_delivered_message_id AS delivered_id, u.name, u.email
       FROM participants p JOIN users u ON u.id = p.user_id
-      WHERE p.conversation_id IN (${conversationIds.map(() => "?").join(", ")}) AND p.tenant_id = ?
-        AND p.left_at IS NULL`,
-    args: [...conversationIds, scope.tenantId],
+      WHERE ${where} AND p.tenant_id = ? AND p.left_at IS NULL`,
+    args: [...args, scope.tenantId],
   }, ["id", "conversation_id", "user_id", "read_id", "delivered_id", "name", "email"]);
   return rows.map((r) => ({
     participant: {
