@@ -9,6 +9,8 @@
  *   deno task bench:fanout quick        shorter runs
  *   deno task bench:fanout --only=1000  scenarios whose name contains "1000", once
  *   FANOUT_SERVER_FLAGS=--cpu-prof      extra flags for the server's `deno run`
+ *   FANOUT_RATES=500,1000               the rates of the highest-rate sweep (default 100 … 2000)
+ *   FANOUT_CLIENTS=1                    clients in that sweep (default 100; 1 measures the send path alone)
  */
 import {
   type ClientProcess,
@@ -179,7 +181,8 @@ for (const run of runs) {
   await scenario("100 clients, 20 msg/s", 100, 20, seconds, run);
   await scenario("1000 clients, 10 msg/s", 1000, 10, seconds, run);
   for (const rate of (Deno.env.get("FANOUT_RATES") ?? "100,150,200,300,500,1000,1500,2000").split(",").map(Number)) {
-    const r = await scenario(`100 clients, ${rate} msg/s`, 100, rate, quick ? 2 : 4, run);
+    const n = Number(Deno.env.get("FANOUT_CLIENTS") ?? 100);
+    const r = await scenario(`${n} clients, ${rate} msg/s`, n, rate, quick ? 2 : 4, run);
     if (!r || r.lost > 0 || (r.latency_ms.p99 ?? Infinity) >= 100) break;
   }
   await idleAndBroadcast(run);

@@ -114,14 +114,24 @@ class GroupCommit {
 
   constructor(readonly client: Client, readonly gate: Gate) {}
 
+  #lastCommit = -Infinity;
+
   add(stmts: InStatement[]): Promise<ResultSet[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ stmts, resolve, reject });
-      if (this.#queue.length === 1) this.gate.run(() => this.#flush());
+      if (this.#queue.length > 1) return;
+      // Statements run synchronously, so a request normally finds the writer free and
+      // commits alone. Under load (another commit just now) the commit waits one turn of
+      // the event loop instead, so the requests already received can join it; a lone
+      // request is not delayed.
+      if (performance.now() - this.#lastCommit < GROUP_WINDOW_MS) {
+        setTimeout(() => this.gate.run(() => this.#flush()), 0);
+      } else this.gate.run(() => this.#flush());
     });
   }
 
   async #flush() {
+    this.#lastCommit = performance.now();
     const batches = this.#queue.splice(0, MAX_GROUP);
     if (this.#queue.length > 0) this.gate.run(() => this.#flush());
     if (batches.length > 1) {
@@ -140,6 +150,8 @@ class GroupCommit {
 
 /** Write batches committed together at most; bounds how long one transaction holds the writer. */
 const MAX_GROUP = 256;
+/** A commit this soon after the previous one waits a turn for company. */
+const GROUP_WINDOW_MS = 2;
 
 /** Wraps the libSQL client so transactions are serialized in this process. */
 function gated(client: Client, singleConnection: boolean, inFlight: InFlight): Client {
