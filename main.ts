@@ -12,6 +12,7 @@ import { i18n } from "./routes/i18n.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
 import { pageRoutes } from "./routes/pages.tsx";
+import { listen } from "./routes/server.ts";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -38,10 +39,8 @@ if (import.meta.main) {
   try {
     const config = loadConfig(Deno.env.toObject());
     const runtime = await createRuntime(config);
-    const server = Deno.serve(
-      { port: config.port, hostname: config.host },
-      createApp(runtime).fetch,
-    );
+    const server = await listen(createApp(runtime).fetch, { port: config.port, hostname: config.host });
+    console.log(`Listening on http://${config.host}:${server.port}/`);
     Deno.addSignalListener("SIGTERM", async () => {
       // streams end first with a short retry hint, so clients resume on another instance
       runtime.realtime.stop(500);

@@ -7,19 +7,20 @@
 import { loadConfig } from "../chat/config.ts";
 import { createRuntime } from "../chat/runtime.ts";
 import { createApp } from "../main.ts";
+import { listen } from "../routes/server.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const runtime = await createRuntime(config);
 const app = createApp(runtime);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const server = Deno.serve({ port: config.port, hostname: config.host }, (req, info) => {
-  if (new URL(req.url).pathname !== "/__gc") return app.fetch(req, info);
+const server = await listen((req, env) => {
+  if (new URL(req.url).pathname !== "/__gc") return app.fetch(req, env);
   // twice: what weak references held dies in the second pass
   gc?.();
   gc?.();
   return Response.json({ ...Deno.memoryUsage(), collected: gc !== undefined });
-});
+}, { port: config.port, hostname: config.host });
 
 Deno.addSignalListener("SIGTERM", async () => {
   runtime.realtime.stop(500);

@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
-import { getConnInfo } from "hono/deno";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { compress } from "hono/compress";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { SESSION_COOKIE } from "./middleware.ts";
@@ -69,6 +70,9 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
   const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: tooLarge });
   const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   return [
+    // text responses of 1 KB or more, for clients that accept gzip or deflate; event
+    // streams are marked no-transform and go out as they are
+    compress(),
     async (c, next) => {
       c.set(
         "requestId",

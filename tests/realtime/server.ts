@@ -1,6 +1,7 @@
 import { createApp } from "../../main.ts";
 import { createRealtime, type RealtimeOptions } from "../../chat/realtime.ts";
 import { testDeps } from "../helpers.ts";
+import { listen } from "../../routes/server.ts";
 
 /** A real server on a free loopback port, with a started real-time layer. */
 export async function startServer(options: Partial<RealtimeOptions> = {}, env: Record<string, string> = {}) {
@@ -15,8 +16,8 @@ export async function startServer(options: Partial<RealtimeOptions> = {}, env: R
   });
   deps.presence = deps.realtime.presence;
   await deps.realtime.start();
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, createApp(deps).fetch);
-  const url = `http://127.0.0.1:${server.addr.port}`;
+  const server = await listen(createApp(deps).fetch, { port: 0, hostname: "127.0.0.1" });
+  const url = server.url;
   return {
     deps,
     url,

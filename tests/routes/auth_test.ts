@@ -140,7 +140,10 @@ Deno.test("signup answers 403 and creates nothing when ALLOW_SIGNUP=false", asyn
 
 Deno.test("signup is limited per client IP", async () => {
   const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "2" });
-  const from = (hostname: string) => ({ remoteAddr: { hostname, port: 1, transport: "tcp" } });
+  // what the node:http server hands the app: the connection's socket
+  const from = (address: string) => ({
+    incoming: { socket: { remoteAddress: address, remotePort: 1, remoteFamily: "IPv4" } },
+  });
   const signup = (slug: string, ip: string) =>
     app.request("/api/auth/signup", json({ ...SIGNUP, workspace_slug: slug }), from(ip));
 

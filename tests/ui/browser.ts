@@ -3,6 +3,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { createApp } from "../../main.ts";
 import { loadConfig } from "../../chat/config.ts";
 import { createRuntime } from "../../chat/runtime.ts";
+import { listen } from "../../routes/server.ts";
 import { createUser, createWorkspace } from "../../chat/accounts.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import type { UserRole } from "../../db/schema/mod.ts";
@@ -32,8 +33,8 @@ export async function startServer() {
     SESSION_SECRET: "browser-test-secret-browser-test-secret",
   });
   const runtime = await createRuntime(config);
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, createApp(runtime).fetch);
-  const url = `http://127.0.0.1:${server.addr.port}`;
+  const server = await listen(createApp(runtime).fetch, { port: 0, hostname: "127.0.0.1" });
+  const url = server.url;
   return {
     url,
     runtime,

@@ -1,0 +1,48 @@
+/**
+ * The floor on node:http: like `bench/fanout_floor.ts`, but every stream is a node:http
+ * response written to directly.
+ */
+import http from "node:http";
+
+const streams = new Set<http.ServerResponse>();
+let id = 0;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const server = http.createServer((req, res) => {
+  const path = req.url!.split("?")[0];
+  if (path === "/api/chat/events") {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write('event: connected\ndata: {"user_id":"x"}\n\n');
+    streams.add(res);
+    res.on("close", () => streams.delete(res));
+    return;
+  }
+  if (path === "/__gc") {
+    gc?.();
+    gc?.();
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ ...Deno.memoryUsage(), collected: gc !== undefined }));
+    return;
+  }
+  if (req.method === "POST") {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const { content } = JSON.parse(Buffer.concat(chunks).toString());
+      const createdAt = new Date().toISOString();
+      const frame = Buffer.from(
+        `id: ${++id}\nevent: message_created\ndata: ${
+          JSON.stringify({ message: { content, created_at: createdAt } })
+        }\n\n`,
+      );
+      for (const s of streams) s.write(frame);
+      const body = JSON.stringify({ id });
+      res.writeHead(201, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+    return;
+  }
+  res.end("ok");
+});
+server.listen(Number(Deno.env.get("PORT")), Deno.env.get("HOST"));
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
