@@ -1,6 +1,7 @@
 import type { ChatEvent } from "./events.ts";
 import { encodeRetry } from "./sse_frame.ts";
 import type { WriteBatch } from "./write_batch.ts";
+import type { ByteSink, SinkEvents } from "./stream_sink.ts";
 
 /** Who a listener listens for. */
 export interface ListenerIdentity {
@@ -35,14 +36,13 @@ const BEHIND_GRACE_MS = 2_000;
 type Held = { id: number; frame: Uint8Array } | { id: number; event: ChatEvent };
 
 /**
- * One SSE connection: a byte stream with a bounded queue. Frames are enqueued without
+ * One SSE connection: a byte sink with a bounded queue. Frames are enqueued without
  * waiting, so a slow reader never holds up the fan-out loop; one that lets its queue grow
  * past the bound is disconnected and catches up by replay when it reconnects.
  */
-export class StreamSubscriber implements Listener {
+export class StreamSubscriber implements Listener, SinkEvents {
   readonly isStream = true;
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #sink: ByteSink | null = null;
   #closed = false;
   #drained: (() => void) | null = null;
   #behindSince = 0;
@@ -56,18 +56,24 @@ export class StreamSubscriber implements Listener {
   constructor(
     readonly identity: ListenerIdentity,
     readonly options: { maxQueuedBytes: number; onClose: (slow: boolean) => void; render?: FrameRenderer },
-  ) {
-    this.stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      pull: () => {
-        this.#behindSince = 0;
-        this.#drained?.();
-        this.#drained = null;
-      },
-      cancel: () => this.#finish(false),
-    }, { highWaterMark: options.maxQueuedBytes, size: (chunk) => chunk.byteLength });
+  ) {}
+
+  /**
+   * Connects the stream to where its bytes go (once, before anything is written).
+   * @param sink the connection's sink
+   */
+  attach(sink: ByteSink): void {
+    this.#sink = sink;
+  }
+
+  drained(): void {
+    this.#behindSince = 0;
+    this.#drained?.();
+    this.#drained = null;
+  }
+
+  cancelled(): void {
+    this.#finish(false);
   }
 
   get tenantId() {
@@ -109,12 +115,12 @@ export class StreamSubscriber implements Listener {
   write(chunk: Uint8Array): boolean {
     if (this.#closed) return false;
     try {
-      this.#controller.enqueue(chunk);
+      this.#sink!.enqueue(chunk);
     } catch {
       this.#finish(false);
       return false;
     }
-    const backlog = -(this.#controller.desiredSize ?? 0);
+    const backlog = this.#sink!.overflow;
     if (backlog <= 0) {
       this.#behindSince = 0;
       return true;
@@ -138,9 +144,9 @@ export class StreamSubscriber implements Listener {
   async replay(event: ChatEvent, jsonFrame: Uint8Array): Promise<void> {
     if (this.#closed) return;
     const frame = this.options.render ? await this.options.render(event) : jsonFrame;
-    if (frame) this.#controller.enqueue(frame);
+    if (frame) this.#sink!.enqueue(frame);
     this.#sentThrough = event.id;
-    while (!this.#closed && (this.#controller.desiredSize ?? 1) <= 0) {
+    while (!this.#closed && this.#sink!.overflow >= 0) {
       await new Promise<void>((resolve) => this.#drained = resolve);
     }
   }
@@ -165,7 +171,7 @@ export class StreamSubscriber implements Listener {
     if (this.#closed) return;
     if (retryMs !== undefined) {
       try {
-        this.#controller.enqueue(encodeRetry(retryMs));
+        this.#sink!.enqueue(encodeRetry(retryMs));
       } catch { /* the client already went away */ }
     }
     this.#finish(false);
@@ -192,7 +198,7 @@ export class StreamSubscriber implements Listener {
     this.#drained?.();
     try {
       // a clean end (after what is already queued) makes the client reconnect and resume by replay
-      this.#controller.close();
+      this.#sink?.close();
     } catch { /* the client already went away */ }
     this.options.onClose(slow);
   }

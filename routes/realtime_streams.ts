@@ -1,8 +1,11 @@
+import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { badRequest } from "../chat/errors.ts";
 import type { ChatEvent } from "../chat/events.ts";
 import { encodeFrame } from "../chat/sse_frame.ts";
 import { type FrameRenderer, StreamSubscriber } from "../chat/subscriber.ts";
+import { nodeResponseSink, readableStreamSink } from "../chat/stream_sink.ts";
 import { startStream } from "../chat/replay.ts";
 import { renderUiEvent, uiEventVariant } from "../views/ui_events.tsx";
 import type { AppEnv } from "./env.ts";
@@ -15,6 +18,7 @@ const STREAM_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
   "x-accel-buffering": "no",
+  "x-content-type-options": "nosniff",
 };
 
 /**
@@ -49,9 +53,22 @@ export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response
       },
     },
   );
-  // a client going away cancels the body stream, which closes and unregisters the subscriber
+  // on the node server the frames go straight into its response; elsewhere (in-process
+  // requests) through a web stream. Either way a client going away closes and unregisters
+  // the subscriber.
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  let response: Response;
+  if (outgoing) {
+    sub.attach(nodeResponseSink(outgoing, STREAM_HEADERS, realtime.maxQueuedBytes, sub));
+    // a fresh copy: middleware after this may still set headers on the response object
+    response = new Response(null, { headers: RESPONSE_ALREADY_SENT.headers });
+  } else {
+    const { sink, stream } = readableStreamSink(realtime.maxQueuedBytes, sub);
+    sub.attach(sink);
+    response = new Response(stream, { headers: STREAM_HEADERS });
+  }
   startStream(realtime.hub, sub, cursor).catch(() => sub.close());
-  return new Response(sub.stream, { headers: STREAM_HEADERS });
+  return response;
 }
 
 /**
