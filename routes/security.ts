@@ -96,6 +96,9 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       strictTransportSecurity: deps.config.secure ? "max-age=31536000; includeSubDomains" : false,
     }),
     (c, next) => {
+      // GET and HEAD carry no body; asking for one would make the node adapter build a
+      // full Request, which an open event stream would then hold for its whole life
+      if (c.req.method === "GET" || c.req.method === "HEAD") return next();
       const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
       return (multipart ? uploadLimit : smallLimit)(c, next);
     },
