@@ -31,6 +31,8 @@ const HEARTBEAT = encodeComment("heartbeat");
 const TAIL_PAGE = 100;
 /** A page's frames are written once this many are queued, so the first events of a long page do not wait for the last. */
 const FLUSH_FRAMES = 4096;
+/** Under load, streams get at most one write per this many milliseconds (see `#flushSoon`). */
+const COALESCE_MS = 4;
 
 /** A FIFO lock: the tail reader, cache loads and registrations take turns. */
 class Lock {
@@ -60,6 +62,11 @@ export class Hub {
   #timers: ReturnType<typeof setInterval>[] = [];
   #unsubscribe: (() => void) | null = null;
   #now: () => number;
+  /** Frames routed but not yet written, with the commit times of their events. */
+  #batch = new WriteBatch();
+  #handedOut: number[] = [];
+  #lastFlush = -Infinity;
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly options: HubOptions) {
     this.members = new MembershipCache(options.db);
@@ -90,6 +97,7 @@ export class Hub {
     this.#timers.forEach(clearInterval);
     this.#timers = [];
     this.#unsubscribe?.();
+    this.#flush();
     for (const listener of this.#all()) listener.close(retryMs);
   }
 
@@ -210,31 +218,48 @@ export class Hub {
   }
 
   async #readTail() {
-    const batch = new WriteBatch();
-    const handedOut: number[] = [];
-    const flush = () => {
-      batch.flush();
-      const now = Date.now();
-      for (const createdAt of handedOut) this.options.metrics.fanoutLatency.observe(Math.max(0, now - createdAt));
-      handedOut.length = 0;
-    };
     while (true) {
       const page = await readEventsAfter(this.options.db, this.#cursor, TAIL_PAGE);
       try {
         for (const event of page) {
-          if (await this.#route(event, batch)) handedOut.push(event.createdAt);
+          if (await this.#route(event, this.#batch)) this.#handedOut.push(event.createdAt);
           this.#cursor = event.id;
-          if (batch.count >= FLUSH_FRAMES) flush();
+          if (this.#batch.count >= FLUSH_FRAMES) this.#flush();
         }
       } finally {
-        flush();
+        this.#flushSoon();
       }
       this.options.metrics.eventsPublished += page.length;
       if (page.length < TAIL_PAGE) return;
       // a backlog goes out page by page, letting the streams flush in between, so a burst
       // does not overrun the queues of clients that do keep up
+      this.#flush();
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
+  }
+
+  /**
+   * Writes the routed frames now, unless the last write to the streams was under
+   * COALESCE_MS ago: then they wait out the rest of it, and whatever else arrives
+   * meanwhile goes out in the same write. Each write costs every stream a socket write,
+   * so under load this turns one write per event into one per interval; at a calm rate
+   * nothing waits.
+   */
+  #flushSoon() {
+    if (this.#batch.count === 0 || this.#flushTimer !== null) return;
+    const since = performance.now() - this.#lastFlush;
+    if (since >= COALESCE_MS) return this.#flush();
+    this.#flushTimer = setTimeout(() => this.#flush(), COALESCE_MS - since);
+  }
+
+  #flush() {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    this.#lastFlush = performance.now();
+    this.#batch.flush();
+    const now = Date.now();
+    for (const createdAt of this.#handedOut) this.options.metrics.fanoutLatency.observe(Math.max(0, now - createdAt));
+    this.#handedOut.length = 0;
   }
 
   /** Hands one event to the local listeners who may see it; true when anyone took it. */
