@@ -1,6 +1,8 @@
 /**
- * The floor on node:http: like `bench/fanout_floor.ts`, but every stream is a node:http
- * response written to directly.
+ * The floor on node:http, the server Parley runs on: like `bench/fanout_floor.ts`, but
+ * every stream is a node:http response written to directly. No auth, no database, no
+ * routing. `FANOUT_SERVER=bench/fanout_floor_node.ts deno task bench:fanout` shows what the
+ * runtime itself costs per stream and per delivery on this machine.
  */
 import http from "node:http";
 

@@ -13,6 +13,7 @@
 import { loadConfig } from "../chat/config.ts";
 import { createRuntime } from "../chat/runtime.ts";
 import { createApp } from "../main.ts";
+import { listen } from "../routes/server.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import { createConversation } from "../chat/conversations.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
@@ -185,8 +186,8 @@ async function pageLatency(name: string, query: string) {
 await pageLatency("page_newest", "?limit=50");
 await pageLatency("page_middle", `?limit=50&before_id=${middleId}`);
 
-const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
-const url = `http://127.0.0.1:${server.addr.port}/api/chat/conversations/${conversation.id}/messages/`;
+const server = await listen(app.fetch, { port: 0, hostname: "127.0.0.1" });
+const url = `${server.url}/api/chat/conversations/${conversation.id}/messages/`;
 const cpu = process.cpuUsage();
 const child = new Deno.Command(Deno.execPath(), {
   args: ["run", "--allow-all", import.meta.filename!],
@@ -198,7 +199,7 @@ const output = await child.output();
 const clients = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
 report({
   bench: "send_sustained",
-  transport: "HTTP on loopback (Deno.serve; 50 fetch clients in a child process)",
+  transport: `HTTP on loopback (the node:http server; ${CLIENTS} fetch clients in a child process)`,
   clients: CLIENTS,
   seconds: round(clients.seconds),
   messages: clients.sent,
