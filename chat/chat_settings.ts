@@ -23,6 +23,14 @@ const DEFAULT_EDIT_WINDOW_MINUTES = 15;
 const storedSettingsSchema = chatSettingsSchema.partial();
 
 /**
+ * Settings read in the last few seconds, per database and tenant: every send checks them,
+ * and they change rarely. A change made here is seen at once; one made on another
+ * instance within SETTINGS_TTL_MS.
+ */
+const recent = new WeakMap<object, Map<string, { settings: ChatSettings; at: number }>>();
+const SETTINGS_TTL_MS = 5_000;
+
+/**
  * The tenant's effective chat settings. Rate limits come from the server configuration and
  * a tenant may only lower them: a workspace admin cannot lift the operator's ceiling.
  */
@@ -30,6 +38,20 @@ export async function loadChatSettings(
   scope: Pick<TenantScope, "tenantId" | "db">,
   deps: Pick<ChatDeps, "config">,
   db: DbOrTx = scope.db,
+): Promise<ChatSettings> {
+  // inside a transaction the settings are read fresh, never from or into the cache
+  const cache = db === scope.db ? recent.get(db) ?? recent.set(db, new Map()).get(db)! : null;
+  const hit = cache?.get(scope.tenantId);
+  if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return { ...hit.settings };
+  const settings = await readChatSettings(scope, deps, db);
+  cache?.set(scope.tenantId, { settings, at: Date.now() });
+  return { ...settings };
+}
+
+async function readChatSettings(
+  scope: Pick<TenantScope, "tenantId" | "db">,
+  deps: Pick<ChatDeps, "config">,
+  db: DbOrTx,
 ): Promise<ChatSettings> {
   const tenant = await getTenantIn(scope, db);
   const stored = storedSettingsSchema.safeParse(tenant?.settings?.chat ?? {});
@@ -65,6 +87,7 @@ export async function updateChatSettings(
       data: { chat: changes },
     });
   });
+  recent.get(scope.db)?.delete(scope.tenantId);
   return await loadChatSettings(scope, deps);
 }
 
