@@ -15,6 +15,7 @@
 import {
   type ClientProcess,
   fanoutMetrics,
+  machineTicks,
   memoryAfterGc,
   percentiles,
   settle,
@@ -93,12 +94,14 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
   const settled = await settle(setup);
   const pids = [setup.server.pid, ...setup.clients.map((c) => c.child.pid)];
   const before = pids.map(usage);
+  const machineBefore = machineTicks();
   const t0 = clock();
   const total = Math.max(1, Math.round(rate * seconds));
   const sent = await send(setup, rate, total);
   await sleep(1000);
   const elapsed = (clock() - t0) / 1000;
   const after = pids.map(usage);
+  const machineAfter = machineTicks();
   const fanout = await fanoutMetrics(setup.url);
   const result = await collect(setup.clients);
   await tearDown(setup);
@@ -125,6 +128,11 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
     server_rss_mb: Number((after[0].rssKb / 1024).toFixed(1)),
     server_cpu_percent: cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed),
     client_cpu_percent: after.slice(1).map((a, i) => cpuPercent(before[i + 1].cpuSeconds, a.cpuSeconds, elapsed)),
+    // CPU time the hypervisor gave to other guests: a noisy neighbour shows here
+    machine_steal_percent: Number(
+      (100 * (machineAfter.steal - machineBefore.steal) / Math.max(1, machineAfter.total - machineBefore.total))
+        .toFixed(1),
+    ),
   };
   console.log(JSON.stringify(line));
   return line;

@@ -250,3 +250,9 @@ export async function memoryAfterGc(
   const kb = (n: number) => Math.round(n / 1024);
   return { rssKb: kb(usage.rss), heapUsedKb: kb(usage.heapUsed), heapTotalKb: kb(usage.heapTotal) };
 }
+
+/** The machine's CPU counters so far (all cores, in ticks): total and stolen by the hypervisor. */
+export function machineTicks(): { total: number; steal: number } {
+  const fields = Deno.readTextFileSync("/proc/stat").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
