@@ -111,10 +111,9 @@ interface QueuedBatch {
  */
 class GroupCommit {
   #queue: QueuedBatch[] = [];
+  #lastCommit = -Infinity;
 
   constructor(readonly client: Client, readonly gate: Gate) {}
-
-  #lastCommit = -Infinity;
 
   add(stmts: InStatement[]): Promise<ResultSet[]> {
     return new Promise((resolve, reject) => {
