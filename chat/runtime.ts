@@ -44,6 +44,7 @@ export async function createRuntime(
   const database = await openDatabase(config.databaseUrl, {
     authToken: config.databaseAuthToken,
     encryptionKey: config.encryptionKey,
+    backgroundCheckpoint: true,
   });
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });

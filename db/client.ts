@@ -11,6 +11,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
 import { cachePreparedStatements } from "./statement_cache.ts";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 /** What a write transaction receives: the same query API as `Db`. */
@@ -226,16 +227,24 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight): C
 }
 
 /**
+ * With a background checkpointer, the server's own connections checkpoint only when the
+ * WAL grows past this many pages (about 40 MB), e.g. if the checkpointer cannot keep up.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
+/**
  * Opens the database, turns on WAL for local files, and applies pending migrations.
  * @param url a libSQL url: `file:…`, `:memory:`, `libsql://…` or `http(s)://…`
+ * @param options `backgroundCheckpoint`: checkpoint a local file's WAL on a worker thread
+ * instead of inside commits (for servers; short-lived scripts need not)
  */
 export async function openDatabase(
   url: string,
-  options: { authToken?: string; encryptionKey?: string } = {},
+  options: { authToken?: string; encryptionKey?: string; backgroundCheckpoint?: boolean } = {},
 ): Promise<Database> {
   const local = url.startsWith("file:");
+  const path = url.slice("file:".length);
   if (local) {
-    const path = url.slice("file:".length);
     const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
     if (dir) await Deno.mkdir(dir, { recursive: true });
   }
@@ -253,16 +262,20 @@ export async function openDatabase(
     } as Parameters<typeof createClient>[0],
   );
   if (local) await raw.execute("PRAGMA journal_mode = WAL");
+  // an encrypted file would need its key on the other thread too: it keeps checkpointing in commits
+  const background = local && !singleConnection && !options.encryptionKey && options.backgroundCheckpoint === true;
   if (local || singleConnection) {
     await configureConnections(raw, singleConnection ? 1 : POOL_SIZE, [
       "PRAGMA synchronous = NORMAL",
       "PRAGMA foreign_keys = ON",
+      ...(background ? [`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`] : []),
     ]);
   }
   const inFlight = new InFlight();
   const client = gated(raw, singleConnection, inFlight);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
+  const checkpointer: Checkpointer | null = background ? startCheckpointer(path) : null;
   return {
     db,
     client,
@@ -270,6 +283,7 @@ export async function openDatabase(
     async close() {
       inFlight.closing = true;
       await inFlight.drained();
+      await checkpointer?.stop();
       raw.close();
     },
   };

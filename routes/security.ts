@@ -6,6 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { compress } from "hono/compress";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
+import { IncomingMessage } from "node:http";
 import { SESSION_COOKIE } from "./middleware.ts";
 
 /** JSON and form bodies are small; only multipart uploads may be large. */
@@ -63,6 +64,65 @@ export function csrfProtection(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Reads a request body straight from the node request, up to `maxSize` bytes: null when
+ * it is larger (the rest is left for the adapter to drain). Asking the adapter for the
+ * body instead builds a complete web `Request` with a stream around the node request.
+ */
+function readNodeBody(incoming: IncomingMessage, maxSize: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const stop = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+    };
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size <= maxSize) return void chunks.push(chunk);
+      stop();
+      incoming.pause();
+      resolve(null);
+    };
+    const onEnd = () => {
+      stop();
+      if (chunks.length === 1) return resolve(chunks[0]);
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const chunk of chunks) body.set(chunk, at), at += chunk.byteLength;
+      resolve(body);
+    };
+    const onError = (e: unknown) => {
+      stop();
+      reject(e);
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+  });
+}
+
+/**
+ * Enforces the size limit on a JSON body arriving over node:http and hands the text to
+ * Hono's body cache, where `c.req.json()` finds it. Other requests (in-process ones, forms
+ * and uploads) go through Hono's `bodyLimit`.
+ */
+async function limitJsonBody(
+  c: Context,
+  next: () => Promise<void>,
+  incoming: IncomingMessage,
+  tooLarge: (c: Context) => Response,
+): Promise<Response | void> {
+  const declared = Number(c.req.header("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return tooLarge(c);
+  const body = await readNodeBody(incoming, MAX_BODY_BYTES);
+  if (body === null) return tooLarge(c);
+  // the cache holds promises of bodies (Hono types it as the bodies themselves)
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(new TextDecoder().decode(body));
+  await next();
+}
+
 /** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
   const tooLarge = (c: Context) => errorResponse(c, 413, "payload_too_large", "Request body too large");
@@ -99,8 +159,12 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       // GET and HEAD carry no body; asking for one would make the node adapter build a
       // full Request, which an open event stream would then hold for its whole life
       if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-      const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
-      return (multipart ? uploadLimit : smallLimit)(c, next);
+      const type = c.req.header("content-type")?.toLowerCase() ?? "";
+      const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+      if (type.startsWith("application/json") && incoming instanceof IncomingMessage && !incoming.readableEnded) {
+        return limitJsonBody(c, next, incoming, tooLarge);
+      }
+      return (type.startsWith("multipart/form-data") ? uploadLimit : smallLimit)(c, next);
     },
     csrfProtection(deps),
   ];

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import Database from "libsql";
+import { openDatabase } from "../../db/client.ts";
+import { createWorkspace } from "../../chat/accounts.ts";
+
+/** Whether the database file alone (without its WAL) holds the workspace yet. */
+async function fileHolds(dir: string, slug: string): Promise<boolean> {
+  await Deno.copyFile(`${dir}/parley.db`, `${dir}/copy.db`);
+  const copy = new Database(`${dir}/copy.db`);
+  const count = (sql: string, ...args: string[]) => (copy.prepare(sql).get(...args) as { n: number }).n;
+  const holds = count("SELECT count(*) AS n FROM sqlite_master WHERE name = 'tenants'") === 1 &&
+    count("SELECT count(*) AS n FROM tenants WHERE slug = ?", slug) === 1;
+  copy.close();
+  await Deno.remove(`${dir}/copy.db`);
+  return holds;
+}
+
+async function commitAndLook(backgroundCheckpoint: boolean) {
+  const dir = await Deno.makeTempDir();
+  const database = await openDatabase(`file:${dir}/parley.db`, { backgroundCheckpoint });
+  await createWorkspace(database.db, {
+    name: "Acme",
+    slug: "acme",
+    admin: { name: "Alice", email: "alice@acme.test", password: null },
+  });
+  // the checkpointer runs every 200 ms
+  await new Promise((r) => setTimeout(r, 700));
+  const inFile = await fileHolds(dir, "acme");
+  await database.close();
+  await Deno.remove(dir, { recursive: true });
+  return inFile;
+}
+
+Deno.test("a server's commits reach the database file from the background checkpointer, not inside commits", async () => {
+  // without it a small commit stays in the WAL until SQLite's own threshold (1,000 pages)
+  assert.equal(await commitAndLook(false), false);
+  assert.equal(await commitAndLook(true), true);
+});
