@@ -209,7 +209,9 @@ export class Hub {
 
   #onNews(news: BusNews) {
     if (news.kind === "events") {
-      if (news.lastEventId > this.#cursor) this.drain();
+      // after the current task: the request that committed answers its sender first
+      // instead of after the writes to every stream (140 ms for 10,000 of them)
+      if (news.lastEventId > this.#cursor) setImmediate(() => this.drain());
     } else if (news.kind === "ephemeral") {
       this.#lock.run(() => this.#routeEphemeral(news.event));
     } else {
