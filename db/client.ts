@@ -125,7 +125,7 @@ class GroupCommit {
       // the event loop instead, so the requests already received can join it; a lone
       // request is not delayed.
       if (performance.now() - this.#lastCommit < GROUP_WINDOW_MS) {
-        setTimeout(() => this.gate.run(() => this.#flush()), 0);
+        setImmediate(() => this.gate.run(() => this.#flush()));
       } else this.gate.run(() => this.#flush());
     });
   }
