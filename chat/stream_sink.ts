@@ -64,8 +64,13 @@ export function nodeResponseSink(
   const socket = outgoing.socket;
   // HTTP/1.0 clients get the body unframed, ended by closing the connection
   const chunked = (outgoing as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
-  socket?.on("drain", () => events.drained());
-  outgoing.on("close", () => events.cancelled());
+  const drained = () => events.drained();
+  socket?.on("drain", drained);
+  outgoing.on("close", () => {
+    // a kept-alive connection may carry further requests: leave it as it was
+    socket?.off("drain", drained);
+    events.cancelled();
+  });
   return {
     enqueue(chunk) {
       if (!socket || socket.destroyed || outgoing.writableEnded) {
