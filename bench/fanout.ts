@@ -13,6 +13,7 @@
  *   FANOUT_SERVER_FLAGS=--cpu-prof      extra flags for the server's `deno run`
  *   FANOUT_RATES=500,1000               the rates of the highest-rate sweep (default 100 … 2000)
  *   FANOUT_CLIENTS=1                    clients in that sweep (default 100; 1 measures the send path alone)
+ *   FANOUT_CLIENT_PROCESSES=2           client processes (default 1, and 2 above 2,000 clients)
  */
 import {
   type ClientProcess,

@@ -1,8 +1,8 @@
 /**
  * Load-generator side of `bench/fanout.ts`: holds many SSE connections in one process and
  * notes when each `seq:N:T` message arrives (T is the sender's clock when it started the
- * POST). Frames are never JSON-parsed: the marker is found with indexOf in the decoded
- * chunk, so a thousand streams cost little CPU here. A dropped stream reconnects with
+ * POST). Frames are never JSON-parsed or dechunked: the marker is found with indexOf in the
+ * latin1 text of each read, so ten thousand streams cost little CPU here. A dropped stream reconnects with
  * `Last-Event-ID`, like a browser; losses and duplicates are counted per sequence number.
  *
  *   fanout_client.ts <url> <tokens.json> <out.bin>
@@ -11,6 +11,9 @@
  * far (to see when the presence announcements of a connection storm have settled); on `stop` writes the
  * latencies (Float64Array, ms) to out.bin and prints its counters as one JSON line.
  */
+
+import net from "node:net";
+import type { Buffer } from "node:buffer";
 
 const [url, tokensFile, outFile] = Deno.args;
 const tokens: string[] = JSON.parse(await Deno.readTextFile(tokensFile));
@@ -48,142 +51,133 @@ function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 const MARK = "seq:";
 const CREATED = '"created_at":"';
 
-/** HTTP/1.1 chunked transfer decoding, fed whatever TCP hands over. */
-class Dechunker {
-  #remaining = 0;
-  #skip = 0;
-  #line = "";
+const target = new URL(url);
+
+/**
+ * What one connection's bytes say: the response head, then chunked SSE frames, scanned for
+ * `seq:` markers. Fed whatever TCP hands over. The bytes are read as latin1 (one byte per
+ * character, the cheapest string a runtime makes): every marker looked for is ASCII, and
+ * UTF-8 sequences consist of bytes above 0x7f, so they cannot fake one. The chunked framing
+ * stays in the text: the server writes whole frames per chunk, so a size line never falls
+ * inside a frame, and the `\r\n` before each size line keeps `\nid: ` findable.
+ */
+class StreamReader {
+  #head = "";
+  #inBody = false;
+  #carry = "";
   done = false;
 
-  feed(buf: Uint8Array): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let i = 0;
-    while (i < buf.length && !this.done) {
-      if (this.#remaining > 0) {
-        const n = Math.min(this.#remaining, buf.length - i);
-        out.push(buf.subarray(i, i + n));
-        i += n;
-        this.#remaining -= n;
-        if (this.#remaining === 0) this.#skip = 2;
-      } else if (this.#skip > 0) {
-        i++;
-        this.#skip--;
-      } else {
-        const b = buf[i++];
-        if (b === 10) {
-          this.#remaining = parseInt(this.#line, 16);
-          this.#line = "";
-          if (this.#remaining === 0) this.done = true;
-        } else if (b !== 13) this.#line += String.fromCharCode(b);
-      }
+  constructor(readonly stream: Stream) {}
+
+  /** Takes the bytes of one read; throws when the response is not a 200 stream. */
+  feed(data: Buffer, at: number) {
+    bytes += data.byteLength;
+    let text: string;
+    if (!this.#inBody) {
+      this.#head += data.toString("latin1");
+      const endOfHead = this.#head.indexOf("\r\n\r\n");
+      if (endOfHead < 0) return;
+      if (!this.#head.startsWith("HTTP/1.1 200")) throw new Error(this.#head.slice(0, 40));
+      this.#inBody = true;
+      text = this.#head.slice(endOfHead + 4);
+      this.#head = "";
+    } else text = this.#carry + data.toString("latin1");
+    // the last chunk: size 0, after the previous chunk's CRLF
+    this.done = text.endsWith("\r\n0\r\n\r\n") || text === "0\r\n\r\n";
+    const end = text.lastIndexOf("\n\n");
+    if (end < 0) {
+      this.#carry = text;
+      return;
     }
-    return out;
+    this.#carry = text.slice(end + 2);
+    const stream = this.stream;
+    if (!stream.everConnected && text.includes("event: connected")) {
+      stream.everConnected = true;
+      connected++;
+    }
+    const idAt = text.lastIndexOf("\nid: ", end);
+    if (idAt >= 0) stream.lastEventId = text.slice(idAt + 5, text.indexOf("\n", idAt + 5));
+    let from = 0;
+    while (true) {
+      const m = text.indexOf(MARK, from);
+      if (m < 0 || m > end) break;
+      const colon = text.indexOf(":", m + 4);
+      const quote = text.indexOf('"', colon);
+      from = quote;
+      const seq = Number(text.slice(m + 4, colon));
+      const sentAt = Number(text.slice(colon + 1, quote));
+      if (seq >= stream.bitmap.length) {
+        const b = new Uint8Array(Math.max(seq + 1, stream.bitmap.length * 2));
+        b.set(stream.bitmap);
+        stream.bitmap = b;
+      }
+      if (stream.bitmap[seq]) {
+        duplicates++;
+        continue;
+      }
+      stream.bitmap[seq] = 1;
+      if (seq > maxSeq) maxSeq = seq;
+      received++;
+      note("latency", at - sentAt);
+      const frameStart = text.lastIndexOf("\n\n", m);
+      const frameEnd = text.indexOf("\n\n", m);
+      const c = text.indexOf(CREATED, frameStart + 1);
+      if (c >= 0 && c < frameEnd) note("commit", at - Date.parse(text.slice(c + 14, c + 38)));
+    }
   }
 }
 
-const target = new URL(url);
-const encoder = new TextEncoder();
+/** One user's stream across reconnects. */
+interface Stream {
+  token: string;
+  lastEventId: string;
+  everConnected: boolean;
+  /** Which sequence numbers arrived, to count losses and duplicates. */
+  bitmap: Uint8Array;
+}
 
 /**
- * One stream over a raw TCP connection (fetch costs several times more CPU per chunk,
- * which would make the load generator the bottleneck).
+ * Holds one stream over node:net sockets, reconnecting with `Last-Event-ID` when it drops.
+ * Data arrives by callback, without a promise per read, and in buffers the runtime owns:
+ * a load generator reading 10,000 sockets must cost less per read than the server's
+ * write, or it measures itself.
  */
-async function hold(token: string) {
-  let lastEventId = "";
-  let everConnected = false;
-  let bitmap = new Uint8Array(64);
-  const buf = new Uint8Array(256 * 1024);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-    if (stopping) return;
-    let conn: Deno.TcpConn;
+function hold(stream: Stream, attempt = 0) {
+  if (stopping || attempt >= 50) return;
+  const socket = net.connect({ host: target.hostname, port: Number(target.port) });
+  socket.setNoDelay(true);
+  const reader = new StreamReader(stream);
+  const resume = stream.lastEventId ? `last-event-id: ${stream.lastEventId}\r\n` : "";
+  socket.write(
+    `GET /api/chat/events HTTP/1.1\r\nhost: ${target.host}\r\n` +
+      `authorization: Bearer ${stream.token}\r\naccept: text/event-stream\r\n${resume}\r\n`,
+  );
+  if (attempt > 0) reconnects++;
+  let refused = false;
+  socket.on("data", (data: Buffer) => {
     try {
-      conn = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
+      reader.feed(data, clock());
+      // the server ended the response: reconnect and resume, as a browser does
+      if (reader.done) socket.destroy();
     } catch {
-      continue;
+      refused = !stream.everConnected;
+      socket.destroy();
     }
-    const resume = lastEventId ? `last-event-id: ${lastEventId}\r\n` : "";
-    const request = `GET /api/chat/events HTTP/1.1\r\nhost: ${target.host}\r\n` +
-      `authorization: Bearer ${token}\r\naccept: text/event-stream\r\n${resume}\r\n`;
-    const decoder = new TextDecoder();
-    const body = new Dechunker();
-    let head = "";
-    let inBody = false;
-    let carry = "";
-    try {
-      await conn.write(encoder.encode(request));
-      if (attempt > 0) reconnects++;
-      while (!body.done) {
-        const k = await conn.read(buf);
-        if (k === null) break;
-        const at = clock();
-        bytes += k;
-        let chunk = buf.subarray(0, k);
-        if (!inBody) {
-          head += new TextDecoder().decode(chunk);
-          const endOfHead = head.indexOf("\r\n\r\n");
-          if (endOfHead < 0) continue;
-          if (!head.startsWith("HTTP/1.1 200")) throw new Error(head.slice(0, 40));
-          inBody = true;
-          chunk = encoder.encode(head.slice(endOfHead + 4));
-        }
-        let text = carry;
-        for (const part of body.feed(chunk)) text += decoder.decode(part, { stream: true });
-        const end = text.lastIndexOf("\n\n");
-        if (end < 0) {
-          carry = text;
-          continue;
-        }
-        carry = text.slice(end + 2);
-        if (!everConnected && text.includes("event: connected")) {
-          everConnected = true;
-          connected++;
-        }
-        const idAt = text.lastIndexOf("\nid: ", end);
-        const idStart = idAt >= 0 ? idAt + 5 : text.startsWith("id: ") ? 4 : -1;
-        if (idStart >= 0) lastEventId = text.slice(idStart, text.indexOf("\n", idStart));
-        let from = 0;
-        while (true) {
-          const m = text.indexOf(MARK, from);
-          if (m < 0 || m > end) break;
-          const colon = text.indexOf(":", m + 4);
-          const quote = text.indexOf('"', colon);
-          from = quote;
-          const seq = Number(text.slice(m + 4, colon));
-          const sentAt = Number(text.slice(colon + 1, quote));
-          if (seq >= bitmap.length) {
-            const b = new Uint8Array(Math.max(seq + 1, bitmap.length * 2));
-            b.set(bitmap);
-            bitmap = b;
-          }
-          if (bitmap[seq]) {
-            duplicates++;
-            continue;
-          }
-          bitmap[seq] = 1;
-          if (seq > maxSeq) maxSeq = seq;
-          received++;
-          note("latency", at - sentAt);
-          const frameStart = text.lastIndexOf("\n\n", m);
-          const frameEnd = text.indexOf("\n\n", m);
-          const c = text.indexOf(CREATED, frameStart + 1);
-          if (c >= 0 && c < frameEnd) note("commit", at - Date.parse(text.slice(c + 14, c + 38)));
-        }
-      }
-    } catch (e) {
-      if (!everConnected && String(e).includes("HTTP/1.1")) return void failed++;
-    } finally {
-      try {
-        conn.close();
-      } catch { /* already closed */ }
-    }
-  }
+  });
+  socket.on("error", () => {});
+  socket.on("close", () => {
+    if (refused) return void failed++;
+    if (stopping) return;
+    setTimeout(() => hold(stream, attempt + 1), 100 + Math.random() * 200);
+  });
 }
 
 let stopping = false;
 for (let i = 0; i < tokens.length; i += 250) {
   const target = i + Math.min(250, tokens.length - i);
-  for (let k = i; k < target; k++) hold(tokens[k]).catch(() => failed++);
+  for (let k = i; k < target; k++) {
+    hold({ token: tokens[k], lastEventId: "", everConnected: false, bitmap: new Uint8Array(64) });
+  }
   while (connected + failed < target) await new Promise((r) => setTimeout(r, 5));
 }
 console.log("ready");

@@ -139,7 +139,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
     if (ok) break;
     await sleep(50);
   }
-  const processes = clientCount > 2000 ? 2 : 1;
+  const processes = Number(Deno.env.get("FANOUT_CLIENT_PROCESSES") ?? (clientCount > 2000 ? 2 : 1));
   const clients: ClientProcess[] = [];
   for (let p = 0; p < processes; p++) {
     const slice = tokens.filter((_, i) => i % processes === p);

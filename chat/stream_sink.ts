@@ -62,6 +62,8 @@ export function nodeResponseSink(
   outgoing.writeHead(200, headers);
   outgoing.flushHeaders();
   const socket = outgoing.socket;
+  // each write is a complete batch of frames: send it now rather than wait for an ACK
+  socket?.setNoDelay(true);
   // HTTP/1.0 clients get the body unframed, ended by closing the connection
   const chunked = (outgoing as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
   const drained = () => events.drained();
