@@ -23,9 +23,12 @@ async function commitAndLook(backgroundCheckpoint: boolean) {
     slug: "acme",
     admin: { name: "Alice", email: "alice@acme.test", password: null },
   });
-  // the checkpointer runs every 200 ms
-  await new Promise((r) => setTimeout(r, 700));
-  const inFile = await fileHolds(dir, "acme");
+  // the checkpointer runs every 200 ms; a loaded machine may start its thread late
+  let inFile = false;
+  for (let waited = 0; waited < (backgroundCheckpoint ? 5_000 : 700) && !inFile; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    inFile = await fileHolds(dir, "acme");
+  }
   await database.close();
   await Deno.remove(dir, { recursive: true });
   return inFile;
