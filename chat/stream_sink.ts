@@ -22,6 +22,7 @@ export interface ByteSink {
 }
 
 const CRLF = new Uint8Array([13, 10]);
+const encoder = new TextEncoder();
 
 /**
  * HTTP/1.1 chunked framing of one chunk. The hub hands the same chunk to every stream in
@@ -31,7 +32,7 @@ let lastChunk: Uint8Array | null = null;
 let lastFramed: Uint8Array = CRLF;
 function chunkFramed(chunk: Uint8Array): Uint8Array {
   if (chunk === lastChunk) return lastFramed;
-  const size = new TextEncoder().encode(chunk.byteLength.toString(16) + "\r\n");
+  const size = encoder.encode(chunk.byteLength.toString(16) + "\r\n");
   const framed = new Uint8Array(size.length + chunk.byteLength + 2);
   framed.set(size);
   framed.set(chunk, size.length);

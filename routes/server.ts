@@ -38,8 +38,8 @@ async function writeWhole(res: Response, outgoing: ServerResponse): Promise<void
   outgoing.end(body ?? undefined);
 }
 
-/** True for responses to hand to the adapter as they are: streams, and those already sent. */
-function streams(res: Response): boolean {
+/** True for responses the adapter gets as they are: event streams, and those already sent. */
+function passedThrough(res: Response): boolean {
   return res.headers.has("x-hono-already-sent") || res.headers.get("content-type")?.startsWith("text/event-stream") ===
       true;
 }
@@ -58,7 +58,7 @@ export function listen(fetch: FetchHandler, options: { hostname: string; port: n
     fetch: async (request, env) => {
       const res = await fetch(request, env);
       const outgoing = (env as { outgoing?: ServerResponse }).outgoing;
-      if (!outgoing || outgoing.headersSent || streams(res)) return res;
+      if (!outgoing || outgoing.headersSent || passedThrough(res)) return res;
       await writeWhole(res, outgoing);
       return ALREADY_SENT;
     },

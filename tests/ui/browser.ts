@@ -100,6 +100,17 @@ export async function signIn(page: Page, base: string, workspace: string, email:
   await waitForStream(page);
 }
 
+/**
+ * A watched page in the context, signed in as `email` of `workspace` with its stream connected.
+ * @param context the browser context (its viewport, color scheme, init scripts)
+ * @param base the server's url
+ */
+export async function signedInPage(context: BrowserContext, base: string, workspace: string, email: string) {
+  const watched = await watchedPage(context);
+  await signIn(watched.page, base, workspace, email);
+  return watched;
+}
+
 /** Waits until the page's event stream has connected. */
 export async function waitForStream(page: Page) {
   await page.waitForFunction(() => {

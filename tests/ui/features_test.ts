@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { browserTest, screenshot, signIn, waitForStream, watchedPage } from "./browser.ts";
+import { browserTest, screenshot, signedInPage, waitForStream, watchedPage } from "./browser.ts";
 
 // a 2×2 PNG
 const PNG = Uint8Array.from(
@@ -16,12 +16,9 @@ browserTest(
   async (t, { server, browser }) => {
     await server.seed("acme", { bob: "member", cat: "member" });
     const desktop = { viewport: { width: 1280, height: 800 } };
-    const ann = await watchedPage(await browser.newContext(desktop));
-    const bob = await watchedPage(await browser.newContext(desktop));
-    const cat = await watchedPage(await browser.newContext(desktop));
-    await signIn(ann.page, server.url, "acme", "ann@acme.test");
-    await signIn(bob.page, server.url, "acme", "bob@acme.test");
-    await signIn(cat.page, server.url, "acme", "cat@acme.test");
+    const ann = await signedInPage(await browser.newContext(desktop), server.url, "acme", "ann@acme.test");
+    const bob = await signedInPage(await browser.newContext(desktop), server.url, "acme", "bob@acme.test");
+    const cat = await signedInPage(await browser.newContext(desktop), server.url, "acme", "cat@acme.test");
     const [a, b, c] = [ann.page, bob.page, cat.page];
 
     await t.step("an uploaded image shows as an inline preview on both sides", async () => {
@@ -103,8 +100,8 @@ browserTest(
     });
 
     await t.step("a 390×844 phone shows one usable column", async () => {
-      const phone = await watchedPage(await browser.newContext({ viewport: { width: 390, height: 844 } }));
-      await signIn(phone.page, server.url, "acme", "bob@acme.test");
+      const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const phone = await signedInPage(phoneContext, server.url, "acme", "bob@acme.test");
       await screenshot(phone.page, "phone-list");
       await phone.page.click(".conv-row:has-text('Launch team') .conv-link");
       await phone.page.waitForSelector(".composer-input");
@@ -118,8 +115,8 @@ browserTest(
     });
 
     await t.step("dark mode follows the system setting", async () => {
-      const dark = await watchedPage(await browser.newContext({ ...desktop, colorScheme: "dark" }));
-      await signIn(dark.page, server.url, "acme", "ann@acme.test");
+      const darkContext = await browser.newContext({ ...desktop, colorScheme: "dark" });
+      const dark = await signedInPage(darkContext, server.url, "acme", "ann@acme.test");
       await dark.page.click(".conv-row:has-text('Launch team') .conv-link");
       await dark.page.waitForSelector(".message");
       const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { browserTest, screenshot, signIn, waitForStream, watchedPage } from "./browser.ts";
+import { browserTest, screenshot, signedInPage, waitForStream } from "./browser.ts";
 import { createUser, openSession } from "../../chat/accounts.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 
@@ -8,12 +8,9 @@ browserTest(
   "two people chat live in the browser: messages, unread badges, typing, read ticks, replies, edits, deletes, reactions",
   async (t, { server, browser }) => {
     const acme = await server.seed("acme", { bob: "member" });
-    const annCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const bobCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const ann = await watchedPage(annCtx);
-    const bob = await watchedPage(bobCtx);
-    await signIn(ann.page, server.url, "acme", "ann@acme.test");
-    await signIn(bob.page, server.url, "acme", "bob@acme.test");
+    const desktop = { viewport: { width: 1280, height: 800 } };
+    const ann = await signedInPage(await browser.newContext(desktop), server.url, "acme", "ann@acme.test");
+    const bob = await signedInPage(await browser.newContext(desktop), server.url, "acme", "bob@acme.test");
     const a = ann.page;
     const b = bob.page;
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { browserTest, signIn, waitForStream, watchedPage } from "./browser.ts";
+import { browserTest, signedInPage, waitForStream } from "./browser.ts";
 
 browserTest(
   "notifications for conversations that are not open, and no message lost when the stream drops",
@@ -20,12 +20,9 @@ browserTest(
         }
       } as typeof Notification;
     });
-    const ann = await watchedPage(annCtx);
-    const bob = await watchedPage(await browser.newContext());
-    const cat = await watchedPage(await browser.newContext());
-    await signIn(ann.page, server.url, "acme", "ann@acme.test");
-    await signIn(bob.page, server.url, "acme", "bob@acme.test");
-    await signIn(cat.page, server.url, "acme", "cat@acme.test");
+    const ann = await signedInPage(annCtx, server.url, "acme", "ann@acme.test");
+    const bob = await signedInPage(await browser.newContext(), server.url, "acme", "bob@acme.test");
+    const cat = await signedInPage(await browser.newContext(), server.url, "acme", "cat@acme.test");
     const [a, b, c] = [ann.page, bob.page, cat.page];
 
     await t.step("a message in a conversation that is not open raises a notification", async () => {
