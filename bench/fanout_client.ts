@@ -10,13 +10,19 @@
  * Prints `ready` once every stream got `connected`; answers `bytes` with the bytes read so
  * far (to see when the presence announcements of a connection storm have settled); on `stop` writes the
  * latencies (Float64Array, ms) to out.bin and prints its counters as one JSON line.
+ *
+ * It uses only Node's APIs, so the same client also runs on Node.js once its types are
+ * stripped (`deno bundle --platform=node`), to tell the runtime's cost from the machine's.
  */
 
 import net from "node:net";
 import type { Buffer } from "node:buffer";
+import fs from "node:fs";
+import process from "node:process";
+import readline from "node:readline";
 
-const [url, tokensFile, outFile] = Deno.args;
-const tokens: string[] = JSON.parse(await Deno.readTextFile(tokensFile));
+const [url, tokensFile, outFile] = process.argv.slice(2);
+const tokens: string[] = JSON.parse(fs.readFileSync(tokensFile, "utf8"));
 const clock = () => performance.timeOrigin + performance.now();
 
 let latencies = new Float64Array(1 << 16);
@@ -182,14 +188,13 @@ for (let i = 0; i < tokens.length; i += 250) {
 }
 console.log("ready");
 
-const stdin = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
-while (true) {
-  const { value, done } = await stdin.read();
-  if (done || value.includes("stop")) break;
-  if (value.includes("bytes")) console.log(JSON.stringify({ bytes }));
+const lines = readline.createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line.includes("stop")) break;
+  if (line.includes("bytes")) console.log(JSON.stringify({ bytes }));
 }
 stopping = true;
-await Deno.writeFile(outFile, new Uint8Array(latencies.buffer, 0, samples * 8));
-await Deno.writeFile(`${outFile}.commit`, new Uint8Array(fromCommit.buffer, 0, commitSamples * 8));
+fs.writeFileSync(outFile, new Uint8Array(latencies.buffer, 0, samples * 8));
+fs.writeFileSync(`${outFile}.commit`, new Uint8Array(fromCommit.buffer, 0, commitSamples * 8));
 console.log(JSON.stringify({ connected, failed, received, duplicates, reconnects, bytes, maxSeq }));
-Deno.exit(0);
+process.exit(0);

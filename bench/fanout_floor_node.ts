@@ -2,9 +2,12 @@
  * The floor on node:http, the server Parley runs on: like `bench/fanout_floor.ts`, but
  * every stream is a node:http response written to directly. No auth, no database, no
  * routing. `FANOUT_SERVER=bench/fanout_floor_node.ts deno task bench:fanout` shows what the
- * runtime itself costs per stream and per delivery on this machine.
+ * runtime itself costs per stream and per delivery on this machine. It uses only Node's
+ * APIs, so the same floor can be measured on Node.js itself (see `bench/fanout.ts`).
  */
 import http from "node:http";
+import process from "node:process";
+import { Buffer } from "node:buffer";
 
 const streams = new Set<http.ServerResponse>();
 let id = 0;
@@ -23,7 +26,7 @@ const server = http.createServer((req, res) => {
     gc?.();
     gc?.();
     res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ ...Deno.memoryUsage(), collected: gc !== undefined }));
+    res.end(JSON.stringify({ ...process.memoryUsage(), collected: gc !== undefined }));
     return;
   }
   if (req.method === "POST") {
@@ -46,5 +49,5 @@ const server = http.createServer((req, res) => {
   }
   res.end("ok");
 });
-server.listen(Number(Deno.env.get("PORT")), Deno.env.get("HOST"));
-Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
+server.listen(Number(process.env.PORT), process.env.HOST);
+process.on("SIGTERM", () => process.exit(0));

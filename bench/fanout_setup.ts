@@ -107,6 +107,11 @@ async function seed(url: string, clientCount: number) {
 const serverFlags = Deno.env.get("FANOUT_SERVER_FLAGS") ?? "";
 /** The server's entry point: `bench/fanout_floor.ts` measures Deno's own floor. */
 const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "bench/fanout_server.ts";
+/** How the server starts; `FANOUT_SERVER_CMD` replaces the whole command (e.g. a floor on Node.js). */
+const serverCommand = (deno: string) =>
+  Deno.env.get("FANOUT_SERVER_CMD") ?? `"${deno}" run -A --v8-flags=--expose-gc ${serverFlags} ${serverEntry}`;
+/** How a client process starts; `FANOUT_CLIENT_CMD` replaces it (the client uses only Node's APIs). */
+const clientCommand = (deno: string) => Deno.env.get("FANOUT_CLIENT_CMD") ?? `"${deno}" run -A bench/fanout_client.ts`;
 
 /**
  * Seeds a group of `clientCount` members plus the sender, starts the server and connects
@@ -120,7 +125,8 @@ export async function setUp(clientCount: number): Promise<Setup> {
   const port = freePort();
   const deno = Deno.execPath();
   const server = new Deno.Command("bash", {
-    args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A --v8-flags=--expose-gc ${serverFlags} ${serverEntry}`],
+    // the server's stdout (e.g. V8's --trace-gc) joins its stderr: stdout is the benchmark's JSON
+    args: ["-c", `ulimit -n $(ulimit -Hn); exec ${serverCommand(deno)} >&2`],
     cwd: ROOT,
     env: {
       HOST: "127.0.0.1",
@@ -147,7 +153,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
     const out = `${dir}/latencies-${p}.bin`;
     await Deno.writeTextFile(file, JSON.stringify(slice));
     const child = new Deno.Command("bash", {
-      args: ["-c", `ulimit -n $(ulimit -Hn); exec "${deno}" run -A bench/fanout_client.ts ${url} ${file} ${out}`],
+      args: ["-c", `ulimit -n $(ulimit -Hn); exec ${clientCommand(deno)} ${url} ${file} ${out}`],
       cwd: ROOT,
       stdin: "piped",
       stdout: "piped",
