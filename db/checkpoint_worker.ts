@@ -6,7 +6,7 @@
  * happened to commit. PASSIVE never waits for readers or writers, and writers keep
  * appending to the WAL meanwhile.
  *
- * Messages in: `{ path, intervalMs }` to start, `"stop"` to checkpoint once more and close.
+ * Messages in: `{ path, intervalMs, encryptionKey? }` to start, `"stop"` to checkpoint once more and close.
  * Messages out: `"stopped"`.
  */
 import Database from "libsql";
@@ -14,6 +14,8 @@ import Database from "libsql";
 interface Start {
   path: string;
   intervalMs: number;
+  /** The key of an encrypted file, as the server opened it. */
+  encryptionKey?: string;
 }
 
 /** This thread's side of the worker channel. */
@@ -43,6 +45,8 @@ port.onmessage = (e) => {
     port.postMessage("stopped");
     return;
   }
-  db = new Database(e.data.path);
+  // the package's types do not list the key, which its constructor does take
+  const options: Database.Options & { encryptionKey?: string } = { encryptionKey: e.data.encryptionKey };
+  db = new Database(e.data.path, options);
   timer = setInterval(checkpoint, e.data.intervalMs);
 };

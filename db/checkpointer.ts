@@ -11,11 +11,15 @@ export interface Checkpointer {
  * Starts checkpointing the WAL of a local database file on a thread of its own, so the
  * server's commits never pay for copying pages and fsyncing the file.
  * @param path the database file
- * @param intervalMs how often to checkpoint
+ * @param options `encryptionKey` for an encrypted file (it stays in this process);
+ * `intervalMs`: how often to checkpoint
  */
-export function startCheckpointer(path: string, intervalMs = INTERVAL_MS): Checkpointer {
+export function startCheckpointer(
+  path: string,
+  options: { encryptionKey?: string; intervalMs?: number } = {},
+): Checkpointer {
   const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url), { type: "module" });
-  worker.postMessage({ path, intervalMs });
+  worker.postMessage({ path, intervalMs: options.intervalMs ?? INTERVAL_MS, encryptionKey: options.encryptionKey });
   let stopped: Promise<void> | null = null;
   return {
     stop() {

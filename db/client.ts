@@ -262,8 +262,7 @@ export async function openDatabase(
     } as Parameters<typeof createClient>[0],
   );
   if (local) await raw.execute("PRAGMA journal_mode = WAL");
-  // an encrypted file would need its key on the other thread too: it keeps checkpointing in commits
-  const background = local && !singleConnection && !options.encryptionKey && options.backgroundCheckpoint === true;
+  const background = local && !singleConnection && options.backgroundCheckpoint === true;
   if (local || singleConnection) {
     await configureConnections(raw, singleConnection ? 1 : POOL_SIZE, [
       "PRAGMA synchronous = NORMAL",
@@ -275,7 +274,9 @@ export async function openDatabase(
   const client = gated(raw, singleConnection, inFlight);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  const checkpointer: Checkpointer | null = background ? startCheckpointer(path) : null;
+  const checkpointer: Checkpointer | null = background
+    ? startCheckpointer(path, { encryptionKey: options.encryptionKey })
+    : null;
   return {
     db,
     client,

@@ -4,9 +4,10 @@ import { openDatabase } from "../../db/client.ts";
 import { createWorkspace } from "../../chat/accounts.ts";
 
 /** Whether the database file alone (without its WAL) holds the workspace yet. */
-async function fileHolds(dir: string, slug: string): Promise<boolean> {
+async function fileHolds(dir: string, slug: string, encryptionKey?: string): Promise<boolean> {
   await Deno.copyFile(`${dir}/parley.db`, `${dir}/copy.db`);
-  const copy = new Database(`${dir}/copy.db`);
+  const options: Database.Options & { encryptionKey?: string } = { encryptionKey };
+  const copy = new Database(`${dir}/copy.db`, options);
   const count = (sql: string, ...args: string[]) => (copy.prepare(sql).get(...args) as { n: number }).n;
   const holds = count("SELECT count(*) AS n FROM sqlite_master WHERE name = 'tenants'") === 1 &&
     count("SELECT count(*) AS n FROM tenants WHERE slug = ?", slug) === 1;
@@ -15,9 +16,9 @@ async function fileHolds(dir: string, slug: string): Promise<boolean> {
   return holds;
 }
 
-async function commitAndLook(backgroundCheckpoint: boolean) {
+async function commitAndLook(backgroundCheckpoint: boolean, encryptionKey?: string) {
   const dir = await Deno.makeTempDir();
-  const database = await openDatabase(`file:${dir}/parley.db`, { backgroundCheckpoint });
+  const database = await openDatabase(`file:${dir}/parley.db`, { backgroundCheckpoint, encryptionKey });
   await createWorkspace(database.db, {
     name: "Acme",
     slug: "acme",
@@ -27,7 +28,7 @@ async function commitAndLook(backgroundCheckpoint: boolean) {
   let inFile = false;
   for (let waited = 0; waited < (backgroundCheckpoint ? 5_000 : 700) && !inFile; waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
-    inFile = await fileHolds(dir, "acme");
+    inFile = await fileHolds(dir, "acme", encryptionKey);
   }
   await database.close();
   await Deno.remove(dir, { recursive: true });
@@ -38,4 +39,16 @@ Deno.test("a server's commits reach the database file from the background checkp
   // without it a small commit stays in the WAL until SQLite's own threshold (1,000 pages)
   assert.equal(await commitAndLook(false), false);
   assert.equal(await commitAndLook(true), true);
+});
+
+Deno.test("an encrypted database is checkpointed in the background too, with its key", async () => {
+  const key = "a-test-key-of-32-characters-long";
+  assert.equal(await commitAndLook(false, key), false);
+  assert.equal(await commitAndLook(true, key), true);
+  // the file really is encrypted: without the key it cannot be read
+  const dir = await Deno.makeTempDir();
+  const database = await openDatabase(`file:${dir}/parley.db`, { encryptionKey: key });
+  await database.close();
+  assert.throws(() => new Database(`${dir}/parley.db`).prepare("SELECT count(*) FROM tenants").get());
+  await Deno.remove(dir, { recursive: true });
 });
