@@ -110,8 +110,32 @@ const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "bench/fanout_server.ts";
 /** How the server starts; `FANOUT_SERVER_CMD` replaces the whole command (e.g. a floor on Node.js). */
 const serverCommand = (deno: string) =>
   Deno.env.get("FANOUT_SERVER_CMD") ?? `"${deno}" run -A --v8-flags=--expose-gc ${serverFlags} ${serverEntry}`;
-/** How a client process starts; `FANOUT_CLIENT_CMD` replaces it (the client uses only Node's APIs). */
-const clientCommand = (deno: string) => Deno.env.get("FANOUT_CLIENT_CMD") ?? `"${deno}" run -A bench/fanout_client.ts`;
+/**
+ * How a client process starts: `bench/fanout_client.ts` on Deno, or with `FANOUT_CLIENT=c` the
+ * same client in C (`bench/fanout_client.c`, built with the system's `cc` into `.tools/`), whose
+ * reads cost the shared cores less; `FANOUT_CLIENT_CMD` replaces the command outright.
+ */
+function clientCommand(deno: string): Promise<string> {
+  const command = Deno.env.get("FANOUT_CLIENT_CMD");
+  if (command) return Promise.resolve(command);
+  if (Deno.env.get("FANOUT_CLIENT") !== "c") return Promise.resolve(`"${deno}" run -A bench/fanout_client.ts`);
+  return cClient ??= buildCClient();
+}
+
+let cClient: Promise<string> | null = null;
+
+async function buildCClient(): Promise<string> {
+  const binary = `${ROOT}.tools/fanout_client`;
+  await Deno.mkdir(`${ROOT}.tools`, { recursive: true });
+  const built = await new Deno.Command("cc", {
+    args: ["-O2", "-o", binary, `${ROOT}bench/fanout_client.c`],
+    stderr: "inherit",
+  }).output().catch((e) => {
+    throw new Error(`FANOUT_CLIENT=c needs a C compiler (cc): ${e}`);
+  });
+  if (!built.success) throw new Error("could not build bench/fanout_client.c");
+  return binary;
+}
 
 /**
  * Seeds a group of `clientCount` members plus the sender, starts the server and connects
@@ -153,7 +177,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
     const out = `${dir}/latencies-${p}.bin`;
     await Deno.writeTextFile(file, JSON.stringify(slice));
     const child = new Deno.Command("bash", {
-      args: ["-c", `ulimit -n $(ulimit -Hn); exec ${clientCommand(deno)} ${url} ${file} ${out}`],
+      args: ["-c", `ulimit -n $(ulimit -Hn); exec ${await clientCommand(deno)} ${url} ${file} ${out}`],
       cwd: ROOT,
       stdin: "piped",
       stdout: "piped",
