@@ -49,6 +49,8 @@ Deno.test("an encrypted database is checkpointed in the background too, with its
   const dir = await Deno.makeTempDir();
   const database = await openDatabase(`file:${dir}/parley.db`, { encryptionKey: key });
   await database.close();
-  assert.throws(() => new Database(`${dir}/parley.db`).prepare("SELECT count(*) FROM tenants").get());
+  const keyless = new Database(`${dir}/parley.db`);
+  assert.throws(() => keyless.prepare("SELECT count(*) FROM tenants").get());
+  keyless.close();
   await Deno.remove(dir, { recursive: true });
 });
