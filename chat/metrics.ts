@@ -5,11 +5,16 @@
 
 const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
-/** Fan-out latency histogram: from the event's commit to its frame being handed to the streams. */
+/** A latency histogram in milliseconds, exposed in seconds. */
 export class Histogram {
-  readonly counts = new Array<number>(LATENCY_BUCKETS_MS.length).fill(0);
+  readonly counts: number[];
   sum = 0;
   count = 0;
+
+  /** @param buckets upper bounds in milliseconds, ascending */
+  constructor(readonly buckets: readonly number[] = LATENCY_BUCKETS_MS) {
+    this.counts = new Array<number>(buckets.length).fill(0);
+  }
 
   /**
    * Records one observation.
@@ -18,9 +23,25 @@ export class Histogram {
   observe(ms: number): void {
     this.sum += ms;
     this.count++;
-    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
-      if (ms <= LATENCY_BUCKETS_MS[i]) this.counts[i]++;
+    for (let i = 0; i < this.buckets.length; i++) {
+      if (ms <= this.buckets[i]) this.counts[i]++;
     }
+  }
+
+  /**
+   * The Prometheus text lines of this histogram (without HELP and TYPE).
+   * @param name the metric name
+   * @param labels e.g. `op="read"`, or empty
+   */
+  lines(name: string, labels = ""): string[] {
+    const labelled = (extra: string) => `{${[labels, extra].filter(Boolean).join(",")}}`;
+    const plain = labels ? `{${labels}}` : "";
+    return [
+      ...this.buckets.map((b, i) => `${name}_bucket${labelled(`le="${b / 1000}"`)} ${this.counts[i]}`),
+      `${name}_bucket${labelled('le="+Inf"')} ${this.count}`,
+      `${name}_sum${plain} ${this.sum / 1000}`,
+      `${name}_count${plain} ${this.count}`,
+    ];
   }
 }
 
@@ -59,13 +80,10 @@ export class RealtimeMetrics {
       "Streams closed because they could not keep up.",
       this.slowSubscribersDropped,
     );
-    const h = this.fanoutLatency;
     const name = "parley_fanout_latency_seconds";
     lines.push(`# HELP ${name} From event commit to frame handed to every recipient stream.`);
     lines.push(`# TYPE ${name} histogram`);
-    LATENCY_BUCKETS_MS.forEach((b, i) => lines.push(`${name}_bucket{le="${b / 1000}"} ${h.counts[i]}`));
-    lines.push(`${name}_bucket{le="+Inf"} ${h.count}`);
-    lines.push(`${name}_sum ${h.sum / 1000}`, `${name}_count ${h.count}`);
+    lines.push(...this.fanoutLatency.lines(name));
     return lines.join("\n") + "\n";
   }
 }

@@ -12,6 +12,7 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
 import { cachePreparedStatements } from "./statement_cache.ts";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
+import { DbTimings } from "./timings.ts";
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 /** What a write transaction receives: the same query API as `Db`. */
@@ -25,6 +26,8 @@ export interface Database {
   client: Client;
   /** True for `:memory:`: one connection, so reads also wait for an open transaction. */
   singleConnection: boolean;
+  /** How long statements, batches and transactions take, for `GET /metrics`. */
+  timings: DbTimings;
   /** Waits for statements under way, then closes; later queries fail instead of crashing. */
   close(): Promise<void>;
 }
@@ -114,7 +117,7 @@ class GroupCommit {
   #queue: QueuedBatch[] = [];
   #lastCommit = -Infinity;
 
-  constructor(readonly client: Client, readonly gate: Gate) {}
+  constructor(readonly client: Client, readonly gate: Gate, readonly timings: DbTimings) {}
 
   add(stmts: InStatement[]): Promise<ResultSet[]> {
     return new Promise((resolve, reject) => {
@@ -136,7 +139,7 @@ class GroupCommit {
     if (this.#queue.length > 0) this.gate.run(() => this.#flush());
     if (batches.length > 1) {
       try {
-        const results = await this.client.batch(batches.flatMap((b) => b.stmts), "write");
+        const results = await this.#commit(batches.flatMap((b) => b.stmts));
         let at = 0;
         for (const b of batches) b.resolve(results.slice(at, at += b.stmts.length));
         return;
@@ -144,7 +147,11 @@ class GroupCommit {
         // one of them failed: find out which, committing the others on their own
       }
     }
-    for (const b of batches) await this.client.batch(b.stmts, "write").then(b.resolve, b.reject);
+    for (const b of batches) await this.#commit(b.stmts).then(b.resolve, b.reject);
+  }
+
+  #commit(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.timings.time("batch", () => this.client.batch(stmts, "write"));
   }
 }
 
@@ -154,19 +161,24 @@ const MAX_GROUP = 256;
 const GROUP_WINDOW_MS = 2;
 
 /** Wraps the libSQL client so transactions are serialized in this process. */
-function gated(client: Client, singleConnection: boolean, inFlight: InFlight): Client {
+function gated(client: Client, singleConnection: boolean, inFlight: InFlight, timings: DbTimings): Client {
   const gate = new Gate();
-  const group = new GroupCommit(client, gate);
+  const group = new GroupCommit(client, gate, timings);
   const transaction = (mode?: TransactionMode) => {
     if (inFlight.closing) return Promise.reject(new Error("Cannot begin: the database is closing"));
     const end = inFlight.begin();
     let release!: () => void;
+    let startedAt: number | null = null;
     const done = new Promise<void>((r) => release = r);
-    done.then(end);
+    done.then(() => {
+      if (startedAt !== null) timings.observe("transaction", startedAt);
+      end();
+    });
     return new Promise<Awaited<ReturnType<Client["transaction"]>>>(
       (resolve, reject) => {
         gate.run(async () => {
           try {
+            startedAt = performance.now();
             const tx = await client.transaction(mode);
             const settle = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A) => {
               try {
@@ -199,12 +211,19 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight): C
   const track = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => inFlight.track(() => f(...a));
   const serial = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) =>
     inFlight.track(() => gate.run(() => f(...a)));
+  const statement = (stmt: InStatement | string, args?: InArgs) =>
+    timings.time("statement", () => client.execute(stmt as string, args));
   const base = {
-    execute: track((stmt: InStatement | string, args?: InArgs) => client.execute(stmt as string, args)),
+    execute: track(statement),
     // a batch is a write transaction run in one synchronous step: it queues like the others,
     // and write batches that queued meanwhile commit together (see GroupCommit)
     batch: (stmts: InStatement[], mode?: TransactionMode) =>
-      mode === "write" ? inFlight.track(() => group.add(stmts)) : serial(client.batch.bind(client))(stmts, mode),
+      mode === "write"
+        ? inFlight.track(() => group.add(stmts))
+        : serial((s: InStatement[], m?: TransactionMode) => timings.time("batch", () => client.batch(s, m)))(
+          stmts,
+          mode,
+        ),
     migrate: track(client.migrate.bind(client)),
     executeMultiple: track(client.executeMultiple.bind(client)),
     sync: client.sync.bind(client),
@@ -220,7 +239,7 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight): C
   } as Client;
   if (!singleConnection) return base;
   return Object.assign(base, {
-    execute: serial((stmt: InStatement | string, args?: InArgs) => client.execute(stmt as string, args)),
+    execute: serial(statement),
     executeMultiple: serial((sql: string) => client.executeMultiple(sql)),
     migrate: serial((stmts: InStatement[]) => client.migrate(stmts)),
   });
@@ -271,7 +290,8 @@ export async function openDatabase(
     ]);
   }
   const inFlight = new InFlight();
-  const client = gated(raw, singleConnection, inFlight);
+  const timings = new DbTimings();
+  const client = gated(raw, singleConnection, inFlight, timings);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const checkpointer: Checkpointer | null = background
@@ -281,6 +301,7 @@ export async function openDatabase(
     db,
     client,
     singleConnection,
+    timings,
     async close() {
       inFlight.closing = true;
       await inFlight.drained();

@@ -43,5 +43,5 @@ realtimeRoutes.post("/api/chat/conversations/:id/typing", requireUser, async (c)
 
 realtimeRoutes.get("/metrics", (c) => {
   c.header("content-type", "text/plain; version=0.0.4");
-  return c.body(c.var.deps.realtime.metrics.render());
+  return c.body(c.var.deps.realtime.metrics.render() + c.var.deps.database.timings.render());
 });
