@@ -10,7 +10,9 @@ export type DbOperation = "statement" | "batch" | "transaction";
  * Database timings for `GET /metrics`: single statements (`statement`, mostly reads), batches
  * as committed (`batch`; concurrent write batches commit together as one), and interactive
  * transactions from begin to commit or rollback (`transaction`, including the work done
- * inside them).
+ * inside them). Each is timed as its caller waits for it: from the call until its promise
+ * settles, so under load the turns of the event loop spent on other requests count too
+ * (SQLite itself takes tens of microseconds for a typical statement here).
  */
 export class DbTimings {
   readonly #histograms: Record<DbOperation, Histogram> = {
