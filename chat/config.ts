@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "./trusted_proxies.ts";
 
 const bool = z.enum(["true", "false", "1", "0"], { error: "expected true or false" }).transform((v) =>
   v === "true" || v === "1"
@@ -39,6 +40,12 @@ const configSchema = z.object({
   BUS: z.string().regex(/^(memory|broadcast|redis:\/\/.+)$/, {
     message: "expected memory, broadcast or redis://host:port",
   }).default("memory"),
+  TRUSTED_PROXIES: z.string().transform((value, ctx) => {
+    const ranges = parseTrustedProxies(value);
+    if (ranges) return ranges;
+    ctx.addIssue({ code: "custom", message: "expected IP addresses or CIDR ranges separated by commas" });
+    return z.NEVER;
+  }).optional(),
   ALLOW_SIGNUP: bool.default(true),
   SIGNUP_LIMIT_PER_HOUR: positiveInt.default(30),
   MAX_UPLOAD_MB: positiveNumber(1024).default(10),
@@ -85,6 +92,8 @@ function finish(env: z.infer<typeof configSchema>) {
     sessionSecret: env.SESSION_SECRET,
     attachments: env.ATTACHMENTS,
     bus: env.BUS,
+    /** Reverse proxies whose `X-Forwarded-For` names the client; none by default. */
+    trustedProxies: env.TRUSTED_PROXIES ?? [],
     allowSignup: env.ALLOW_SIGNUP,
     signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR,
     maxUploadBytes: Math.floor(env.MAX_UPLOAD_MB * 1024 * 1024),

@@ -8,25 +8,36 @@ import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { IncomingMessage } from "node:http";
 import { SESSION_COOKIE } from "./middleware.ts";
+import { TrustedProxies } from "../chat/trusted_proxies.ts";
 
 /** JSON and form bodies are small; only multipart uploads may be large. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+const proxiesOf = new WeakMap<AppDeps["config"], TrustedProxies>();
+
 /**
- * The client's IP: the connection's remote address. Forwarding headers are not trusted,
- * since anyone can send them; "unknown" when there is no connection (in-process requests).
+ * The client's IP: the connection's remote address, or behind a trusted reverse proxy
+ * (`TRUSTED_PROXIES`) the address it forwarded; "unknown" when there is no connection
+ * (in-process requests).
  */
-export function clientIp(c: Context): string {
+export function clientIp(c: Context<AppEnv>): string {
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    peer = getConnInfo(c).remote.address;
   } catch {
-    return "unknown";
+    // no connection: an in-process request
   }
+  if (!peer) return "unknown";
+  const config = c.var.deps.config;
+  if (config.trustedProxies.length === 0) return peer;
+  let proxies = proxiesOf.get(config);
+  if (!proxies) proxiesOf.set(config, proxies = new TrustedProxies(config.trustedProxies));
+  return proxies.clientAddress(peer, c.req.header("x-forwarded-for"));
 }
 
 /** Client address and user agent, for rate limits, sessions and the audit log. */
-export function clientInfo(c: Context): { ip: string; userAgent: string | null } {
+export function clientInfo(c: Context<AppEnv>): { ip: string; userAgent: string | null } {
   return { ip: clientIp(c), userAgent: c.req.header("user-agent")?.slice(0, 256) ?? null };
 }
 

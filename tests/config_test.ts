@@ -19,6 +19,7 @@ Deno.test("an empty environment gives the embedded defaults", () => {
   assert.equal(config.eventsRetentionHours, 24);
   assert.equal(config.ai, null);
   assert.equal(config.logLevel, "info");
+  assert.deepEqual(config.trustedProxies, []);
 });
 
 Deno.test("set variables are parsed into typed values", () => {
@@ -29,6 +30,7 @@ Deno.test("set variables are parsed into typed values", () => {
     BUS: "redis://127.0.0.1:6379",
     MAX_UPLOAD_MB: "2",
     AI_BASE_URL: "http://127.0.0.1:11434",
+    TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8,::1",
   });
 
   assert.equal(config.port, 9000);
@@ -38,6 +40,11 @@ Deno.test("set variables are parsed into typed values", () => {
   assert.equal(config.bus, "redis://127.0.0.1:6379");
   assert.equal(config.maxUploadBytes, 2 * 1024 * 1024);
   assert.equal(config.ai?.baseUrl, "http://127.0.0.1:11434");
+  assert.deepEqual(config.trustedProxies, [
+    { address: "127.0.0.1", prefix: 32, family: "ipv4" },
+    { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+    { address: "::1", prefix: 128, family: "ipv6" },
+  ]);
 });
 
 const BAD_VALUES: Record<string, string> = {
@@ -58,7 +65,14 @@ const BAD_VALUES: Record<string, string> = {
   EVENTS_RETENTION_HOURS: "-3",
   AI_BASE_URL: "not a url",
   LOG_LEVEL: "loud",
+  TRUSTED_PROXIES: "10.0.0.0/33",
 };
+
+Deno.test("TRUSTED_PROXIES accepts only IP addresses and CIDR ranges", () => {
+  for (const value of ["proxy.internal", "10.0.0.1/8/1", "10.0.0.0/-1", "10.0.0.0/", "::1/129", " , "]) {
+    assert.throws(() => loadConfig({ TRUSTED_PROXIES: value }), /Invalid configuration: TRUSTED_PROXIES: expected/);
+  }
+});
 
 for (const [variable, value] of Object.entries(BAD_VALUES)) {
   Deno.test(`a bad ${variable} stops start-up with a one-line message naming it`, () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { json, ORIGIN, seedTenant, testApp } from "../helpers.ts";
+import { sessions } from "../../db/schema/mod.ts";
 
 const SIGNUP = {
   workspace_name: "Acme Corp",
@@ -155,6 +156,54 @@ Deno.test("signup is limited per client IP", async () => {
   ];
 
   assert.deepEqual(statuses, [201, 201, 429, 201]);
+  await deps.close();
+});
+
+/** A signup as the node:http server hands it to the app: from a socket, with forwarding headers. */
+function signupFrom(
+  app: Awaited<ReturnType<typeof testApp>>["app"],
+  slug: string,
+  peer: string,
+  forwardedFor?: string,
+) {
+  const headers: Record<string, string> = forwardedFor ? { "x-forwarded-for": forwardedFor } : {};
+  return app.request("/api/auth/signup", json({ ...SIGNUP, workspace_slug: slug }, headers), {
+    incoming: { socket: { remoteAddress: peer, remotePort: 1, remoteFamily: peer.includes(":") ? "IPv6" : "IPv4" } },
+  });
+}
+
+Deno.test("without TRUSTED_PROXIES a client cannot pass the signup limit by sending X-Forwarded-For", async () => {
+  const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "1" });
+
+  const first = await signupFrom(app, "one", "10.0.0.5", "203.0.113.5");
+  const second = await signupFrom(app, "two", "10.0.0.5", "203.0.113.6");
+
+  assert.deepEqual([first.status, second.status], [201, 429]);
+  await deps.close();
+});
+
+Deno.test("behind a trusted proxy, the forwarded client is limited and recorded, and spoofed entries are ignored", async () => {
+  const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "1", TRUSTED_PROXIES: "10.0.0.0/8, ::1" });
+
+  const statuses = [
+    // two clients behind the proxy: one each
+    (await signupFrom(app, "one", "10.0.0.5", "203.0.113.5")).status,
+    (await signupFrom(app, "two", "::ffff:10.0.0.5", "203.0.113.6")).status,
+    // the first again, prepending a made-up address: the proxy appended the real one
+    (await signupFrom(app, "three", "10.0.0.5", "198.51.100.1, 203.0.113.5")).status,
+    // the first again through two proxies
+    (await signupFrom(app, "four", "::1", "203.0.113.5, 10.9.9.9")).status,
+    // a malformed entry is not believed: the proxy that passed it on counts
+    (await signupFrom(app, "five", "10.0.0.7", "not-an-ip")).status,
+    (await signupFrom(app, "six", "10.0.0.7", "203.0.113.9, garbage")).status,
+    // a peer that is not a trusted proxy is the client, whatever it forwards
+    (await signupFrom(app, "seven", "192.0.2.9", "203.0.113.7")).status,
+    (await signupFrom(app, "eight", "192.0.2.9", "203.0.113.8")).status,
+  ];
+
+  assert.deepEqual(statuses, [201, 201, 429, 429, 201, 429, 201, 429]);
+  const ips = (await deps.database.db.select({ ip: sessions.ip }).from(sessions)).map((r) => r.ip).sort();
+  assert.deepEqual(ips, ["10.0.0.7", "192.0.2.9", "203.0.113.5", "203.0.113.6"]);
   await deps.close();
 });
 
