@@ -31,7 +31,7 @@ export class Histogram {
   /**
    * The Prometheus text lines of this histogram (without HELP and TYPE).
    * @param name the metric name
-   * @param labels e.g. `op="read"`, or empty
+   * @param labels e.g. `op="statement"`, or empty
    */
   lines(name: string, labels = ""): string[] {
     const labelled = (extra: string) => `{${[labels, extra].filter(Boolean).join(",")}}`;

@@ -213,17 +213,15 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight, ti
     inFlight.track(() => gate.run(() => f(...a)));
   const statement = (stmt: InStatement | string, args?: InArgs) =>
     timings.time("statement", () => client.execute(stmt as string, args));
+  const otherBatch = serial((stmts: InStatement[], mode?: TransactionMode) =>
+    timings.time("batch", () => client.batch(stmts, mode))
+  );
   const base = {
     execute: track(statement),
     // a batch is a write transaction run in one synchronous step: it queues like the others,
     // and write batches that queued meanwhile commit together (see GroupCommit)
     batch: (stmts: InStatement[], mode?: TransactionMode) =>
-      mode === "write"
-        ? inFlight.track(() => group.add(stmts))
-        : serial((s: InStatement[], m?: TransactionMode) => timings.time("batch", () => client.batch(s, m)))(
-          stmts,
-          mode,
-        ),
+      mode === "write" ? inFlight.track(() => group.add(stmts)) : otherBatch(stmts, mode),
     migrate: track(client.migrate.bind(client)),
     executeMultiple: track(client.executeMultiple.bind(client)),
     sync: client.sync.bind(client),
