@@ -24,9 +24,10 @@ export function parseTrustedProxies(value: string): TrustedRange[] | null {
     const [address, prefixText, extra] = entry.split("/");
     const version = isIP(address);
     if (version === 0 || extra !== undefined) return null;
+    if (prefixText !== undefined && !/^\d+$/.test(prefixText)) return null;
     const max = version === 4 ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (!/^\d+$/.test(prefixText ?? String(max)) || prefix > max) return null;
+    if (prefix > max) return null;
     ranges.push({ address, prefix, family: version === 4 ? "ipv4" : "ipv6" });
   }
   return ranges.length > 0 ? ranges : null;

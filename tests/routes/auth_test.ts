@@ -139,26 +139,6 @@ Deno.test("signup answers 403 and creates nothing when ALLOW_SIGNUP=false", asyn
   await deps.close();
 });
 
-Deno.test("signup is limited per client IP", async () => {
-  const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "2" });
-  // what the node:http server hands the app: the connection's socket
-  const from = (address: string) => ({
-    incoming: { socket: { remoteAddress: address, remotePort: 1, remoteFamily: "IPv4" } },
-  });
-  const signup = (slug: string, ip: string) =>
-    app.request("/api/auth/signup", json({ ...SIGNUP, workspace_slug: slug }), from(ip));
-
-  const statuses = [
-    (await signup("one", "192.0.2.1")).status,
-    (await signup("two", "192.0.2.1")).status,
-    (await signup("three", "192.0.2.1")).status,
-    (await signup("four", "192.0.2.2")).status,
-  ];
-
-  assert.deepEqual(statuses, [201, 201, 429, 201]);
-  await deps.close();
-});
-
 /** A signup as the node:http server hands it to the app: from a socket, with forwarding headers. */
 function signupFrom(
   app: Awaited<ReturnType<typeof testApp>>["app"],
@@ -171,6 +151,20 @@ function signupFrom(
     incoming: { socket: { remoteAddress: peer, remotePort: 1, remoteFamily: peer.includes(":") ? "IPv6" : "IPv4" } },
   });
 }
+
+Deno.test("signup is limited per client IP", async () => {
+  const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "2" });
+
+  const statuses = [
+    (await signupFrom(app, "one", "192.0.2.1")).status,
+    (await signupFrom(app, "two", "192.0.2.1")).status,
+    (await signupFrom(app, "three", "192.0.2.1")).status,
+    (await signupFrom(app, "four", "192.0.2.2")).status,
+  ];
+
+  assert.deepEqual(statuses, [201, 201, 429, 201]);
+  await deps.close();
+});
 
 Deno.test("without TRUSTED_PROXIES a client cannot pass the signup limit by sending X-Forwarded-For", async () => {
   const { app, deps } = await testApp({ SIGNUP_LIMIT_PER_HOUR: "1" });
