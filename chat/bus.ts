@@ -6,7 +6,16 @@ import type { ChatEvent } from "./events.ts";
  * and presence leases between instances.
  */
 export type BusNews =
-  | { kind: "events"; lastEventId: number }
+  | {
+    kind: "events";
+    lastEventId: number;
+    /**
+     * In the committing process only: the events of that commit as written, in id order.
+     * The hub may deliver them without reading them back when they directly follow its
+     * cursor; other instances hear only `lastEventId` and read the log.
+     */
+    committed?: ChatEvent[];
+  }
   | { kind: "ephemeral"; event: ChatEvent }
   | {
     kind: "presence";
@@ -62,7 +71,7 @@ export class BroadcastBus implements Bus {
   }
 
   publish(news: BusNews): Promise<void> {
-    this.#channel.postMessage(news);
+    this.#channel.postMessage(remote(news));
     return this.#local.publish(news);
   }
 
@@ -74,6 +83,15 @@ export class BroadcastBus implements Bus {
     this.#channel.close();
     return this.#local.close();
   }
+}
+
+/**
+ * What other instances hear of some news: the events of a commit stay in the process that
+ * made it, the others read them from the log.
+ * @param news the news as published locally
+ */
+export function remote(news: BusNews): BusNews {
+  return news.kind === "events" && news.committed ? { kind: "events", lastEventId: news.lastEventId } : news;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import type { Bus, BusListener, BusNews } from "./bus.ts";
-import { MemoryBus } from "./bus.ts";
+import { MemoryBus, remote } from "./bus.ts";
 
 const CHANNEL = "parley:bus";
 
@@ -31,7 +31,7 @@ export class RedisBus implements Bus {
   }
 
   publish(news: BusNews): Promise<void> {
-    this.#pub.publish(CHANNEL, JSON.stringify({ origin: this.#origin, news })).catch(() => {});
+    this.#pub.publish(CHANNEL, JSON.stringify({ origin: this.#origin, news: remote(news) })).catch(() => {});
     return this.#local.publish(news);
   }
 

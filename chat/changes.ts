@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client";
 import type { Tx } from "../db/client.ts";
-import { eventInsertStatement, recordEvent } from "../db/events.ts";
+import { committedEvent, eventInsertStatement, pendingEvent, recordEvent } from "../db/events.ts";
 import type { NewChatEvent } from "./events.ts";
 import type { TenantScope } from "./tenancy.ts";
 
@@ -33,7 +33,8 @@ export async function commitChange<T>(
  * Commits statements that need nothing read inside the transaction, together with their
  * events, as one batch. A batch runs from BEGIN to COMMIT in a single synchronous step, so
  * the write lock is held only for the statements themselves and never across other
- * requests' work, which is what lets many concurrent senders through. Then announces.
+ * requests' work, which is what lets many concurrent senders through. Then announces,
+ * handing this process's hub the events as written, so it need not read them back.
  * @param scope the caller
  * @param statements the change (built on `scope.db`, not awaited)
  * @param events what it records, at least one
@@ -43,7 +44,12 @@ export async function commitBatch(
   statements: InStatement[],
   events: [NewChatEvent, ...NewChatEvent[]],
 ): Promise<void> {
-  const inserts = events.map((event) => eventInsertStatement(scope, event));
-  const results = await scope.db.$client.batch([...statements, ...inserts], "write");
-  await scope.bus.publish({ kind: "events", lastEventId: Number(results.at(-1)!.rows[0][0]) });
+  const pending = events.map((event) => pendingEvent(scope, event));
+  const results = await scope.db.$client.batch([...statements, ...pending.map(eventInsertStatement)], "write");
+  const ids = results.slice(statements.length).map((r) => Number(r.rows[0][0]));
+  await scope.bus.publish({
+    kind: "events",
+    lastEventId: ids.at(-1)!,
+    committed: pending.map((event, i) => committedEvent(event, ids[i])),
+  });
 }

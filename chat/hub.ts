@@ -209,14 +209,47 @@ export class Hub {
 
   #onNews(news: BusNews) {
     if (news.kind === "events") {
-      // after the current task: the request that committed answers its sender first
-      // instead of after the writes to every stream (140 ms for 10,000 of them)
-      if (news.lastEventId > this.#cursor) setImmediate(() => this.drain());
+      if (news.lastEventId <= this.#cursor) return;
+      const committed = news.committed;
+      if (committed) this.#lock.run(() => this.#handOff(committed)).catch((e) => this.#handOffFailed(e));
+      else setImmediate(() => this.drain());
     } else if (news.kind === "ephemeral") {
       this.#lock.run(() => this.#routeEphemeral(news.event));
     } else {
       this.presence?.receive(news);
     }
+  }
+
+  /**
+   * Routes the events this process just committed without reading them back, when they
+   * directly follow the cursor; otherwise (another instance's events come first, or a read
+   * got ahead) the log is read as for any news. Either way the cursor moves in id order and
+   * each event is handed out once. The writes wait for the rest of the task, so the
+   * committing request answers its sender first instead of after the writes to every
+   * stream (140 ms for 10,000 of them).
+   * @param events the events of one commit, as written, in id order
+   */
+  async #handOff(events: ChatEvent[]) {
+    if (events[0].id !== this.#cursor + 1) {
+      // a read of the log got here first (nothing left to do), or other events come first
+      if (events.at(-1)!.id > this.#cursor) setImmediate(() => this.drain());
+      return;
+    }
+    try {
+      for (const event of events) {
+        if (await this.#route(event, this.#batch)) this.#handedOut.push(event.createdAt);
+        this.#cursor = event.id;
+        this.options.metrics.eventsPublished++;
+      }
+    } finally {
+      setImmediate(() => this.#flushSoon());
+    }
+  }
+
+  #handOffFailed(error: unknown) {
+    console.error(JSON.stringify({ level: "error", msg: "event hand-off failed", error: String(error) }));
+    // what was not handed out is still in the log
+    setImmediate(() => this.drain());
   }
 
   async #readTail() {

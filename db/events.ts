@@ -28,20 +28,58 @@ export async function recordEvent(
   return row.id;
 }
 
+/** An event as a batch writes it: the row's values, before the database gives it an id. */
+export interface PendingEvent {
+  tenantId: string;
+  type: NewChatEvent["type"];
+  conversationId: string;
+  userId: string | null;
+  /** The data as stored. */
+  json: string;
+  createdAt: number;
+}
+
+/**
+ * The row `eventInsertStatement` writes for an event.
+ * @param scope whose tenant the event belongs to
+ * @param event what happened and who it is routed to
+ */
+export function pendingEvent(scope: TenantOnlyScope, event: NewChatEvent): PendingEvent {
+  return {
+    tenantId: scope.tenantId,
+    type: event.type,
+    conversationId: event.conversationId,
+    userId: event.userId ?? null,
+    json: JSON.stringify(event.data),
+    createdAt: Date.now(),
+  };
+}
+
 /** `recordEvent` as a statement for the batch that makes the change; it returns the new id. */
-export function eventInsertStatement(scope: TenantOnlyScope, event: NewChatEvent): InStatement {
+export function eventInsertStatement(event: PendingEvent): InStatement {
   return {
     sql: `INSERT INTO events (tenant_id, type, conversation_id, user_id, data, created_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [
-      scope.tenantId,
-      event.type,
-      event.conversationId,
-      event.userId ?? null,
-      JSON.stringify(event.data),
-      Date.now(),
-    ],
+    args: [event.tenantId, event.type, event.conversationId, event.userId, event.json, event.createdAt],
   };
+}
+
+/**
+ * A written event as a read of the log would return it: the same fields, and data parsed
+ * from the stored text, so it is a copy that shares nothing with the caller's objects.
+ * @param event the row as written
+ * @param id the id the database gave it
+ */
+export function committedEvent(event: PendingEvent, id: number): ChatEvent {
+  return {
+    id,
+    tenantId: event.tenantId,
+    type: event.type,
+    data: JSON.parse(event.json),
+    conversationId: event.conversationId,
+    userId: event.userId,
+    createdAt: event.createdAt,
+  } as ChatEvent;
 }
 
 /**

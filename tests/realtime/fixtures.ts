@@ -79,7 +79,8 @@ export function sendMessages(deps: AppDeps, conversationId: string, sender: User
   );
 }
 
-function messageObject(conversationId: string, sender: User, content: string): MessageObject {
+/** A message object like the API answers, from a sender and its content. */
+export function messageObject(conversationId: string, sender: User, content: string): MessageObject {
   const now = new Date().toISOString();
   return {
     id: uuidv7(),
