@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client";
 import type { Tx } from "../db/client.ts";
-import { committedEvent, eventInsertStatement, pendingEvent, recordEvent } from "../db/events.ts";
-import type { NewChatEvent } from "./events.ts";
+import { committedEvent, eventInsertStatement, insertEvent, pendingEvent } from "../db/events.ts";
+import type { ChatEvent, NewChatEvent } from "./events.ts";
 import type { TenantScope } from "./tenancy.ts";
 
 /** Records an event inside the change's transaction. */
@@ -11,7 +11,7 @@ export type RecordEvent = (event: NewChatEvent) => Promise<void>;
  * Runs a change in one write transaction together with the events it records, then
  * announces the events on the bus. Announcing only after commit means a listener never
  * hears of a change that is not (yet) in the database; recording inside the transaction
- * means nothing commits without its event.
+ * means nothing commits without its event. This process's hub gets the events as written.
  * @param scope the caller
  * @param change the work, given the transaction and a recorder for its events
  */
@@ -19,13 +19,14 @@ export async function commitChange<T>(
   scope: TenantScope,
   change: (tx: Tx, record: RecordEvent) => Promise<T>,
 ): Promise<T> {
-  let lastEventId = 0;
+  const committed: ChatEvent[] = [];
   const result = await scope.db.transaction(async (tx) => {
     return await change(tx, async (event) => {
-      lastEventId = await recordEvent(tx, scope, event);
+      const pending = pendingEvent(scope, event);
+      committed.push(committedEvent(pending, await insertEvent(tx, pending)));
     });
   });
-  if (lastEventId > 0) await scope.bus.publish({ kind: "events", lastEventId });
+  if (committed.length > 0) await scope.bus.publish({ kind: "events", lastEventId: committed.at(-1)!.id, committed });
   return result;
 }
 

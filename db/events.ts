@@ -11,24 +11,32 @@ import type { TenantOnlyScope } from "../chat/tenancy.ts";
  * @param tx the open transaction
  * @param scope whose tenant the event belongs to
  * @param event what happened and who it is routed to
+ * @returns the new event's id
  */
-export async function recordEvent(
-  tx: DbOrTx,
-  scope: TenantOnlyScope,
-  event: NewChatEvent,
-): Promise<number> {
+export function recordEvent(tx: DbOrTx, scope: TenantOnlyScope, event: NewChatEvent): Promise<number> {
+  return insertEvent(tx, pendingEvent(scope, event));
+}
+
+/**
+ * Writes an event row as `pendingEvent` made it (see `recordEvent`).
+ * @param tx the open transaction
+ * @param event the row
+ * @returns the new event's id
+ */
+export async function insertEvent(tx: DbOrTx, event: PendingEvent): Promise<number> {
   const [row] = await tx.insert(events).values({
-    tenantId: scope.tenantId,
+    tenantId: event.tenantId,
     type: event.type,
     conversationId: event.conversationId,
-    userId: event.userId ?? null,
-    data: event.data as unknown as Record<string, unknown>,
-    createdAt: new Date(),
+    userId: event.userId,
+    // the stored text itself, so that what is handed out is exactly what the log holds
+    data: sql`${event.json}`,
+    createdAt: new Date(event.createdAt),
   }).returning({ id: events.id });
   return row.id;
 }
 
-/** An event as a batch writes it: the row's values, before the database gives it an id. */
+/** An event as it is written: the row's values, before the database gives it an id. */
 export interface PendingEvent {
   tenantId: string;
   type: NewChatEvent["type"];
@@ -40,7 +48,7 @@ export interface PendingEvent {
 }
 
 /**
- * The row `eventInsertStatement` writes for an event.
+ * The row that records an event.
  * @param scope whose tenant the event belongs to
  * @param event what happened and who it is routed to
  */
