@@ -60,9 +60,15 @@ async function send(setup: Setup, rate: number, total: number, marker = "seq") {
     while (inFlight.size >= 64) await Promise.race(inFlight);
     const t = clock();
     const p = sender.post(path, { content: `${marker}:${seq}:${t.toFixed(3)}` }).then((status) => {
-      if (status !== 201) failures++;
+      if (status !== 201) {
+        failures++;
+        console.error(`a send answered ${status}`);
+      }
       durations.push(clock() - t);
-    }).catch(() => void failures++).finally(() => inFlight.delete(p));
+    }).catch((e) => {
+      failures++;
+      console.error(`a send failed: ${e}`);
+    }).finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
   await Promise.all(inFlight);

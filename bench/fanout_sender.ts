@@ -5,12 +5,16 @@
  */
 
 const encoder = new TextEncoder();
+/** Idle connections older than this are not reused (below node:http's 5 s keep-alive timeout). */
+const MAX_IDLE_MS = 4_000;
 const decoder = new TextDecoder();
 
 /** One keep-alive connection that sends a request and reads the whole response. */
 class Connection {
   #buf = new Uint8Array(64 * 1024);
   #pending = new Uint8Array(0);
+  /** When the last response was read (performance.now()). */
+  idleSince = performance.now();
 
   private constructor(readonly conn: Deno.TcpConn) {}
 
@@ -35,6 +39,7 @@ class Connection {
         const total = end + 4 + length;
         if (data.length >= total) {
           this.#pending = data.slice(total);
+          this.idleSince = performance.now();
           return Number(text.slice(9, 12));
         }
       }
@@ -67,7 +72,7 @@ export class Sender {
    * @param json the body
    */
   async post(path: string, json: unknown): Promise<number> {
-    const connection = this.#idle.pop() ?? await this.#open();
+    const connection = this.#takeIdle() ?? await this.#open();
     const body = encoder.encode(JSON.stringify(json));
     const head = `POST ${path} HTTP/1.1\r\nhost: ${this.url.host}\r\nauthorization: Bearer ${this.token}\r\n` +
       `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
@@ -92,6 +97,22 @@ export class Sender {
     for (const c of this.#all) c.close();
     this.#all = [];
     this.#idle = [];
+  }
+
+  /**
+   * The most recently used idle connection. Those idle for longer than the server keeps
+   * them (node:http closes keep-alive connections after 5 s) are closed instead: a send
+   * on one would fail. The sends come from one connection at a calm rate, so the others
+   * age until a burst needs them.
+   */
+  #takeIdle(): Connection | undefined {
+    const now = performance.now();
+    for (const stale of this.#idle.filter((c) => now - c.idleSince > MAX_IDLE_MS)) {
+      stale.close();
+      this.#all = this.#all.filter((c) => c !== stale);
+    }
+    this.#idle = this.#idle.filter((c) => now - c.idleSince <= MAX_IDLE_MS);
+    return this.#idle.pop();
   }
 
   async #open(): Promise<Connection> {

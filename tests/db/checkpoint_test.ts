@@ -54,3 +54,40 @@ Deno.test("an encrypted database is checkpointed in the background too, with its
   keyless.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+/** How often the WAL was restarted: the checkpoint sequence number in its header (big-endian, byte 12). */
+async function walRestarts(path: string): Promise<number> {
+  const header = (await Deno.readFile(`${path}-wal`)).subarray(0, 32);
+  return new DataView(header.buffer, header.byteOffset).getUint32(12, false);
+}
+
+Deno.test("steady writes seldom restart the WAL, whose new header the committing thread must fsync", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/parley.db`;
+  const database = await openDatabase(`file:${path}`, { backgroundCheckpoint: true });
+  await database.client.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+  const before = await walRestarts(path);
+  // a commit every 25 ms for 1.5 s: many checkpointer ticks, far fewer frames than a checkpoint waits for
+  for (let i = 0; i < 60; i++) {
+    await database.client.batch([{ sql: "INSERT INTO notes (body) VALUES (?)", args: [`note ${i}`] }], "write");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const during = (await walRestarts(path)) - before;
+  // once writes pause, the WAL is copied back and the next commit restarts it
+  let inFile = false;
+  for (let waited = 0; waited < 5_000 && !inFile; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    await Deno.copyFile(path, `${dir}/copy.db`);
+    const copy = new Database(`${dir}/copy.db`);
+    const table = copy.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'notes'").get() as { n: number };
+    inFile = table.n === 1 && (copy.prepare("SELECT count(*) AS n FROM notes").get() as { n: number }).n === 60;
+    copy.close();
+  }
+  await database.client.batch([{ sql: "INSERT INTO notes (body) VALUES (?)", args: ["after the pause"] }], "write");
+  const after = (await walRestarts(path)) - before;
+  await database.close();
+  await Deno.remove(dir, { recursive: true });
+  assert.ok(during <= 1, `the WAL was restarted ${during} times during 1.5 s of steady writes`);
+  assert.ok(inFile, "the paused writes reached the database file");
+  assert.ok(after > during, "the commit after the pause restarted the WAL");
+});
