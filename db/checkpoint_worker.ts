@@ -31,8 +31,8 @@ interface Start {
   encryptionKey?: string;
 }
 
-/** A checkpoint runs once the WAL holds this many frames (pages) not yet copied back: about 4 MB. */
-const CHECKPOINT_FRAMES = 1_000;
+/** A checkpoint runs once the WAL holds this many frames (pages) not yet copied back: about 64 MB. */
+const CHECKPOINT_FRAMES = 16_000;
 /** ...or once this many ticks passed without a commit while frames wait. */
 const IDLE_TICKS = 5;
 

@@ -245,9 +245,9 @@ function gated(client: Client, singleConnection: boolean, inFlight: InFlight, ti
 
 /**
  * With a background checkpointer, the server's own connections checkpoint only when the
- * WAL grows past this many pages (about 40 MB), e.g. if the checkpointer cannot keep up.
+ * WAL grows past this many pages (about 160 MB), e.g. if the checkpointer cannot keep up.
  */
-const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+const BACKSTOP_CHECKPOINT_PAGES = 40_000;
 
 /**
  * Opens the database, turns on WAL for local files, and applies pending migrations.
