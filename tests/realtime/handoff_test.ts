@@ -25,13 +25,22 @@ async function post(url: string, room: string, auth: Record<string, string>, con
   return await response.json();
 }
 
-Deno.test("sends are handed to the streams as committed, in id order and once, around events committed elsewhere", async () => {
-  // no safety-net read of the log: only the news of a commit moves the hub
-  const server = await startServer({ pollIntervalMs: 3_600_000 });
+/**
+ * A server whose safety-net read of the log runs every `pollIntervalMs`, a group of the
+ * admin and bob, and bob's open stream.
+ */
+async function setUp(pollIntervalMs: number) {
+  const server = await startServer({ pollIntervalMs });
   const acme = await seedTenant(server.deps, "acme", { bob: "member" });
   const room = await createGroup(server.deps, acme.admin.user, [acme.users.bob.user]);
   const bob = await SseReader.open(`${server.url}/api/chat/events`, acme.users.bob.auth);
   await bob.count("connected", 1);
+  return { server, acme, room, bob };
+}
+
+Deno.test("sends are handed to the streams as committed, in id order and once, around events committed elsewhere", async () => {
+  // no safety-net read of the log: only the news of a commit moves the hub
+  const { server, acme, room, bob } = await setUp(3_600_000);
 
   const first = await post(server.url, room, acme.admin.auth, "one");
   await bob.count("message_created", 1);
@@ -69,12 +78,8 @@ Deno.test("sends are handed to the streams as committed, in id order and once, a
 });
 
 Deno.test("hand-offs racing reads of the log deliver each event once, in order", async () => {
-  // the safety-net read runs all the time, so it often gets to a commit before its hand-off
-  const server = await startServer({ pollIntervalMs: 1 });
-  const acme = await seedTenant(server.deps, "acme", { bob: "member" });
-  const room = await createGroup(server.deps, acme.admin.user, [acme.users.bob.user]);
-  const bob = await SseReader.open(`${server.url}/api/chat/events`, acme.users.bob.auth);
-  await bob.count("connected", 1);
+  // the safety-net read of the log runs all the time, beside the hand-offs
+  const { server, acme, room, bob } = await setUp(1);
   const sent = Array.from({ length: 60 }, (_, i) => `r${i}`);
   for (let i = 0; i < sent.length; i += 6) {
     await Promise.all(sent.slice(i, i + 6).map((content) => post(server.url, room, acme.admin.auth, content)));
@@ -91,11 +96,7 @@ Deno.test("hand-offs racing reads of the log deliver each event once, in order",
 });
 
 Deno.test("a hand-off that arrives after a read of the log, or twice, hands nothing out again", async () => {
-  const server = await startServer({ pollIntervalMs: 3_600_000 });
-  const acme = await seedTenant(server.deps, "acme", { bob: "member" });
-  const room = await createGroup(server.deps, acme.admin.user, [acme.users.bob.user]);
-  const bob = await SseReader.open(`${server.url}/api/chat/events`, acme.users.bob.auth);
-  await bob.count("connected", 1);
+  const { server, acme, room, bob } = await setUp(3_600_000);
   const scope = { tenantId: acme.tenant.id as TenantId, db: server.deps.database.db };
   const id = await recordEvent(server.deps.database.db, scope, {
     type: "message_created",
