@@ -5,9 +5,9 @@
  */
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** Idle connections older than this are not reused (below node:http's 5 s keep-alive timeout). */
 const MAX_IDLE_MS = 4_000;
-const decoder = new TextDecoder();
 
 /** One keep-alive connection that sends a request and reads the whole response. */
 class Connection {
@@ -107,11 +107,10 @@ export class Sender {
    */
   #takeIdle(): Connection | undefined {
     const now = performance.now();
-    for (const stale of this.#idle.filter((c) => now - c.idleSince > MAX_IDLE_MS)) {
-      stale.close();
-      this.#all = this.#all.filter((c) => c !== stale);
-    }
-    this.#idle = this.#idle.filter((c) => now - c.idleSince <= MAX_IDLE_MS);
+    const stale = this.#idle.filter((c) => now - c.idleSince > MAX_IDLE_MS);
+    for (const c of stale) c.close();
+    this.#idle = this.#idle.filter((c) => !stale.includes(c));
+    this.#all = this.#all.filter((c) => !stale.includes(c));
     return this.#idle.pop();
   }
 

@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client";
 import type { Tx } from "../db/client.ts";
-import { committedEvent, eventInsertStatement, insertEvent, pendingEvent } from "../db/events.ts";
+import { committedEvent, eventInsertStatement, pendingEvent, recordEvent } from "../db/events.ts";
 import type { ChatEvent, NewChatEvent } from "./events.ts";
 import type { TenantScope } from "./tenancy.ts";
 
@@ -22,8 +22,7 @@ export async function commitChange<T>(
   const committed: ChatEvent[] = [];
   const result = await scope.db.transaction(async (tx) => {
     return await change(tx, async (event) => {
-      const pending = pendingEvent(scope, event);
-      committed.push(committedEvent(pending, await insertEvent(tx, pending)));
+      committed.push(await recordEvent(tx, scope, event));
     });
   });
   if (committed.length > 0) await scope.bus.publish({ kind: "events", lastEventId: committed.at(-1)!.id, committed });

@@ -11,29 +11,20 @@ import type { TenantOnlyScope } from "../chat/tenancy.ts";
  * @param tx the open transaction
  * @param scope whose tenant the event belongs to
  * @param event what happened and who it is routed to
- * @returns the new event's id
+ * @returns the event as a read of the log will return it once committed
  */
-export function recordEvent(tx: DbOrTx, scope: TenantOnlyScope, event: NewChatEvent): Promise<number> {
-  return insertEvent(tx, pendingEvent(scope, event));
-}
-
-/**
- * Writes an event row as `pendingEvent` made it (see `recordEvent`).
- * @param tx the open transaction
- * @param event the row
- * @returns the new event's id
- */
-export async function insertEvent(tx: DbOrTx, event: PendingEvent): Promise<number> {
+export async function recordEvent(tx: DbOrTx, scope: TenantOnlyScope, event: NewChatEvent): Promise<ChatEvent> {
+  const pending = pendingEvent(scope, event);
   const [row] = await tx.insert(events).values({
-    tenantId: event.tenantId,
-    type: event.type,
-    conversationId: event.conversationId,
-    userId: event.userId,
+    tenantId: pending.tenantId,
+    type: pending.type,
+    conversationId: pending.conversationId,
+    userId: pending.userId,
     // the stored text itself, so that what is handed out is exactly what the log holds
-    data: sql`${event.json}`,
-    createdAt: new Date(event.createdAt),
+    data: sql`${pending.json}`,
+    createdAt: new Date(pending.createdAt),
   }).returning({ id: events.id });
-  return row.id;
+  return committedEvent(pending, row.id);
 }
 
 /** An event as it is written: the row's values, before the database gives it an id. */

@@ -16,7 +16,7 @@ export async function commit(deps: AppDeps, tenantId: string, events: NewChatEve
   const scope = { tenantId: tenantId as TenantId, db: deps.database.db };
   let last = 0;
   await deps.database.db.transaction(async (tx) => {
-    for (const e of events) last = await recordEvent(tx, scope, e);
+    for (const e of events) last = (await recordEvent(tx, scope, e)).id;
   });
   await deps.bus.publish({ kind: "events", lastEventId: last });
   return last;
