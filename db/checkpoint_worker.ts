@@ -8,37 +8,49 @@
  *   `synchronous = NORMAL` a commit is on disk within a tick, as a checkpoint per tick
  *   would make it, but without copying pages.
  * - Checkpoints copy the WAL back into the database file (PASSIVE: never waiting for
- *   readers or writers) only once it holds `CHECKPOINT_FRAMES` frames not yet copied, or
- *   when writes have paused. A fully copied WAL is restarted by the next commit, which
- *   rewrites the WAL header and must fsync it on the committing thread; checkpointing on
- *   every tick made that happen up to five times a second, now it happens once per
- *   `CHECKPOINT_FRAMES` frames.
+ *   readers or writers) only once it holds `checkpointFrames` frames not yet copied, or
+ *   when writes have paused.
+ * - Restarts: a WAL is only rewritten from its start once it was copied back completely,
+ *   and under steady writes a passive checkpoint never gets there (commits arrive while it
+ *   fsyncs), so the WAL would grow until the server's own backstop checkpoint ran on its
+ *   thread, fsyncs included (about 100 ms every 160 MB, measured). So when a passive
+ *   checkpoint leaves frames behind, the worker asks the server to hold its writes
+ *   (`"hold"`): the server's writes queue in its write gate without blocking its thread,
+ *   and once it answers `"held"` the worker copies the remainder with a RESTART
+ *   checkpoint, which leaves the WAL to be restarted by the next commit, and says
+ *   `"released"`. The hold lasts as long as copying the frames written during the
+ *   passive checkpoint and two fsyncs.
  *
  * How many frames the WAL holds and how many were copied is read from the WAL-index header
  * in the `-shm` file (the transaction counter `iChange` at byte 8, `mxFrame` at 16 and
  * `nBackfill` at 96, in native byte order; see SQLite's "WAL-mode File Format"), which costs
  * one small read per tick.
  *
- * Messages in: `{ path, intervalMs, encryptionKey? }` to start, `"stop"` to checkpoint once more and close.
- * Messages out: `"stopped"`.
+ * Messages in: `{ path, intervalMs, checkpointFrames?, encryptionKey? }` to start, `"held"`
+ * when the server holds its writes, `"stop"` to checkpoint once more and close.
+ * Messages out: `"hold"`, `"released"`, `"stopped"`.
  */
 import Database from "libsql";
 
 interface Start {
   path: string;
   intervalMs: number;
+  /** Frames not yet copied back that start a checkpoint (default `CHECKPOINT_FRAMES`). */
+  checkpointFrames?: number;
   /** The key of an encrypted file, as the server opened it. */
   encryptionKey?: string;
 }
 
-/** A checkpoint runs once the WAL holds this many frames (pages) not yet copied back: about 64 MB. */
+/** By default a checkpoint runs once the WAL holds this many frames (pages) not yet copied back: about 64 MB. */
 const CHECKPOINT_FRAMES = 16_000;
 /** ...or once this many ticks passed without a commit while frames wait. */
 const IDLE_TICKS = 5;
+/** How long the RESTART checkpoint waits for the server's readers to leave the WAL (ms). */
+const READERS_WAIT_MS = 100;
 
 /** This thread's side of the worker channel. */
 const port = self as unknown as {
-  onmessage: ((e: MessageEvent<Start | "stop">) => void) | null;
+  onmessage: ((e: MessageEvent<Start | "held" | "stop">) => void) | null;
   postMessage(message: unknown): void;
 };
 
@@ -50,6 +62,9 @@ let paths = { wal: "", shm: "" };
 /** The WAL-index's transaction counter when the WAL was last synced. */
 let synced = -1;
 let idle = 0;
+let checkpointFrames = CHECKPOINT_FRAMES;
+/** True from asking the server to hold its writes until the catch-up is done. */
+let holding = false;
 
 /** The WAL-index's transaction counter, `mxFrame` and `nBackfill`, or null before the WAL exists. */
 function walState(): { commits: number; frames: number; copied: number } | null {
@@ -80,16 +95,30 @@ function syncWal() {
   }
 }
 
-function checkpoint() {
+/** Runs a checkpoint; false if it failed. */
+function checkpoint(mode: "PASSIVE" | "RESTART"): boolean {
   try {
-    db?.pragma("wal_checkpoint(PASSIVE)");
+    db?.pragma(`wal_checkpoint(${mode})`);
+    return true;
   } catch (e) {
     // a busy or failed checkpoint is retried at the next tick; the backstop in the server covers a long outage
     console.error(JSON.stringify({ level: "warn", msg: "background checkpoint failed", error: String(e) }));
+    return false;
+  }
+}
+
+/** Copies what the passive checkpoint left behind while the server holds its writes. */
+function catchUp() {
+  try {
+    checkpoint("RESTART");
+  } finally {
+    holding = false;
+    port.postMessage("released");
   }
 }
 
 function tick() {
+  if (holding) return;
   const wal = walState();
   if (!wal) return;
   try {
@@ -102,13 +131,20 @@ function tick() {
     console.error(JSON.stringify({ level: "warn", msg: "background WAL sync failed", error: String(e) }));
   }
   const waiting = wal.frames - wal.copied;
-  if (waiting >= CHECKPOINT_FRAMES || (waiting > 0 && idle >= IDLE_TICKS)) checkpoint();
+  if (waiting < checkpointFrames && (waiting === 0 || idle < IDLE_TICKS)) return;
+  if (!checkpoint("PASSIVE")) return;
+  const after = walState();
+  if (after && after.frames > after.copied) {
+    holding = true;
+    port.postMessage("hold");
+  }
 }
 
 port.onmessage = (e) => {
+  if (e.data === "held") return catchUp();
   if (e.data === "stop") {
     if (timer !== null) clearInterval(timer);
-    checkpoint();
+    checkpoint("PASSIVE");
     db?.close();
     db = null;
     port.postMessage("stopped");
@@ -117,6 +153,8 @@ port.onmessage = (e) => {
   // the package's types do not list the key, which its constructor does take
   const options: Database.Options & { encryptionKey?: string } = { encryptionKey: e.data.encryptionKey };
   db = new Database(e.data.path, options);
+  db.pragma(`busy_timeout = ${READERS_WAIT_MS}`);
+  checkpointFrames = e.data.checkpointFrames ?? CHECKPOINT_FRAMES;
   paths = { wal: `${e.data.path}-wal`, shm: `${e.data.path}-shm` };
   timer = setInterval(tick, e.data.intervalMs);
 };

@@ -161,8 +161,7 @@ const MAX_GROUP = 256;
 const GROUP_WINDOW_MS = 2;
 
 /** Wraps the libSQL client so transactions are serialized in this process. */
-function gated(client: Client, singleConnection: boolean, inFlight: InFlight, timings: DbTimings): Client {
-  const gate = new Gate();
+function gated(client: Client, gate: Gate, singleConnection: boolean, inFlight: InFlight, timings: DbTimings): Client {
   const group = new GroupCommit(client, gate, timings);
   const transaction = (mode?: TransactionMode) => {
     if (inFlight.closing) return Promise.reject(new Error("Cannot begin: the database is closing"));
@@ -253,11 +252,13 @@ const BACKSTOP_CHECKPOINT_PAGES = 40_000;
  * Opens the database, turns on WAL for local files, and applies pending migrations.
  * @param url a libSQL url: `file:…`, `:memory:`, `libsql://…` or `http(s)://…`
  * @param options `backgroundCheckpoint`: checkpoint a local file's WAL on a worker thread
- * instead of inside commits (for servers; short-lived scripts need not)
+ * instead of inside commits (for servers; short-lived scripts need not); `checkpointFrames`:
+ * the WAL frames that start a background checkpoint (default about 64 MB of them)
  */
 export async function openDatabase(
   url: string,
-  options: { authToken?: string; encryptionKey?: string; backgroundCheckpoint?: boolean } = {},
+  options: { authToken?: string; encryptionKey?: string; backgroundCheckpoint?: boolean; checkpointFrames?: number } =
+    {},
 ): Promise<Database> {
   const local = url.startsWith("file:");
   const path = url.slice("file:".length);
@@ -289,11 +290,16 @@ export async function openDatabase(
   }
   const inFlight = new InFlight();
   const timings = new DbTimings();
-  const client = gated(raw, singleConnection, inFlight, timings);
+  const gate = new Gate();
+  const client = gated(raw, gate, singleConnection, inFlight, timings);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const checkpointer: Checkpointer | null = background
-    ? startCheckpointer(path, { encryptionKey: options.encryptionKey })
+    ? startCheckpointer(path, {
+      encryptionKey: options.encryptionKey,
+      checkpointFrames: options.checkpointFrames,
+      holdWrites: (fn) => gate.run(fn),
+    })
     : null;
   return {
     db,

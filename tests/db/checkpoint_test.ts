@@ -91,3 +91,32 @@ Deno.test("steady writes seldom restart the WAL, whose new header the committing
   assert.ok(inFile, "the paused writes reached the database file");
   assert.ok(after > during, "the commit after the pause restarted the WAL");
 });
+
+Deno.test("under writes that never pause, the background checkpointer still gets the WAL restarted", async () => {
+  // a passive checkpoint never catches up with writes that keep coming, so the WAL would grow
+  // until the server's own backstop checkpoint ran on its thread, fsyncs and all
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/parley.db`;
+  const database = await openDatabase(`file:${path}`, { backgroundCheckpoint: true, checkpointFrames: 100 });
+  await database.client.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+  await database.client.execute("CREATE INDEX notes_body ON notes (body)");
+  const before = await walRestarts(path);
+  const body = "n".repeat(1_000);
+  let written = 0;
+  const until = performance.now() + 2_500;
+  while (performance.now() < until) {
+    // a commit about every millisecond: never five idle ticks in a row
+    await database.client.batch(
+      [{ sql: "INSERT INTO notes (body) VALUES (?)", args: [`${written} ${body}`] }],
+      "write",
+    );
+    written++;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const restarts = (await walRestarts(path)) - before;
+  const count = await database.client.execute("SELECT count(*) AS n FROM notes");
+  await database.close();
+  await Deno.remove(dir, { recursive: true });
+  assert.equal(Number(count.rows[0].n), written, "every commit held while the checkpoint finished was kept");
+  assert.ok(restarts >= 1, `the WAL was not restarted during ${written} steady commits`);
+});
