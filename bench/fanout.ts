@@ -24,6 +24,7 @@
 import {
   type ClientProcess,
   fanoutMetrics,
+  loopLag,
   machineTicks,
   memoryAfterGc,
   percentiles,
@@ -31,6 +32,7 @@ import {
   type Setup,
   setUp,
   sleep,
+  stallsBetween,
   tearDown,
   usage,
 } from "./fanout_setup.ts";
@@ -128,6 +130,7 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
   const pids = [setup.server.pid, ...setup.clients.map((c) => c.child.pid)];
   const before = pids.map(usage);
   const machineBefore = machineTicks();
+  const lagBefore = await loopLag(setup.url);
   const t0 = clock();
   const total = Math.max(1, Math.round(rate * seconds));
   const sent = await send(setup, rate, total);
@@ -136,6 +139,7 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
   const after = pids.map(usage);
   const machineAfter = machineTicks();
   const fanout = await fanoutMetrics(setup.url);
+  const stalls = stallsBetween(lagBefore, await loopLag(setup.url));
   const result = await collect(setup.clients);
   await tearDown(setup);
   const line = {
@@ -160,8 +164,13 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
     commit_to_receipt_ms: result.fromCommit,
     post_response_ms: sent.post,
     server_fanout: fanout,
+    // the server's own event-loop stalls while measuring (from its lag histogram), so a bad
+    // tail can be told apart from a busy machine
+    server_loop_stalls: stalls,
     server_rss_mb: Number((after[0].rssKb / 1024).toFixed(1)),
     server_cpu_percent: cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed),
+    server_cpu_ms_per_message: Number((10 * cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed) / rate)
+      .toFixed(2)),
     client_cpu_percent: after.slice(1).map((a, i) => cpuPercent(before[i + 1].cpuSeconds, a.cpuSeconds, elapsed)),
     // CPU time the hypervisor gave to other guests: a noisy neighbour shows here
     machine_steal_percent: Number(

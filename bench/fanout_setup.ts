@@ -269,6 +269,26 @@ export async function fanoutMetrics(url: string) {
   };
 }
 
+/** The server's event-loop lag histogram so far: cumulative counts by upper bound (ms). */
+export async function loopLag(url: string): Promise<{ le: number; n: number }[]> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
+  return [...text.matchAll(/parley_event_loop_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/g)]
+    .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
+}
+
+/**
+ * The stalls between two readings of `loopLag`: how many samples came over 50 ms late,
+ * and the bucket bound of the worst (null: none over 1 ms; floors expose no histogram).
+ */
+export function stallsBetween(before: { le: number; n: number }[], after: { le: number; n: number }[]) {
+  if (after.length === 0) return null;
+  const grew = after.map((b, i) => ({ le: b.le, n: b.n - (before[i]?.n ?? 0) }));
+  const total = grew.at(-1)!.n;
+  const within = (ms: number) => grew.find((b) => b.le === ms)?.n ?? total;
+  const worst = grew.find((b) => b.n === total)?.le ?? null;
+  return { samples: total, over_50ms: total - within(50), worst_le_ms: worst === 1 ? null : worst };
+}
+
 /**
  * Forces a garbage collection in the server and reads its memory afterwards.
  * @param setup the running processes

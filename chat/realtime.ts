@@ -68,8 +68,10 @@ export function createRealtime(db: Db, bus: Bus, options: RealtimeOptions): Real
     async start() {
       await hub.start();
       presence.start();
+      metrics.eventLoopLag.start();
     },
     stop(retryMs) {
+      metrics.eventLoopLag.stop();
       presence.stop();
       hub.stop(retryMs);
     },

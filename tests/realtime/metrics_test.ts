@@ -33,7 +33,7 @@ function histogram(samples: Map<string, number>, name: string, labels = ""): num
   return count!;
 }
 
-Deno.test("GET /metrics counts streams, events, fan-out latency and database time", async () => {
+Deno.test("GET /metrics counts streams, events, fan-out latency, database time and event-loop stalls", async () => {
   const server = await startServer();
   const acme = await seedTenant(server.deps, "acme", { bob: "member" });
   const room = await createGroup(server.deps, acme.admin.user, [acme.users.bob.user]);
@@ -66,6 +66,17 @@ Deno.test("GET /metrics counts streams, events, fan-out latency and database tim
   assert.ok(histogram(samples, "parley_db_seconds", 'op="batch"') >= posts.length);
   assert.ok(histogram(samples, "parley_db_seconds", 'op="statement"') > posts.length);
   assert.ok(histogram(samples, "parley_db_seconds", 'op="transaction"') >= 1);
+
+  // the server runs in this process: a busy thread stalls it, and the lag histogram says so
+  const lag = "parley_event_loop_lag_seconds";
+  const late = (m: Map<string, number>) => m.get(`${lag}_count`)! - m.get(`${lag}_bucket{le="0.1"}`)!;
+  const calm = late(samples);
+  const until = performance.now() + 250;
+  while (performance.now() < until) { /* a 250 ms stall */ }
+  await new Promise((r) => setTimeout(r, 150));
+  const stalled = (await scrape(server.url)).samples;
+  assert.ok(histogram(stalled, lag) > 0);
+  assert.ok(late(stalled) - calm >= 1, "no sample over 100 ms late");
 
   await stream.close();
   const deadline = Date.now() + 5000;
