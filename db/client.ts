@@ -160,6 +160,11 @@ const MAX_GROUP = 256;
 /** A commit this soon after the previous one waits a turn for company. */
 const GROUP_WINDOW_MS = 2;
 
+/** True for SQL that writes: INSERT, UPDATE, DELETE or REPLACE, as drizzle and this code write them. */
+function isWrite(sql: string): boolean {
+  return /^\s*(insert|update|delete|replace)\b/i.test(sql);
+}
+
 /** Wraps the libSQL client so transactions are serialized in this process. */
 function gated(client: Client, gate: Gate, singleConnection: boolean, inFlight: InFlight, timings: DbTimings): Client {
   const group = new GroupCommit(client, gate, timings);
@@ -212,11 +217,17 @@ function gated(client: Client, gate: Gate, singleConnection: boolean, inFlight: 
     inFlight.track(() => gate.run(() => f(...a)));
   const statement = (stmt: InStatement | string, args?: InArgs) =>
     timings.time("statement", () => client.execute(stmt as string, args));
+  // a write outside a transaction takes the gate like a one-statement batch: beside an open
+  // write transaction it would otherwise fail busy (or wait in SQLite's busy handler,
+  // blocking the thread the transaction needs to finish); reads run beside it (WAL)
+  const writeStatement = serial(statement);
+  const execute = (stmt: InStatement | string, args?: InArgs) =>
+    isWrite(typeof stmt === "string" ? stmt : stmt.sql) ? writeStatement(stmt, args) : track(statement)(stmt, args);
   const otherBatch = serial((stmts: InStatement[], mode?: TransactionMode) =>
     timings.time("batch", () => client.batch(stmts, mode))
   );
   const base = {
-    execute: track(statement),
+    execute,
     // a batch is a write transaction run in one synchronous step: it queues like the others,
     // and write batches that queued meanwhile commit together (see GroupCommit)
     batch: (stmts: InStatement[], mode?: TransactionMode) =>
