@@ -65,6 +65,8 @@ let idle = 0;
 let checkpointFrames = CHECKPOINT_FRAMES;
 /** True from asking the server to hold its writes until the catch-up is done. */
 let holding = false;
+/** After a catch-up that readers kept from finishing: the WAL size the next hold waits for. */
+let nextHoldAt = 0;
 
 /** The WAL-index's transaction counter, `mxFrame` and `nBackfill`, or null before the WAL exists. */
 function walState(): { commits: number; frames: number; copied: number } | null {
@@ -95,11 +97,11 @@ function syncWal() {
   }
 }
 
-/** Runs a checkpoint; false if it failed. */
+/** Runs a checkpoint; true if it copied the whole WAL back, false if not or if it failed. */
 function checkpoint(mode: "PASSIVE" | "RESTART"): boolean {
   try {
-    db?.pragma(`wal_checkpoint(${mode})`);
-    return true;
+    const [result] = (db?.pragma(`wal_checkpoint(${mode})`) ?? []) as { busy: number }[];
+    return result?.busy === 0;
   } catch (e) {
     // a busy or failed checkpoint is retried at the next tick; the backstop in the server covers a long outage
     console.error(JSON.stringify({ level: "warn", msg: "background checkpoint failed", error: String(e) }));
@@ -110,7 +112,10 @@ function checkpoint(mode: "PASSIVE" | "RESTART"): boolean {
 /** Copies what the passive checkpoint left behind while the server holds its writes. */
 function catchUp() {
   try {
-    checkpoint("RESTART");
+    // a reader (another process) kept it from finishing: holding writes again before
+    // another batch of frames has come would only delay them for nothing
+    if (!checkpoint("RESTART")) nextHoldAt = (walState()?.frames ?? 0) + checkpointFrames;
+    else nextHoldAt = 0;
   } finally {
     holding = false;
     port.postMessage("released");
@@ -131,10 +136,12 @@ function tick() {
     console.error(JSON.stringify({ level: "warn", msg: "background WAL sync failed", error: String(e) }));
   }
   const waiting = wal.frames - wal.copied;
-  if (waiting < checkpointFrames && (waiting === 0 || idle < IDLE_TICKS)) return;
-  if (!checkpoint("PASSIVE")) return;
+  const heavy = waiting >= checkpointFrames;
+  if (!heavy && (waiting === 0 || idle < IDLE_TICKS)) return;
+  checkpoint("PASSIVE");
+  // without writes (the idle case) a passive checkpoint is only stopped by readers, which a hold does not help
   const after = walState();
-  if (after && after.frames > after.copied) {
+  if (heavy && after && after.frames > after.copied && after.frames >= nextHoldAt) {
     holding = true;
     port.postMessage("hold");
   }
