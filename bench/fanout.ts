@@ -140,6 +140,7 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
   const machineAfter = machineTicks();
   const fanout = await fanoutMetrics(setup.url);
   const stalls = stallsBetween(lagBefore, await loopLag(setup.url));
+  const serverCpu = cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed);
   const result = await collect(setup.clients);
   await tearDown(setup);
   const line = {
@@ -168,9 +169,8 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
     // tail can be told apart from a busy machine
     server_loop_stalls: stalls,
     server_rss_mb: Number((after[0].rssKb / 1024).toFixed(1)),
-    server_cpu_percent: cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed),
-    server_cpu_ms_per_message: Number((10 * cpuPercent(before[0].cpuSeconds, after[0].cpuSeconds, elapsed) / rate)
-      .toFixed(2)),
+    server_cpu_percent: serverCpu,
+    server_cpu_ms_per_message: Number((10 * serverCpu / rate).toFixed(2)),
     client_cpu_percent: after.slice(1).map((a, i) => cpuPercent(before[i + 1].cpuSeconds, a.cpuSeconds, elapsed)),
     // CPU time the hypervisor gave to other guests: a noisy neighbour shows here
     machine_steal_percent: Number(

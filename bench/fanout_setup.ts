@@ -247,19 +247,26 @@ export function percentiles(values: Float64Array | number[]) {
   return { p50: at(0.5), p99: at(0.99), max: values.length ? Number(values.at(-1)!.toFixed(2)) : null };
 }
 
+/** A histogram's cumulative bucket counts in a /metrics text, by upper bound in ms. */
+function buckets(text: string, name: string): { le: number; n: number }[] {
+  return [...text.matchAll(new RegExp(`${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "g"))]
+    .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
+}
+
+const scrape = (url: string) => fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
+
 /**
  * The server's own fan-out histogram from /metrics (commit → frame handed to every
  * stream), summarised as the bucket bounds holding p50 and p99.
  * @param url the server
  */
 export async function fanoutMetrics(url: string) {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
-  const buckets = [...text.matchAll(/parley_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/g)]
-    .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
+  const text = await scrape(url);
+  const fanout = buckets(text, "parley_fanout_latency_seconds");
   const count = Number(/parley_fanout_latency_seconds_count (\d+)/.exec(text)?.[1] ?? 0);
   const sum = Number(/parley_fanout_latency_seconds_sum ([\d.e+-]+)/.exec(text)?.[1] ?? 0) * 1000;
   const dropped = Number(/parley_slow_subscribers_dropped_total (\d+)/.exec(text)?.[1] ?? 0);
-  const bound = (p: number) => buckets.find((b) => b.n >= p * count)?.le ?? null;
+  const bound = (p: number) => fanout.find((b) => b.n >= p * count)?.le ?? null;
   return {
     events: count,
     mean_ms: count ? Number((sum / count).toFixed(2)) : null,
@@ -271,9 +278,7 @@ export async function fanoutMetrics(url: string) {
 
 /** The server's event-loop lag histogram so far: cumulative counts by upper bound (ms). */
 export async function loopLag(url: string): Promise<{ le: number; n: number }[]> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
-  return [...text.matchAll(/parley_event_loop_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/g)]
-    .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
+  return buckets(await scrape(url), "parley_event_loop_lag_seconds");
 }
 
 /**

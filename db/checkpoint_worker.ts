@@ -97,7 +97,7 @@ function syncWal() {
   }
 }
 
-/** Runs a checkpoint; true if it copied the whole WAL back, false if not or if it failed. */
+/** Runs a checkpoint; false if it failed or was kept from finishing (SQLite's `busy`). */
 function checkpoint(mode: "PASSIVE" | "RESTART"): boolean {
   try {
     const [result] = (db?.pragma(`wal_checkpoint(${mode})`) ?? []) as { busy: number }[];

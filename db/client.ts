@@ -221,8 +221,9 @@ function gated(client: Client, gate: Gate, singleConnection: boolean, inFlight: 
   // write transaction it would otherwise fail busy (or wait in SQLite's busy handler,
   // blocking the thread the transaction needs to finish); reads run beside it (WAL)
   const writeStatement = serial(statement);
+  const readStatement = track(statement);
   const execute = (stmt: InStatement | string, args?: InArgs) =>
-    isWrite(typeof stmt === "string" ? stmt : stmt.sql) ? writeStatement(stmt, args) : track(statement)(stmt, args);
+    isWrite(typeof stmt === "string" ? stmt : stmt.sql) ? writeStatement(stmt, args) : readStatement(stmt, args);
   const otherBatch = serial((stmts: InStatement[], mode?: TransactionMode) =>
     timings.time("batch", () => client.batch(stmts, mode))
   );
