@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import process from "node:process";
 
 /** What a sink tells its stream about the connection. */
 export interface SinkEvents {
@@ -42,13 +43,49 @@ function chunkFramed(chunk: Uint8Array): Uint8Array {
   return framed;
 }
 
+/** A write request as the runtime's native TCP handle takes it; it reports completion on it. */
+interface WriteRequest {
+  bytes: number;
+  oncomplete(this: WriteRequest, status: number): void;
+}
+
+/** The part of node:net's native socket handle that the sink writes through. */
+interface NativeStreamHandle {
+  writeBuffer(request: WriteRequest, data: Uint8Array): number;
+}
+
 /**
- * A sink writing straight into the connection of a node:http response: one socket write
- * per chunk, with no stream object, reader or pump in between. The response object is
- * bypassed for the body because its `write` frames each chunk anew and defers the socket
- * write to a later tick (about 12 µs per stream against 8 µs here, measured with 1,000
- * streams); the chunked framing is done once per distinct chunk and shared by every stream
- * that gets it. The response still sends the head and, on close, the final empty chunk.
+ * Where the native handle tells whether its last write was queued (and will report its
+ * completion) or went to the kernel at once, as node:net's own writes read it. Null where
+ * the runtime does not offer it: the sink then writes through `socket.write`.
+ */
+const lastWrite = (() => {
+  try {
+    const binding = (process as unknown as {
+      binding(name: string): { streamBaseState?: Int32Array; kLastWriteWasAsync?: number };
+    }).binding("stream_wrap");
+    const { streamBaseState: state, kLastWriteWasAsync: index } = binding;
+    return state instanceof Int32Array && typeof index === "number" ? { state, index } : null;
+  } catch {
+    return null;
+  }
+})();
+
+/**
+ * A sink writing straight into the connection of a node:http response: one write per chunk
+ * on the socket's native handle, with no stream object, reader or pump in between. Both the
+ * response's `write` (which frames each chunk anew and defers the socket write to a later
+ * tick) and the socket's own `write` (a pass through the Writable machinery per call) are
+ * bypassed for the body: the chunked framing is done once per distinct chunk and shared by
+ * every stream that gets it, and the bytes go to the handle's write queue at once. On the
+ * bare floor of `bench/fanout_floor_node.ts` that takes a frame to 10,000 streams in
+ * 80 ms instead of 98 ms through `socket.write`, and it is a third off the 99th
+ * percentile of 100 streams at 1,000 messages a second. The handle keeps its writes in
+ * order; a write it had to queue (the kernel's buffer was full) reports its completion,
+ * which is how the sink knows what is still queued. Whenever the socket's Writable holds
+ * bytes of its own (the head, or anything written around the sink) the chunk goes through
+ * `socket.write` behind them, so the order holds.
+ * The response still sends the head and, on close, the final empty chunk.
  * @param outgoing the response, headers not yet sent
  * @param headers the stream's response headers
  * @param maxQueuedBytes the stream's bound
@@ -67,7 +104,16 @@ export function nodeResponseSink(
   socket?.setNoDelay(true);
   // HTTP/1.0 clients get the body unframed, ended by closing the connection
   const chunked = (outgoing as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
-  const drained = () => events.drained();
+  /** Bytes handed to the native handle and not yet reported written. */
+  let pending = 0;
+  function oncomplete(this: WriteRequest, status: number) {
+    pending -= this.bytes;
+    if (status < 0) socket?.destroy();
+    else if (pending === 0 && socket?.writableLength === 0) events.drained();
+  }
+  const drained = () => {
+    if (pending === 0) events.drained();
+  };
   socket?.on("drain", drained);
   outgoing.on("close", () => {
     // a kept-alive connection may carry further requests: leave it as it was
@@ -79,10 +125,21 @@ export function nodeResponseSink(
       if (!socket || socket.destroyed || outgoing.writableEnded) {
         throw new Error("Cannot write: the client went away");
       }
-      socket.write(chunked ? chunkFramed(chunk) : chunk);
+      const data = chunked ? chunkFramed(chunk) : chunk;
+      const handle = (socket as unknown as { _handle?: NativeStreamHandle | null })._handle;
+      if (!lastWrite || socket.writableLength > 0 || typeof handle?.writeBuffer !== "function") {
+        socket.write(data);
+        return;
+      }
+      if (handle.writeBuffer({ bytes: data.byteLength, oncomplete }, data) !== 0) {
+        socket.destroy();
+        throw new Error("Cannot write: the connection failed");
+      }
+      // a queued write reports its completion; one the kernel took at once does not
+      if (lastWrite.state[lastWrite.index] !== 0) pending += data.byteLength;
     },
     get overflow() {
-      return (socket?.writableLength ?? 0) - maxQueuedBytes;
+      return pending + (socket?.writableLength ?? 0) - maxQueuedBytes;
     },
     close() {
       if (!outgoing.writableEnded) outgoing.end();
