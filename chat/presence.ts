@@ -27,6 +27,7 @@ export interface PresenceOptions {
 }
 
 interface LocalState {
+  key: string;
   tenantId: string;
   userId: string;
   streams: number;
@@ -34,11 +35,19 @@ interface LocalState {
   lastClosed: number;
 }
 
+/** Width of the slots the re-evaluation times are kept in. */
+const SLOT_MS = 1_000;
+
 /**
  * Who is online, across instances. Each instance knows its own streams and API activity,
  * and tells the others, through the bus, which users it holds online (renewed as a lease,
  * so a crashed instance's users expire). A user is online while any instance holds them;
  * every instance derives the transitions itself and batches them to its local streams.
+ * A tick looks only at the users whose state can have changed: each known user has the
+ * time of their next possible change (activity or grace running out, a lease to renew or
+ * expiring), and whatever can bring a change sooner (a first stream, activity, another
+ * instance's news) moves it up. With 10,000 people online a tick costs next to nothing
+ * instead of 20 ms of the server's thread every second.
  */
 export class Presence {
   readonly instanceId = crypto.randomUUID();
@@ -48,6 +57,10 @@ export class Presence {
   #announced = new Map<string, boolean>();
   /** What this instance last told the others. */
   #leased = new Map<string, number>();
+  /** When each user must be looked at next. */
+  #due = new Map<string, number>();
+  /** The same times, by slot (`SLOT_MS`), so a tick finds the users due without a scan. */
+  #slots = new Map<number, Set<string>>();
   #timer: ReturnType<typeof setInterval> | null = null;
   readonly #grace: number;
   readonly #activity: number;
@@ -76,61 +89,126 @@ export class Presence {
 
   /** Records API activity. */
   touch(tenantId: string, userId: string): void {
-    this.#state(tenantId, userId).lastActivity = this.options.now();
+    const state = this.#state(tenantId, userId);
+    state.lastActivity = this.options.now();
+    this.#heldLocally(state);
   }
 
   streamOpened(tenantId: string, userId: string): void {
-    this.#state(tenantId, userId).streams++;
+    const state = this.#state(tenantId, userId);
+    state.streams++;
+    this.#heldLocally(state);
   }
 
   streamClosed(tenantId: string, userId: string): void {
     const state = this.#state(tenantId, userId);
     state.streams = Math.max(0, state.streams - 1);
-    if (state.streams === 0) state.lastClosed = this.options.now();
+    if (state.streams > 0) return;
+    state.lastClosed = this.options.now();
+    // offline once the grace period is over (or later, if there was activity)
+    this.#schedule(state.key, state.lastClosed + this.#grace);
   }
 
   /** Takes in another instance's lease. */
   receive(news: BusNews): void {
     if (news.kind !== "presence" || news.instanceId === this.instanceId) return;
     const key = `${news.tenantId}:${news.userId}`;
+    const now = this.options.now();
     let leases = this.#remote.get(key);
     if (news.online) {
       if (!leases) this.#remote.set(key, leases = new Map());
-      leases.set(news.instanceId, this.options.now() + this.#lease);
+      leases.set(news.instanceId, now + this.#lease);
+      // a renewal for someone already online changes nothing now; its expiry is read when due
+      if (this.#announced.get(key) !== true) this.#schedule(key, now);
     } else {
       leases?.delete(news.instanceId);
       if (leases?.size === 0) this.#remote.delete(key);
+      this.#schedule(key, now);
     }
   }
 
-  /** Re-evaluates every known user; announces and persists the transitions. */
+  /** Re-evaluates the users whose state may have changed; announces and persists the transitions. */
   tick(): void {
     const now = this.options.now();
     const changes = new Map<string, ChatEvent[]>();
-    const keys = new Set([...this.#local.keys(), ...this.#remote.keys(), ...this.#announced.keys()]);
-    for (const key of keys) {
-      const local = this.#local.get(key);
-      const [tenantId, userId] = key.split(":");
-      this.#renewLease(key, tenantId, userId, this.#locallyOnline(local), now);
-      const online = this.isOnline(tenantId, userId);
-      if ((this.#announced.get(key) ?? false) !== online) {
-        if (online) this.#announced.set(key, true);
-        else this.#announced.delete(key);
-        if (!online && local) {
-          recordLastSeen({ tenantId: tenantId as TenantId, db: this.options.db }, userId, new Date(now)).catch(
-            () => {},
-          );
+    const slots = [...this.#slots.keys()].filter((slot) => slot * SLOT_MS <= now);
+    for (const slot of slots) {
+      const keys = this.#slots.get(slot)!;
+      this.#slots.delete(slot);
+      for (const key of keys) {
+        const due = this.#due.get(key);
+        if (due === undefined) continue;
+        if (due > now) {
+          // later in this slot: keep it for the next tick
+          this.#slotOf(due).add(key);
+          continue;
         }
-        const list = changes.get(tenantId) ?? [];
-        changes.set(tenantId, list);
-        list.push(presenceEvent(tenantId, userId, online, now));
+        this.#due.delete(key);
+        this.#evaluate(key, now, changes);
       }
-      if (local && !this.#locallyOnline(local)) this.#local.delete(key);
     }
     const limit = this.options.batchLimit ?? 50;
     for (const [tenantId, events] of changes) {
       this.options.deliver(tenantId, events.length > limit ? [presenceSyncEvent(tenantId, now)] : events);
     }
+  }
+
+  #evaluate(key: string, now: number, changes: Map<string, ChatEvent[]>) {
+    const local = this.#local.get(key);
+    const separator = key.indexOf(":");
+    const tenantId = key.slice(0, separator);
+    const userId = key.slice(separator + 1);
+    const locallyOnline = this.#locallyOnline(local);
+    this.#renewLease(key, tenantId, userId, locallyOnline, now);
+    // (this also forgets the other instances' expired leases)
+    const remotelyOnline = this.#remotelyOnline(key);
+    const online = locallyOnline || remotelyOnline;
+    if ((this.#announced.get(key) ?? false) !== online) {
+      if (online) this.#announced.set(key, true);
+      else this.#announced.delete(key);
+      if (!online && local) {
+        recordLastSeen({ tenantId: tenantId as TenantId, db: this.options.db }, userId, new Date(now)).catch(
+          () => {},
+        );
+      }
+      let list = changes.get(tenantId);
+      if (!list) changes.set(tenantId, list = []);
+      list.push(presenceEvent(tenantId, userId, online, now));
+    }
+    if (local && !locallyOnline) this.#local.delete(key);
+    // the next time anything can change without news: the lease to renew, activity and
+    // grace running out, another instance's lease expiring
+    let next = Infinity;
+    if (local && locallyOnline) {
+      if (local.streams === 0) next = Math.max(local.lastActivity + this.#activity, local.lastClosed + this.#grace);
+      const leased = this.#leased.get(key);
+      if (leased !== undefined) next = Math.min(next, leased + this.#lease / 3 + 1);
+    }
+    for (const expires of this.#remote.get(key)?.values() ?? []) next = Math.min(next, expires);
+    if (next !== Infinity) this.#schedule(key, next);
+  }
+
+  /** A user held here but not yet announced to the others gets looked at in the next tick. */
+  #heldLocally(state: LocalState) {
+    if (!this.#leased.has(state.key)) this.#schedule(state.key, this.options.now());
+  }
+
+  /**
+   * Makes sure a user is looked at no later than `at`; an earlier time already set stays
+   * (that look sets the next time from the state as it is then).
+   */
+  #schedule(key: string, at: number) {
+    const due = this.#due.get(key);
+    if (due !== undefined && due <= at) return;
+    this.#due.set(key, at);
+    this.#slotOf(at).add(key);
+  }
+
+  #slotOf(at: number): Set<string> {
+    const slot = Math.floor(at / SLOT_MS);
+    let keys = this.#slots.get(slot);
+    if (!keys) this.#slots.set(slot, keys = new Set());
+    return keys;
   }
 
   #renewLease(key: string, tenantId: string, userId: string, online: boolean, now: number) {
@@ -162,7 +240,10 @@ export class Presence {
     const key = `${tenantId}:${userId}`;
     let state = this.#local.get(key);
     if (!state) {
-      this.#local.set(key, state = { tenantId, userId, streams: 0, lastActivity: -Infinity, lastClosed: -Infinity });
+      this.#local.set(
+        key,
+        state = { key, tenantId, userId, streams: 0, lastActivity: -Infinity, lastClosed: -Infinity },
+      );
     }
     return state;
   }

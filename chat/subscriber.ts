@@ -1,6 +1,6 @@
 import type { ChatEvent } from "./events.ts";
 import { encodeRetry } from "./sse_frame.ts";
-import type { WriteBatch } from "./write_batch.ts";
+import type { BatchTarget, WriteBatch } from "./write_batch.ts";
 import type { ByteSink, SinkEvents } from "./stream_sink.ts";
 
 /** Who a listener listens for. */
@@ -40,8 +40,9 @@ type Held = { id: number; frame: Uint8Array } | { id: number; event: ChatEvent }
  * waiting, so a slow reader never holds up the fan-out loop; one that lets its queue grow
  * past the bound is disconnected and catches up by replay when it reconnects.
  */
-export class StreamSubscriber implements Listener, SinkEvents {
+export class StreamSubscriber implements Listener, SinkEvents, BatchTarget {
   readonly isStream = true;
+  batchSlot = -1;
   #sink: ByteSink | null = null;
   #closed = false;
   #drained: (() => void) | null = null;
