@@ -28,6 +28,12 @@ export interface HubOptions {
 }
 
 const HEARTBEAT = encodeComment("heartbeat");
+/**
+ * Streams are split into this many groups for heartbeats, one group per slice of the
+ * heartbeat interval: each stream still gets one per interval, and the server's thread
+ * spends 4 ms at a time on them with 10,000 streams instead of 80 ms at once.
+ */
+const HEARTBEAT_SLICES = 20;
 const TAIL_PAGE = 100;
 /** A page's frames are written once this many are queued, so the first events of a long page do not wait for the last. */
 const FLUSH_FRAMES = 4096;
@@ -64,6 +70,11 @@ export class Hub {
   #draining = false;
   #again = false;
   #listeners = new Map<string, Map<string, Set<Listener>>>();
+  /** The open streams in their heartbeat groups (see `HEARTBEAT_SLICES`). */
+  #heartbeatGroups: Set<Listener>[] = Array.from({ length: HEARTBEAT_SLICES }, () => new Set());
+  #heartbeatGroupOf = new Map<Listener, number>();
+  #nextHeartbeatGroup = 0;
+  #joinedGroups = 0;
   #timers: ReturnType<typeof setInterval>[] = [];
   #unsubscribe: (() => void) | null = null;
   #now: () => number;
@@ -89,7 +100,7 @@ export class Hub {
     this.#unsubscribe = this.options.bus.subscribe((news) => this.#onNews(news));
     this.#timers.push(
       setInterval(() => this.drain(), this.options.pollIntervalMs ?? 1000),
-      setInterval(() => this.#heartbeat(), this.options.heartbeatMs ?? 20_000),
+      setInterval(() => this.#heartbeat(), (this.options.heartbeatMs ?? 20_000) / HEARTBEAT_SLICES),
       setInterval(() => this.purge(), 15 * 60_000),
     );
   }
@@ -139,6 +150,9 @@ export class Hub {
       if (!mine) tenant.set(listener.userId, mine = new Set());
       mine.add(listener);
       if (listener.isStream) {
+        const group = this.#joinedGroups++ % HEARTBEAT_SLICES;
+        this.#heartbeatGroups[group].add(listener);
+        this.#heartbeatGroupOf.set(listener, group);
         this.options.metrics.openStreams++;
         this.presence?.streamOpened(listener.tenantId, listener.userId);
       }
@@ -155,6 +169,8 @@ export class Hub {
     const mine = tenant?.get(listener.userId);
     if (!mine?.delete(listener)) return;
     if (listener.isStream) {
+      this.#heartbeatGroups[this.#heartbeatGroupOf.get(listener)!].delete(listener);
+      this.#heartbeatGroupOf.delete(listener);
       this.options.metrics.openStreams--;
       this.presence?.streamClosed(listener.tenantId, listener.userId);
     }
@@ -345,8 +361,11 @@ export class Hub {
     }
   }
 
+  /** Writes a heartbeat to the next group of streams. */
   #heartbeat() {
-    for (const listener of this.#all()) if (listener.isStream) listener.write(HEARTBEAT);
+    const group = this.#heartbeatGroups[this.#nextHeartbeatGroup];
+    this.#nextHeartbeatGroup = (this.#nextHeartbeatGroup + 1) % HEARTBEAT_SLICES;
+    for (const listener of [...group]) listener.write(HEARTBEAT);
   }
 
   *#all(): Iterable<Listener> {
