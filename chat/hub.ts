@@ -72,7 +72,6 @@ export class Hub {
   #listeners = new Map<string, Map<string, Set<Listener>>>();
   /** The open streams in their heartbeat groups (see `HEARTBEAT_SLICES`). */
   #heartbeatGroups: Set<Listener>[] = Array.from({ length: HEARTBEAT_SLICES }, () => new Set());
-  #heartbeatGroupOf = new Map<Listener, number>();
   #nextHeartbeatGroup = 0;
   #joinedGroups = 0;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -150,9 +149,7 @@ export class Hub {
       if (!mine) tenant.set(listener.userId, mine = new Set());
       mine.add(listener);
       if (listener.isStream) {
-        const group = this.#joinedGroups++ % HEARTBEAT_SLICES;
-        this.#heartbeatGroups[group].add(listener);
-        this.#heartbeatGroupOf.set(listener, group);
+        this.#heartbeatGroups[this.#joinedGroups++ % HEARTBEAT_SLICES].add(listener);
         this.options.metrics.openStreams++;
         this.presence?.streamOpened(listener.tenantId, listener.userId);
       }
@@ -169,8 +166,7 @@ export class Hub {
     const mine = tenant?.get(listener.userId);
     if (!mine?.delete(listener)) return;
     if (listener.isStream) {
-      this.#heartbeatGroups[this.#heartbeatGroupOf.get(listener)!].delete(listener);
-      this.#heartbeatGroupOf.delete(listener);
+      for (const group of this.#heartbeatGroups) if (group.delete(listener)) break;
       this.options.metrics.openStreams--;
       this.presence?.streamClosed(listener.tenantId, listener.userId);
     }
@@ -365,7 +361,8 @@ export class Hub {
   #heartbeat() {
     const group = this.#heartbeatGroups[this.#nextHeartbeatGroup];
     this.#nextHeartbeatGroup = (this.#nextHeartbeatGroup + 1) % HEARTBEAT_SLICES;
-    for (const listener of [...group]) listener.write(HEARTBEAT);
+    // a write that finds the client gone unregisters it, which a Set's iteration allows
+    for (const listener of group) listener.write(HEARTBEAT);
   }
 
   *#all(): Iterable<Listener> {

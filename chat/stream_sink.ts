@@ -106,14 +106,15 @@ export function nodeResponseSink(
   const chunked = (outgoing as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
   /** Bytes handed to the native handle and not yet reported written. */
   let pending = 0;
+  /** There is room again once neither the handle nor the socket's Writable holds anything. */
+  const drained = () => {
+    if (pending === 0 && (socket?.writableLength ?? 0) === 0) events.drained();
+  };
   function oncomplete(this: WriteRequest, status: number) {
     pending -= this.bytes;
     if (status < 0) socket?.destroy();
-    else if (pending === 0 && socket?.writableLength === 0) events.drained();
+    else drained();
   }
-  const drained = () => {
-    if (pending === 0) events.drained();
-  };
   socket?.on("drain", drained);
   outgoing.on("close", () => {
     // a kept-alive connection may carry further requests: leave it as it was
