@@ -606,6 +606,20 @@
     failures++;
     if (failures >= 3 && !polling) startPolling();
   });
+  // htmx's SSE extension retries a stream that dropped, but not a first connect that failed
+  // (a server restarting as the page loads, a blip): that one is asked again here, sooner
+  // or later falling back to polling like any failing stream
+  function connectFailed() {
+    if (stream._htmx?.sse) return;
+    failures++;
+    if (failures >= 3 && !polling) startPolling();
+    const url = stream.getAttribute("hx-sse:connect");
+    setTimeout(() => {
+      if (!stream._htmx?.sse) htmx.ajax("GET", url, { source: stream });
+    }, Math.min(10_000, 500 * 2 ** failures));
+  }
+  stream?.addEventListener("htmx:error", connectFailed);
+  stream?.addEventListener("htmx:response:error", connectFailed);
   async function startPolling() {
     polling = true;
     $("#connection-status").hidden = false;
