@@ -15,6 +15,7 @@
  *   FANOUT_CLIENTS=1                    clients in that sweep (default 100; 1 measures the send path alone)
  *   FANOUT_CLIENT_PROCESSES=2           client processes (default 1, and 2 above 2,000 clients)
  *   FANOUT_CLIENT=c                     the load generator in C (bench/fanout_client.c, built with cc)
+ *   FANOUT_KEEP=1                       keep each run's directory (latency samples in arrival order)
  *   FANOUT_SERVER=bench/fanout_floor_node.ts   another server entry point (the floors)
  *   FANOUT_SERVER_CMD, FANOUT_CLIENT_CMD       whole commands instead, e.g. the floor and the
  *                                       client on Node.js: `deno bundle --platform=node -o

@@ -27,6 +27,8 @@ export interface Setup {
   adminToken: string;
   conversationId: string;
   clients: ClientProcess[];
+  /** How many streams the clients hold. */
+  clientCount: number;
 }
 
 function freePort(): number {
@@ -103,6 +105,8 @@ async function seed(url: string, clientCount: number) {
   return { tokens, adminToken, conversationId };
 }
 
+/** `FANOUT_KEEP=1` keeps each scenario's directory (the clients' latency samples, in arrival order). */
+const keepSamples = Deno.env.get("FANOUT_KEEP") === "1";
 /** Extra server flags, e.g. `--cpu-prof`, from `FANOUT_SERVER_FLAGS`. */
 const serverFlags = Deno.env.get("FANOUT_SERVER_FLAGS") ?? "";
 /** The server's entry point: `bench/fanout_floor.ts` measures Deno's own floor. */
@@ -186,7 +190,7 @@ export async function setUp(clientCount: number): Promise<Setup> {
     clients.push({ child, lines: lineReader(child.stdout), stdin: child.stdin.getWriter(), out });
   }
   for (const c of clients) await c.lines.read();
-  return { dir, url, server, adminToken, conversationId, clients };
+  return { dir, url, server, adminToken, conversationId, clients, clientCount };
 }
 
 /**
@@ -204,7 +208,8 @@ export async function settle(setup: Setup): Promise<{ ms: number; bytes: number 
       await c.stdin.write(new TextEncoder().encode("bytes\n"));
       total += JSON.parse((await c.lines.read()).value!).bytes;
     }
-    if (total === last) break;
+    // heartbeats keep trickling in (a twentieth of the streams a second, a few bytes each)
+    if (last >= 0 && total - last < setup.clientCount * 16) break;
     last = total;
     await sleep(1500);
   }
@@ -221,6 +226,10 @@ export async function tearDown(setup: Setup): Promise<void> {
   }
   setup.server.kill("SIGTERM");
   await setup.server.status;
+  if (keepSamples) {
+    console.error(`samples kept in ${setup.dir}`);
+    return;
+  }
   await Deno.remove(setup.dir, { recursive: true });
 }
 
