@@ -620,6 +620,14 @@
   }
   stream?.addEventListener("htmx:error", connectFailed);
   stream?.addEventListener("htmx:response:error", connectFailed);
+  // htmx can start the first connect before this script runs, and a connect refused at once
+  // can fail before the listeners above exist: a stream still not connected a moment later
+  // counts as a failed connect
+  if (stream) {
+    setTimeout(() => {
+      if (failures === 0 && !stream._htmx?.sse) connectFailed();
+    }, 3000);
+  }
   async function startPolling() {
     polling = true;
     $("#connection-status").hidden = false;

@@ -71,3 +71,32 @@ browserTest(
     assert.deepEqual([...ann.errors.filter(offlineNoise), ...bob.errors, ...cat.errors], []);
   },
 );
+
+browserTest(
+  "a page whose first stream connect fails connects again and gets live messages",
+  async (t, { server, browser }) => {
+    await server.seed("acme", { bob: "member" });
+    const bob = await signedInPage(await browser.newContext(), server.url, "acme", "bob@acme.test");
+    const annCtx = await browser.newContext();
+    const ann = await signedInPage(annCtx, server.url, "acme", "ann@acme.test");
+
+    await t.step("a refused first connect, then a failed one, is retried until it connects", async () => {
+      const page = await annCtx.newPage();
+      let refused = 0;
+      await page.route("**/ui/events?*", (route) => {
+        if (refused++ === 0) return route.abort("connectionrefused");
+        if (refused === 2) return route.fulfill({ status: 503, body: "starting" });
+        return route.continue();
+      });
+      await page.goto(`${server.url}/`);
+      await waitForStream(page);
+      assert.equal(refused, 3, "two failed connects, then the one that worked");
+      await bob.page.click(".person-button:has-text('Ann')");
+      await bob.page.fill(".composer-input", "After the blip");
+      await bob.page.press(".composer-input", "Enter");
+      await page.waitForSelector(".conv-row:has-text('Bob'):has-text('After the blip')");
+      await page.close();
+    });
+    await ann.page.close();
+  },
+);
