@@ -14,7 +14,8 @@
  *   FANOUT_RATES=500,1000               the rates of the highest-rate sweep (default 100 … 2000)
  *   FANOUT_CLIENTS=1                    clients in that sweep (default 100; 1 measures the send path alone)
  *   FANOUT_CLIENT_PROCESSES=2           client processes (default 1, and 2 above 2,000 clients)
- *   FANOUT_CLIENT=c                     the load generator in C (bench/fanout_client.c, built with cc)
+ *   FANOUT_CLIENT=deno                  the load generator on Deno (default: the one in C,
+ *                                       bench/fanout_client.c, built with cc, if there is a cc)
  *   FANOUT_KEEP=1                       keep each run's directory (latency samples in arrival order)
  *   FANOUT_SERVER=bench/fanout_floor_node.ts   another server entry point (the floors)
  *   FANOUT_SERVER_CMD, FANOUT_CLIENT_CMD       whole commands instead, e.g. the floor and the
@@ -25,6 +26,7 @@
 import {
   type ClientProcess,
   fanoutMetrics,
+  loadGenerator,
   loopLag,
   machineTicks,
   memoryAfterGc,
@@ -179,7 +181,7 @@ async function scenario(name: string, clients: number, rate: number, seconds: nu
         .toFixed(1),
     ),
   };
-  console.log(JSON.stringify(line));
+  console.log(JSON.stringify({ ...line, load_generator: await loadGenerator() }));
   return line;
 }
 
@@ -207,6 +209,7 @@ async function idleAndBroadcast(run: number) {
     kb_per_stream_before_gc: perStream(rawRssKb - empty.rssKb),
     js_heap_kb_per_stream: perStream(held.heapUsedKb - empty.heapUsedKb),
     js_heap_committed_kb_per_stream: perStream(held.heapTotalKb - empty.heapTotalKb),
+    load_generator: await loadGenerator(),
   }));
   await warmUp(setup, clients);
   const sent = await send(setup, 1, 1);
@@ -227,6 +230,7 @@ async function idleAndBroadcast(run: number) {
     commit_to_receipt_ms: result.fromCommit,
     post_response_ms: sent.post,
     server_fanout: fanout,
+    load_generator: await loadGenerator(),
   }));
 }
 

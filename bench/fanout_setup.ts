@@ -115,30 +115,51 @@ const serverEntry = Deno.env.get("FANOUT_SERVER") ?? "bench/fanout_server.ts";
 const serverCommand = (deno: string) =>
   Deno.env.get("FANOUT_SERVER_CMD") ?? `"${deno}" run -A --v8-flags=--expose-gc ${serverFlags} ${serverEntry}`;
 /**
- * How a client process starts: `bench/fanout_client.ts` on Deno, or with `FANOUT_CLIENT=c` the
- * same client in C (`bench/fanout_client.c`, built with the system's `cc` into `.tools/`), whose
- * reads cost the shared cores less; `FANOUT_CLIENT_CMD` replaces the command outright.
+ * Which load generator runs the clients: by default the one in C (`bench/fanout_client.c`,
+ * built with the system's `cc` into `.tools/`), whose reads cost the cores it shares with the
+ * server a few microseconds each against 10-30 for a JavaScript client, so the numbers are
+ * the server's; where no C compiler is found, `bench/fanout_client.ts` on Deno (the same
+ * protocol and output). `FANOUT_CLIENT=deno` or `=c` picks one, `FANOUT_CLIENT_CMD` replaces
+ * the command outright.
  */
-function clientCommand(deno: string): Promise<string> {
-  const command = Deno.env.get("FANOUT_CLIENT_CMD");
-  if (command) return Promise.resolve(command);
-  if (Deno.env.get("FANOUT_CLIENT") !== "c") return Promise.resolve(`"${deno}" run -A bench/fanout_client.ts`);
-  return cClient ??= buildCClient();
+export function loadGenerator(): Promise<"c" | "deno" | "custom"> {
+  return chosen ??= choose();
 }
 
-let cClient: Promise<string> | null = null;
+let chosen: Promise<"c" | "deno" | "custom"> | null = null;
 
-async function buildCClient(): Promise<string> {
-  const binary = `${ROOT}.tools/fanout_client`;
+async function choose(): Promise<"c" | "deno" | "custom"> {
+  if (Deno.env.get("FANOUT_CLIENT_CMD")) return "custom";
+  const wanted = Deno.env.get("FANOUT_CLIENT");
+  if (wanted === "deno") return "deno";
+  try {
+    await buildCClient();
+    return "c";
+  } catch (e) {
+    if (wanted === "c") throw e;
+    console.error(`bench: no C load generator (${e instanceof Error ? e.message : e}); using bench/fanout_client.ts`);
+    return "deno";
+  }
+}
+
+/** How a client process starts (see `loadGenerator`). */
+async function clientCommand(deno: string): Promise<string> {
+  const kind = await loadGenerator();
+  if (kind === "custom") return Deno.env.get("FANOUT_CLIENT_CMD")!;
+  return kind === "c" ? C_CLIENT : `"${deno}" run -A bench/fanout_client.ts`;
+}
+
+const C_CLIENT = `${ROOT}.tools/fanout_client`;
+
+async function buildCClient(): Promise<void> {
   await Deno.mkdir(`${ROOT}.tools`, { recursive: true });
   const built = await new Deno.Command("cc", {
-    args: ["-O2", "-o", binary, `${ROOT}bench/fanout_client.c`],
+    args: ["-O2", "-o", C_CLIENT, `${ROOT}bench/fanout_client.c`],
     stderr: "inherit",
   }).output().catch((e) => {
-    throw new Error(`FANOUT_CLIENT=c needs a C compiler (cc): ${e}`);
+    throw new Error(`the C load generator needs a C compiler (cc): ${e}`);
   });
   if (!built.success) throw new Error("could not build bench/fanout_client.c");
-  return binary;
 }
 
 /**
