@@ -295,16 +295,22 @@
     $(".composer-context", form).hidden = true;
   }
 
+  // the text each composer sent last
+  const sentText = new WeakMap();
   function afterSend(form) {
     const id = form.dataset.conversationId;
-    form.elements.content.value = "";
+    const input = form.elements.content;
     form.elements.parent_id.value = "";
     form.elements.edit_id.value = "";
     $(".file-input", form).value = "";
     listFiles(form);
     $(".composer-context", form).hidden = true;
-    localStorage.removeItem(draftKey(id));
-    autosize(form.elements.content);
+    // text typed while the message was on its way stays, with its draft
+    if (input.value === sentText.get(form)) {
+      input.value = "";
+      localStorage.removeItem(draftKey(id));
+      autosize(input);
+    }
     const scroller = scrollerOf(form.closest(".conversation"));
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
   }
@@ -421,6 +427,7 @@
     const ctx = e.detail.ctx;
     const form = ctx.sourceElement;
     if (!form?.matches?.("form.composer")) return;
+    sentText.set(form, form.elements.content.value);
     const editId = form.elements.edit_id.value;
     if (editId) {
       ctx.request.action = `/ui/messages/${editId}/edit`;

@@ -100,3 +100,43 @@ browserTest(
     await ann.page.close();
   },
 );
+
+browserTest(
+  "text typed while a message is on its way stays in the composer",
+  async (t, { server, browser }) => {
+    await server.seed("acme", { bob: "member" });
+    const ann = await signedInPage(await browser.newContext(), server.url, "acme", "ann@acme.test");
+    const a = ann.page;
+    await a.click(".person-button:has-text('Bob')");
+    await a.waitForSelector(".conversation .composer");
+
+    await t.step("a slow send does not wipe what was typed after it", async () => {
+      let release!: () => void;
+      const released = new Promise<void>((r) => release = r);
+      let held = 0;
+      await a.route("**/ui/conversations/*/messages", async (route) => {
+        if (route.request().method() !== "POST") return route.continue();
+        held++;
+        await released;
+        await route.continue();
+      });
+      await a.fill(".composer-input", "First, slowly");
+      await a.press(".composer-input", "Enter");
+      while (held === 0) await new Promise((r) => setTimeout(r, 20));
+      await a.fill(".composer-input", "Second, typed meanwhile");
+      // the page's own handler of the answer runs before this one, registered later
+      const answered = a.evaluate(() =>
+        new Promise<void>((r) => document.addEventListener("htmx:after:request", () => r(), { once: true }))
+      );
+      release();
+      await answered;
+      await a.waitForSelector(".message.mine:has-text('First, slowly')");
+      assert.equal(await a.inputValue(".composer-input"), "Second, typed meanwhile");
+      await a.unroute("**/ui/conversations/*/messages");
+      await a.press(".composer-input", "Enter");
+      await a.waitForSelector(".message.mine:has-text('Second, typed meanwhile')");
+      await a.waitForFunction(() => document.querySelector<HTMLTextAreaElement>(".composer-input")?.value === "");
+    });
+    assert.deepEqual(ann.errors, []);
+  },
+);
