@@ -230,7 +230,7 @@ export async function settle(setup: Setup): Promise<{ ms: number; bytes: number 
       total += JSON.parse((await c.lines.read()).value!).bytes;
     }
     // heartbeats keep trickling in (a twentieth of the streams a second, a few bytes each)
-    if (last >= 0 && total - last < setup.clientCount * 16) break;
+    if (last >= 0 && total - last <= setup.clientCount * 16) break;
     last = total;
     await sleep(1500);
   }
