@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "./client.ts";
-import { sessions, users } from "./schema/mod.ts";
+import { sessions, type UserRole, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
 /** Stores a new session row. */
@@ -81,4 +81,47 @@ export async function revokeUserSessions(
 ): Promise<void> {
   await db.update(sessions).set({ revokedAt: new Date() })
     .where(and(eq(sessions.tenantId, scope.tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** A session that still stands, with whom it belongs to now. */
+export interface LiveSession {
+  tenantId: string;
+  userId: string;
+  role: UserRole;
+}
+
+/** Sessions looked up per query, well below SQLite's limit on bound parameters. */
+const LIVE_SESSIONS_PAGE = 500;
+
+/**
+ * Which of these sessions still stand (neither revoked nor expired, their user active), with
+ * the tenant, user and current role of each. It serves the re-check of open streams, which
+ * covers every tenant at once; the caller compares tenant and user with what it holds.
+ * @param db the database
+ * @param sessionIds the sessions to look up
+ * @param now the current time in milliseconds
+ */
+export async function liveSessions(db: Db, sessionIds: string[], now: number): Promise<Map<string, LiveSession>> {
+  const live = new Map<string, LiveSession>();
+  for (let start = 0; start < sessionIds.length; start += LIVE_SESSIONS_PAGE) {
+    const rows = await db.select({
+      id: sessions.id,
+      tenantId: sessions.tenantId,
+      userId: sessions.userId,
+      role: users.role,
+      expiresAt: sessions.expiresAt,
+    }).from(sessions)
+      .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, sessions.tenantId)))
+      .where(and(
+        inArray(sessions.id, sessionIds.slice(start, start + LIVE_SESSIONS_PAGE)),
+        isNull(sessions.revokedAt),
+        eq(users.isActive, true),
+      ));
+    for (const row of rows) {
+      if (row.expiresAt.getTime() > now) {
+        live.set(row.id, { tenantId: row.tenantId, userId: row.userId, role: row.role });
+      }
+    }
+  }
+  return live;
 }
