@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "./client.ts";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { type Db, type DbOrTx, selectRows } from "./client.ts";
 import { sessions, type UserRole, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
@@ -90,38 +90,21 @@ export interface LiveSession {
   role: UserRole;
 }
 
-/** Sessions looked up per query, well below SQLite's limit on bound parameters. */
-const LIVE_SESSIONS_PAGE = 500;
-
 /**
  * Which of these sessions still stand (neither revoked nor expired, their user active), with
  * the tenant, user and current role of each. It serves the re-check of open streams, which
- * covers every tenant at once; the caller compares tenant and user with what it holds.
+ * covers every tenant at once; the caller compares tenant and user with what it holds. The
+ * ids go in as one JSON array, so the statement's text never changes and stays prepared.
  * @param db the database
  * @param sessionIds the sessions to look up
  * @param now the current time in milliseconds
  */
 export async function liveSessions(db: Db, sessionIds: string[], now: number): Promise<Map<string, LiveSession>> {
-  const live = new Map<string, LiveSession>();
-  for (let start = 0; start < sessionIds.length; start += LIVE_SESSIONS_PAGE) {
-    const rows = await db.select({
-      id: sessions.id,
-      tenantId: sessions.tenantId,
-      userId: sessions.userId,
-      role: users.role,
-      expiresAt: sessions.expiresAt,
-    }).from(sessions)
-      .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, sessions.tenantId)))
-      .where(and(
-        inArray(sessions.id, sessionIds.slice(start, start + LIVE_SESSIONS_PAGE)),
-        isNull(sessions.revokedAt),
-        eq(users.isActive, true),
-      ));
-    for (const row of rows) {
-      if (row.expiresAt.getTime() > now) {
-        live.set(row.id, { tenantId: row.tenantId, userId: row.userId, role: row.role });
-      }
-    }
-  }
-  return live;
+  const rows = await selectRows(db, {
+    sql: `SELECT s.id, s.tenant_id, s.user_id, u.role FROM sessions s
+      JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+      WHERE s.id IN (SELECT value FROM json_each(?)) AND s.revoked_at IS NULL AND s.expires_at > ? AND u.is_active = 1`,
+    args: [JSON.stringify(sessionIds), now],
+  }, ["id", "tenant_id", "user_id", "role"]) as [string, string, string, UserRole][];
+  return new Map(rows.map(([id, tenantId, userId, role]) => [id, { tenantId, userId, role }]));
 }
