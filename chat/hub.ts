@@ -1,11 +1,11 @@
 import type { Db } from "../db/client.ts";
 import { readEventsAfter } from "../db/events.ts";
 import { eventLogBounds, purgeExpiredEvents } from "../db/event_replay.ts";
-import { liveSessions } from "../db/sessions.ts";
 import type { Bus, BusNews } from "./bus.ts";
 import type { ChatEvent } from "./events.ts";
 import { MembershipCache } from "./membership_cache.ts";
 import type { RealtimeMetrics } from "./metrics.ts";
+import { endStaleStreams } from "./stream_sessions.ts";
 import { encodeComment, encodeFrame, joinFrames } from "./sse_frame.ts";
 import type { Listener } from "./subscriber.ts";
 import { WriteBatch } from "./write_batch.ts";
@@ -244,7 +244,9 @@ export class Hub {
     } else if (news.kind === "ephemeral") {
       this.#lock.run(() => this.#routeEphemeral(news.event));
     } else if (news.kind === "revoked") {
-      this.#endRevoked(news.tenantId, news.userId, news.sessionId);
+      // after the registrations already queued: a stream whose session was checked just
+      // before the revocation, and is still being registered, ends too
+      this.#lock.run(() => Promise.resolve(this.#endRevoked(news.tenantId, news.userId, news.sessionId)));
     } else {
       this.presence?.receive(news);
     }
@@ -380,27 +382,18 @@ export class Hub {
   }
 
   /**
-   * Ends the streams of a group whose session no longer stands: revoked, expired or
-   * deleted, its user deactivated, or its user's role no longer the one the stream was
-   * opened with. Revocations are announced on the bus; this catches what no news told
-   * (expiry, a change made in the database directly, news lost while the bus was down).
-   * One query per group covers its distinct sessions, so each stream is re-checked once
-   * per heartbeat interval at the cost of one query per slice of it.
+   * Re-checks the sessions of a group's streams (see `endStaleStreams`). Revocations are
+   * announced on the bus; this catches what no news told: expiry, a change made in the
+   * database directly, news lost while the bus was down. One query per group, so each
+   * stream is re-checked once per heartbeat interval at the cost of one query per slice.
    * @param group one heartbeat group
    */
   async #recheck(group: Set<Listener>) {
     if (group.size === 0 || this.#rechecking.has(group)) return;
     this.#rechecking.add(group);
-    // only the streams open when the query starts: a later one may hold a newer role
-    const streams = [...group];
     try {
-      const live = await liveSessions(this.options.db, [...new Set(streams.map((l) => l.sessionId))], this.#now());
-      for (const listener of streams) {
-        const session = live.get(listener.sessionId);
-        const stands = session?.tenantId === listener.tenantId && session.userId === listener.userId &&
-          session.role === listener.role;
-        if (!stands) listener.close();
-      }
+      // only the streams open when the query starts: a later one may hold a newer role
+      await endStaleStreams(this.options.db, [...group], this.#now());
     } catch (e) {
       // a database that cannot answer for a moment does not end every stream
       console.error(JSON.stringify({ level: "error", msg: "session re-check failed", error: String(e) }));
