@@ -7,7 +7,7 @@ import { audit } from "../db/audit.ts";
 import { uuidv7 } from "./ids.ts";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.ts";
 import { SESSION_TTL_SECONDS, type SessionKeys, signSession } from "./auth.ts";
-import type { TenantId, TenantOnlyScope } from "./tenancy.ts";
+import type { TenantId, TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import type { Config } from "./config.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { AppError, conflict, forbidden } from "./errors.ts";
@@ -210,7 +210,13 @@ export async function signup(
   }
 }
 
-/** Revokes the caller's session (logout). */
-export async function logout(scope: TenantOnlyScope, sessionId: string): Promise<void> {
+/**
+ * Revokes the caller's session (logout) and ends the streams opened under it, on every
+ * instance; the user's other sessions keep theirs.
+ * @param scope the caller
+ * @param sessionId the session to end
+ */
+export async function logout(scope: TenantScope, sessionId: string): Promise<void> {
   await revokeSession(scope, sessionId);
+  await scope.bus.publish({ kind: "revoked", tenantId: scope.tenantId, userId: scope.userId, sessionId });
 }

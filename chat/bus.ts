@@ -2,8 +2,8 @@ import type { ChatEvent } from "./events.ts";
 
 /**
  * What travels on the bus. The bus carries only the news that durable events exist
- * (the `events` table is the truth), plus ephemeral events (typing) that are never stored
- * and presence leases between instances.
+ * (the `events` table is the truth), plus ephemeral events (typing) that are never stored,
+ * presence leases between instances, and revocations that end open streams.
  */
 export type BusNews =
   | {
@@ -24,6 +24,18 @@ export type BusNews =
     tenantId: string;
     userId: string;
     online: boolean;
+  }
+  | {
+    /**
+     * Streams opened under a session no longer stand: it was signed out or revoked, or its
+     * user was deactivated or given another role. Every instance ends the matching local
+     * streams; clients reconnect and are authenticated afresh.
+     */
+    kind: "revoked";
+    tenantId: string;
+    userId: string;
+    /** Only this session's streams; absent, every stream of the user. */
+    sessionId?: string;
   };
 
 export type BusListener = (news: BusNews) => void;

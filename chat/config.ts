@@ -52,6 +52,7 @@ const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(60),
   RATE_LIMIT_CONVERSATIONS_PER_MIN: positiveInt.default(20),
   RATE_LIMIT_LOGINS_PER_15MIN: positiveInt.default(10),
+  RATE_LIMIT_STREAMS_PER_USER: positiveInt.default(20),
   EVENTS_RETENTION_HOURS: positiveNumber().default(24),
   AI_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   AI_API_KEY: z.string().optional(),
@@ -101,6 +102,8 @@ function finish(env: z.infer<typeof configSchema>) {
       messagesPerMin: env.RATE_LIMIT_MESSAGES_PER_MIN,
       conversationsPerMin: env.RATE_LIMIT_CONVERSATIONS_PER_MIN,
       loginsPer15Min: env.RATE_LIMIT_LOGINS_PER_15MIN,
+      /** Event streams one user may hold open (per instance); the next one ends their oldest. */
+      streamsPerUser: env.RATE_LIMIT_STREAMS_PER_USER,
     },
     eventsRetentionHours: env.EVENTS_RETENTION_HOURS,
     ai: env.AI_BASE_URL

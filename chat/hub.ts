@@ -5,6 +5,7 @@ import type { Bus, BusNews } from "./bus.ts";
 import type { ChatEvent } from "./events.ts";
 import { MembershipCache } from "./membership_cache.ts";
 import type { RealtimeMetrics } from "./metrics.ts";
+import { endStaleStreams } from "./stream_sessions.ts";
 import { encodeComment, encodeFrame, joinFrames } from "./sse_frame.ts";
 import type { Listener } from "./subscriber.ts";
 import { WriteBatch } from "./write_batch.ts";
@@ -25,6 +26,12 @@ export interface HubOptions {
   /** Safety-net read of the log when no notification came (e.g. while Redis is down). */
   pollIntervalMs?: number;
   heartbeatMs?: number;
+}
+
+/** Limits a registration applies. */
+export interface RegisterOptions {
+  /** The most streams one user may hold open; opening one more ends their oldest. */
+  streamsPerUser?: number;
 }
 
 const HEARTBEAT = encodeComment("heartbeat");
@@ -74,6 +81,8 @@ export class Hub {
   #heartbeatGroups: Set<Listener>[] = Array.from({ length: HEARTBEAT_SLICES }, () => new Set());
   #nextHeartbeatGroup = 0;
   #joinedGroups = 0;
+  /** The heartbeat groups whose session re-check is still waiting for the database. */
+  #rechecking = new Set<Set<Listener>>();
   #timers: ReturnType<typeof setInterval>[] = [];
   #unsubscribe: (() => void) | null = null;
   #now: () => number;
@@ -139,8 +148,9 @@ export class Hub {
    * Adds a listener. Returns the cursor it is live from: every later event reaches it
    * live, every earlier one must come from replay.
    * @param listener the stream or long-poll
+   * @param options limits to apply
    */
-  register(listener: Listener): Promise<number> {
+  register(listener: Listener, options: RegisterOptions = {}): Promise<number> {
     return this.#lock.run(async () => {
       await this.members.pinUser(listener.tenantId, listener.userId);
       let tenant = this.#listeners.get(listener.tenantId);
@@ -152,6 +162,7 @@ export class Hub {
         this.#heartbeatGroups[this.#joinedGroups++ % HEARTBEAT_SLICES].add(listener);
         this.options.metrics.openStreams++;
         this.presence?.streamOpened(listener.tenantId, listener.userId);
+        if (options.streamsPerUser !== undefined) this.#endOldestStreams(mine, options.streamsPerUser);
       }
       return this.#cursor;
     });
@@ -232,6 +243,10 @@ export class Hub {
       else setImmediate(() => this.drain());
     } else if (news.kind === "ephemeral") {
       this.#lock.run(() => this.#routeEphemeral(news.event));
+    } else if (news.kind === "revoked") {
+      // after the registrations already queued: a stream whose session was checked just
+      // before the revocation, and is still being registered, ends too
+      this.#lock.run(() => Promise.resolve(this.#endRevoked(news.tenantId, news.userId, news.sessionId)));
     } else {
       this.presence?.receive(news);
     }
@@ -357,12 +372,60 @@ export class Hub {
     }
   }
 
-  /** Writes a heartbeat to the next group of streams. */
+  /** Writes a heartbeat to the next group of streams, and re-checks their sessions. */
   #heartbeat() {
     const group = this.#heartbeatGroups[this.#nextHeartbeatGroup];
     this.#nextHeartbeatGroup = (this.#nextHeartbeatGroup + 1) % HEARTBEAT_SLICES;
     // a write that finds the client gone unregisters it, which a Set's iteration allows
     for (const listener of group) listener.write(HEARTBEAT);
+    this.#recheck(group);
+  }
+
+  /**
+   * Re-checks the sessions of a group's streams (see `endStaleStreams`). Revocations are
+   * announced on the bus; this catches what no news told: expiry, a change made in the
+   * database directly, news lost while the bus was down. One query per group, so each
+   * stream is re-checked once per heartbeat interval at the cost of one query per slice.
+   * @param group one heartbeat group
+   */
+  async #recheck(group: Set<Listener>) {
+    if (group.size === 0 || this.#rechecking.has(group)) return;
+    this.#rechecking.add(group);
+    try {
+      // only the streams open when the query starts: a later one may hold a newer role
+      await endStaleStreams(this.options.db, [...group], this.#now());
+    } catch (e) {
+      // a database that cannot answer for a moment does not end every stream
+      console.error(JSON.stringify({ level: "error", msg: "session re-check failed", error: String(e) }));
+    } finally {
+      this.#rechecking.delete(group);
+    }
+  }
+
+  /**
+   * Ends a user's local streams and long-polls: those of one session, or all of them.
+   * @param tenantId the user's tenant
+   * @param userId the user
+   * @param sessionId only this session's, when given
+   */
+  #endRevoked(tenantId: string, userId: string, sessionId: string | undefined) {
+    const mine = this.#listeners.get(tenantId)?.get(userId);
+    if (!mine) return;
+    // closing unregisters, so the set is copied first
+    for (const listener of [...mine]) {
+      if (sessionId === undefined || listener.sessionId === sessionId) listener.close();
+    }
+  }
+
+  /**
+   * Ends a user's oldest streams beyond the limit. The limit holds per instance: the
+   * streams a user holds on other instances are not counted.
+   * @param mine the user's listeners, oldest first (a Set keeps insertion order)
+   * @param limit how many streams may stay open
+   */
+  #endOldestStreams(mine: Set<Listener>, limit: number) {
+    const streams = [...mine].filter((l) => l.isStream);
+    for (const oldest of streams.slice(0, Math.max(0, streams.length - limit))) oldest.close();
   }
 
   *#all(): Iterable<Listener> {

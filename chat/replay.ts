@@ -1,6 +1,6 @@
 import { eventLogBounds, readUserEventsAfter } from "../db/event_replay.ts";
 import type { ChatEvent } from "./events.ts";
-import type { Hub } from "./hub.ts";
+import type { Hub, RegisterOptions } from "./hub.ts";
 import { encodeFrame, encodeRetry } from "./sse_frame.ts";
 import type { Listener, ListenerIdentity, StreamSubscriber } from "./subscriber.ts";
 import type { TenantId } from "./tenancy.ts";
@@ -17,9 +17,15 @@ export const RETRY_MS = 2_000;
  * @param hub the process's hub
  * @param sub the new stream
  * @param cursor the last event id the client has, or null for "from now"
+ * @param options the limits its registration applies
  */
-export async function startStream(hub: Hub, sub: StreamSubscriber, cursor: number | null): Promise<void> {
-  const liveFrom = await hub.register(sub);
+export async function startStream(
+  hub: Hub,
+  sub: StreamSubscriber,
+  cursor: number | null,
+  options: RegisterOptions = {},
+): Promise<void> {
+  const liveFrom = await hub.register(sub, options);
   sub.write(encodeRetry(RETRY_MS));
   sub.write(encodeFrame({ event: "connected", data: JSON.stringify({ user_id: sub.userId }) }));
   if (cursor === null) return sub.goLive(liveFrom);
@@ -124,6 +130,9 @@ class PollListener implements Listener {
   }
   get role() {
     return this.identity.role;
+  }
+  get sessionId() {
+    return this.identity.sessionId;
   }
 
   deliver(event: ChatEvent): boolean {

@@ -8,6 +8,8 @@ export interface ListenerIdentity {
   tenantId: string;
   userId: string;
   role: "admin" | "member" | "guest";
+  /** The session it was opened under: the listener lives no longer than that session. */
+  sessionId: string;
 }
 
 /** Anything the hub delivers to: an SSE stream or a waiting long-poll. */
@@ -85,6 +87,9 @@ export class StreamSubscriber implements Listener, SinkEvents, BatchTarget {
   }
   get role() {
     return this.identity.role;
+  }
+  get sessionId() {
+    return this.identity.sessionId;
   }
   get closed() {
     return this.#closed;

@@ -109,7 +109,9 @@ async function freeUsername(scope: TenantScope, base: string): Promise<string> {
 
 /**
  * Changes a user's name, role or active flag. Deactivating revokes every open session;
- * the last active admin cannot be demoted or deactivated, so a workspace never locks itself out.
+ * deactivating or changing the role ends the user's open streams on every instance (they
+ * carry what the user could see when they opened). The last active admin cannot be demoted
+ * or deactivated, so a workspace never locks itself out.
  */
 export async function changeUser(
   scope: TenantScope,
@@ -118,7 +120,7 @@ export async function changeUser(
   meta: { ip?: string | null } = {},
 ): Promise<User> {
   requireAdminScope(scope);
-  return await scope.db.transaction(async (tx) => {
+  const { before, after } = await scope.db.transaction(async (tx) => {
     const before = await findUser(scope, userId, tx);
     if (!before) throw notFound("User");
     const losesAdmin = before.role === "admin" && before.isActive &&
@@ -136,8 +138,12 @@ export async function changeUser(
       data: diff(before, after),
       ip: meta.ip,
     });
-    return after;
+    return { before, after };
   });
+  if (changes.isActive === false || before.role !== after.role) {
+    await scope.bus.publish({ kind: "revoked", tenantId: scope.tenantId, userId });
+  }
+  return after;
 }
 
 function diff(before: User, after: User) {

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "./client.ts";
-import { sessions, users } from "./schema/mod.ts";
+import { type Db, type DbOrTx, selectRows } from "./client.ts";
+import { sessions, type UserRole, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "../chat/tenancy.ts";
 
 /** Stores a new session row. */
@@ -81,4 +81,30 @@ export async function revokeUserSessions(
 ): Promise<void> {
   await db.update(sessions).set({ revokedAt: new Date() })
     .where(and(eq(sessions.tenantId, scope.tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** A session that still stands, with whom it belongs to now. */
+export interface LiveSession {
+  tenantId: string;
+  userId: string;
+  role: UserRole;
+}
+
+/**
+ * Which of these sessions still stand (neither revoked nor expired, their user active), with
+ * the tenant, user and current role of each. It serves the re-check of open streams, which
+ * covers every tenant at once; the caller compares tenant and user with what it holds. The
+ * ids go in as one JSON array, so the statement's text never changes and stays prepared.
+ * @param db the database
+ * @param sessionIds the sessions to look up
+ * @param now the current time in milliseconds
+ */
+export async function liveSessions(db: Db, sessionIds: string[], now: number): Promise<Map<string, LiveSession>> {
+  const rows = await selectRows(db, {
+    sql: `SELECT s.id, s.tenant_id, s.user_id, u.role FROM sessions s
+      JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+      WHERE s.id IN (SELECT value FROM json_each(?)) AND s.revoked_at IS NULL AND s.expires_at > ? AND u.is_active = 1`,
+    args: [JSON.stringify(sessionIds), now],
+  }, ["id", "tenant_id", "user_id", "role"]) as [string, string, string, UserRole][];
+  return new Map(rows.map(([id, tenantId, userId, role]) => [id, { tenantId, userId, role }]));
 }

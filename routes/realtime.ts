@@ -25,6 +25,7 @@ realtimeRoutes.get("/api/chat/events/poll", requireUser, validate("query", pollQ
     tenantId: user.tenantId,
     userId: user.id,
     role: user.role,
+    sessionId: c.var.sessionId,
   }, { after: resumeCursor(c), timeoutMs: (c.req.valid("query").timeout ?? 25) * 1000 });
   c.header("x-last-event-id", String(cursor));
   return c.json(events.map((e) => ({ id: e.id || null, type: e.type, data: e.data })));

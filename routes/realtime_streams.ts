@@ -43,7 +43,7 @@ export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response
   const { realtime } = c.var.deps;
   const user = c.var.user;
   const sub: StreamSubscriber = new StreamSubscriber(
-    { tenantId: user.tenantId, userId: user.id, role: user.role },
+    { tenantId: user.tenantId, userId: user.id, role: user.role, sessionId: c.var.sessionId },
     {
       maxQueuedBytes: realtime.maxQueuedBytes,
       render,
@@ -67,7 +67,8 @@ export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response
     sub.attach(sink);
     response = new Response(stream, { headers: STREAM_HEADERS });
   }
-  startStream(realtime.hub, sub, cursor).catch(() => sub.close());
+  const streamsPerUser = c.var.deps.config.rateLimits.streamsPerUser;
+  startStream(realtime.hub, sub, cursor, { streamsPerUser }).catch(() => sub.close());
   return response;
 }
 

@@ -6,7 +6,7 @@ import { login, logout, signup } from "../chat/accounts.ts";
 import { AppError } from "../chat/errors.ts";
 import { verifySession } from "../chat/auth.ts";
 import { updateOwnProfile } from "../chat/users.ts";
-import type { TenantId } from "../chat/tenancy.ts";
+import { scopeFor } from "../chat/tenancy.ts";
 import { isLocale } from "../i18n/mod.ts";
 import { LoginPage, SignupPage } from "../views/auth_pages.tsx";
 import type { AppEnv } from "./env.ts";
@@ -113,7 +113,7 @@ uiAuthRoutes.post("/logout", async (c) => {
   const token = getCookie(c, SESSION_COOKIE);
   const claims = token ? await verifySession(c.var.deps.keys, token) : null;
   if (claims) {
-    await logout({ tenantId: claims.tenantId as TenantId, db: c.var.deps.database.db }, claims.sessionId);
+    await logout(scopeFor({ db: c.var.deps.database.db, bus: c.var.deps.bus }, claims), claims.sessionId);
   }
   clearSessionCookie(c);
   return c.redirect("/login", 303);

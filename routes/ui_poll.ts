@@ -19,6 +19,7 @@ uiPollRoutes.get("/ui/events/poll", async (c) => {
     tenantId: user.tenantId,
     userId: user.id,
     role: user.role,
+    sessionId: c.var.sessionId,
   }, { after, timeoutMs: POLL_TIMEOUT_MS, signal: c.req.raw.signal });
   const parts: string[] = [];
   for (const event of events) {
