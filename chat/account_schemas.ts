@@ -2,18 +2,20 @@ import { z } from "zod";
 import { USER_ROLES } from "../db/schema/mod.ts";
 import { SLUG_PATTERN } from "./slugs.ts";
 import { LOCALES } from "../i18n/mod.ts";
+import { displayText, text } from "./text.ts";
 
 // argon2 accepts any length; the cap keeps one request from buying seconds of hashing
-const password = z.string().min(8, { message: "must be at least 8 characters" }).max(256);
-const name = z.string().trim().min(1).max(80);
-const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const username = z.string().regex(/^[a-z0-9._-]{1,32}$/, {
+const password = text().min(8, { message: "must be at least 8 characters" }).max(256);
+// names are shown to others: displayText strips invisible format characters first
+const name = displayText().max(80);
+const email = text().trim().toLowerCase().pipe(z.email().max(254));
+const username = text().regex(/^[a-z0-9._-]{1,32}$/, {
   message: "expected 1-32 lowercase letters, digits, dots, dashes or underscores",
 });
 
 export const signupSchema = z.object({
   workspace_name: name,
-  workspace_slug: z.string().trim().toLowerCase().regex(SLUG_PATTERN, {
+  workspace_slug: text().trim().toLowerCase().regex(SLUG_PATTERN, {
     message: "expected lowercase letters, digits and dashes",
   }).optional(),
   name,
@@ -23,12 +25,12 @@ export const signupSchema = z.object({
 
 // Only shape checks: login never says more than "invalid credentials" about the values.
 export const loginSchema = z.object({
-  workspace: z.string().trim().min(1).max(64),
-  email: z.string().trim().min(1).max(254),
-  password: z.string().min(1).max(256),
+  workspace: text().trim().min(1).max(64),
+  email: text().trim().min(1).max(254),
+  password: text().min(1).max(256),
 });
 
-export const acceptInviteSchema = z.object({ token: z.string().min(1).max(2048), password });
+export const acceptInviteSchema = z.object({ token: text().min(1).max(2048), password });
 
 export const newUserSchema = z.object({
   name,

@@ -2,7 +2,7 @@ import type { DbOrTx } from "../db/client.ts";
 import type { Conversation } from "../db/schema/mod.ts";
 import { listMembers, type Member } from "../db/participants.ts";
 import { countUnread, findMessages } from "../db/messages.ts";
-import type { ConversationObject, MessageObject } from "./objects.ts";
+import type { ConversationObject, MessageObject, SharedConversationObject } from "./objects.ts";
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope } from "./tenancy.ts";
 import { messageObjects } from "./message_object.ts";
@@ -73,4 +73,14 @@ export async function conversationObjects(
       context_id: c.contextId,
     };
   });
+}
+
+/**
+ * A conversation object without its viewer's own state (unread count, archive and mute), as
+ * events carry it: an event goes to every member, and one member's state is private to them.
+ * @param conversation the object as some viewer sees it
+ */
+export function sharedConversation(conversation: ConversationObject): SharedConversationObject {
+  const { unread_count: _unread, is_archived: _archived, is_muted: _muted, ...shared } = conversation;
+  return shared;
 }

@@ -18,7 +18,7 @@ import { badRequest, conflict, forbidden, notFound } from "./errors.ts";
 import { isUuid, uuidv7 } from "./ids.ts";
 import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible, visiblePeople } from "./access.ts";
-import { conversationObjects } from "./conversation_object.ts";
+import { conversationObjects, sharedConversation } from "./conversation_object.ts";
 import { postSystemMessage } from "./system_messages.ts";
 import { loadChatSettings } from "./chat_settings.ts";
 import { isUniqueViolation } from "./db_errors.ts";
@@ -178,7 +178,9 @@ export async function updateConversation(
     }
     const updated = await findConversation(scope, conversation.id, tx);
     const object = await viewOf(scope, updated ?? conversation, deps, tx);
-    await record({ type: "conversation_updated", conversationId: conversation.id, data: { conversation: object } });
+    // one event for every member: the actor's unread count, archive and mute stay out of it
+    const shared = sharedConversation(object);
+    await record({ type: "conversation_updated", conversationId: conversation.id, data: { conversation: shared } });
     await audit(tx, scope, {
       actorId: scope.userId,
       action: "conversation.updated",
@@ -223,7 +225,9 @@ async function openConversation(
   const conversation = await insertConversation(scope, row, tx);
   await upsertMembers(scope, conversation.id, members, { now: row.createdAt, lastMessageId: null }, tx);
   const object = await viewOf(scope, conversation, deps, tx);
-  await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: object } });
+  // one event for every member: the creator's unread count, archive and mute stay out of it
+  const shared = sharedConversation(object);
+  await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: shared } });
   await audit(tx, scope, {
     actorId: scope.userId,
     action: "conversation.created",

@@ -1,4 +1,4 @@
-import type { ConversationObject, MessageObject, ReactionObject } from "./objects.ts";
+import type { MessageObject, ReactionObject, SharedConversationObject } from "./objects.ts";
 
 /**
  * Every event type, with its data. This one list is shared by the event log, the bus,
@@ -26,8 +26,9 @@ export interface ChatEventData {
    * client refetches `GET /api/chat/conversations/presence/` instead.
    */
   presence_sync: Record<string, never>;
-  conversation_created: { conversation: ConversationObject };
-  conversation_updated: { conversation: ConversationObject };
+  /** Every member receives the same conversation, so it carries nobody's unread count, archive or mute. */
+  conversation_created: { conversation: SharedConversationObject };
+  conversation_updated: { conversation: SharedConversationObject };
   participant_added: { conversation_id: string; user_id: string };
   participant_removed: { conversation_id: string; user_id: string };
   reset: Record<string, never>;

@@ -28,6 +28,13 @@ export async function requireVisibleMessage(
   }
 }
 
+/** One message as the caller may see it (404 otherwise); a deleted one reads as its tombstone. */
+export async function getMessage(scope: TenantScope, messageId: string): Promise<MessageObject> {
+  const { message, conversation } = await requireVisibleMessage(scope, messageId);
+  const [object] = await messageObjects(scope, [message], await listMembers(scope, [conversation.id]));
+  return object;
+}
+
 /** Changes a message's text: its author only, within the tenant's edit window; the former text goes to the edit history. */
 export async function editMessage(
   scope: TenantScope,

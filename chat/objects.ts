@@ -67,6 +67,15 @@ export interface ConversationObject {
   context_id: string | null;
 }
 
+/** The fields of a conversation object that belong to its viewer alone. */
+export type ViewerStateKey = "unread_count" | "is_archived" | "is_muted";
+
+/**
+ * A conversation as events carry it to every member: without the per-viewer unread count,
+ * archive and mute flags (a full `ConversationObject` does not type-check here).
+ */
+export type SharedConversationObject = Omit<ConversationObject, ViewerStateKey> & { [K in ViewerStateKey]?: never };
+
 /** A user as the API shows them. */
 export interface UserObject {
   id: string;

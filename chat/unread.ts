@@ -33,15 +33,15 @@ export async function unreadOf(
 }
 
 /**
- * Unread count and mute flag of every current member of a conversation, keyed by user id
- * (members absent from the map are not in it).
+ * Unread count, mute and archive flags of every current member of a conversation, keyed by
+ * user id (members absent from the map are not in it).
  * @param scope a scope of the conversation's tenant
  * @param conversationId the conversation
  */
 export function unreadOfMembers(
   scope: Pick<TenantScope, "tenantId" | "db">,
   conversationId: string,
-): Promise<Map<string, { unread: number; muted: boolean }>> {
+): Promise<Map<string, { unread: number; muted: boolean; archived: boolean }>> {
   return countUnreadForMembers(scope, conversationId, UNREAD_CAP);
 }
 

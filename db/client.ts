@@ -297,6 +297,9 @@ export async function openDatabase(
     await configureConnections(raw, singleConnection ? 1 : POOL_SIZE, [
       "PRAGMA synchronous = NORMAL",
       "PRAGMA foreign_keys = ON",
+      // deleted rows (a deleted message's text, its files in the db backend) are overwritten
+      // with zeros, not left in free space in the file where a copy of it could read them
+      "PRAGMA secure_delete = ON",
       ...(background ? [`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`] : []),
     ]);
   }

@@ -173,16 +173,16 @@ export async function countUnread(
 }
 
 /**
- * Every current member's unread count (capped) and mute flag in one conversation, in one
+ * Every current member's unread count (capped), mute and archive flags in one conversation, in one
  * statement: a pushed message needs them for all its recipients at once.
  */
 export async function countUnreadForMembers(
   scope: TenantOnlyScope,
   conversationId: string,
   cap: number,
-): Promise<Map<string, { unread: number; muted: boolean }>> {
-  const rows = await scope.db.all<{ user_id: string; muted: number; unread: number }>(sql`
-    SELECT p.user_id, p.is_muted AS muted, (
+): Promise<Map<string, { unread: number; muted: boolean; archived: boolean }>> {
+  const rows = await scope.db.all<{ user_id: string; muted: number; archived: number; unread: number }>(sql`
+    SELECT p.user_id, p.is_muted AS muted, p.is_archived AS archived, (
       SELECT count(*) FROM (
         SELECT 1 FROM messages m
         WHERE m.conversation_id = p.conversation_id AND m.tenant_id = p.tenant_id
@@ -194,7 +194,11 @@ export async function countUnreadForMembers(
     ) AS unread
     FROM participants p
     WHERE p.tenant_id = ${scope.tenantId} AND p.conversation_id = ${conversationId} AND p.left_at IS NULL`);
-  return new Map(rows.map((r) => [r.user_id, { unread: Number(r.unread), muted: Number(r.muted) === 1 }]));
+  return new Map(rows.map((r) => [r.user_id, {
+    unread: Number(r.unread),
+    muted: Number(r.muted) === 1,
+    archived: Number(r.archived) === 1,
+  }]));
 }
 
 /** Replaces a message's content and keeps the former content as edit history. */

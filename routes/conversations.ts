@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
+import { displayText, labelText, text } from "../chat/text.ts";
 import {
   createConversation,
   getConversation,
@@ -25,20 +26,21 @@ const listQuery = z.object({
   joinable: z.enum(["true", "false", "1", "0"]).optional(),
 });
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
-const startBody = z.object({ participant_id: z.union([z.string().min(1).max(100), z.number().int()]) });
-const createBody = z.object({
+const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.number().int()]) });
+// titles and topics are shown to every member: invisible format characters are removed
+export const createBody = z.object({
   kind: z.enum(["group", "channel"]).default("group"),
-  title: z.string().trim().min(1).max(200),
-  participant_ids: z.array(z.string().max(100)).max(500).default([]),
-  topic: z.string().max(1000).nullish(),
-  context_type: z.string().min(1).max(50).nullish(),
-  context_id: z.string().min(1).max(200).nullish(),
+  title: displayText().max(200),
+  participant_ids: z.array(text().max(100)).max(500).default([]),
+  topic: labelText().max(1000).nullish(),
+  context_type: text().min(1).max(50).nullish(),
+  context_id: text().min(1).max(200).nullish(),
 });
 const patchBody = z.object({
-  title: z.string().trim().min(1).max(200).optional(),
-  topic: z.string().max(1000).nullable().optional(),
+  title: displayText().max(200).optional(),
+  topic: labelText().max(1000).nullable().optional(),
 }).refine((b) => b.title !== undefined || b.topic !== undefined, { message: "give title or topic" });
-const participantsBody = z.object({ user_ids: z.array(z.string().max(100)).min(1).max(500) });
+const participantsBody = z.object({ user_ids: z.array(text().max(100)).min(1).max(500) });
 const yes = (v?: string) => v === "true" || v === "1";
 
 export const conversationRoutes = new Hono<AppEnv>()

@@ -52,17 +52,26 @@ export function validate<
 >(target: Target, schema: T) {
   return zValidator(target, schema, (result, c) => {
     if (!result.success) {
-      const details = result.error.issues.map((i) => ({
-        path: i.path.join("."),
-        message: i.message,
-      }));
-      return errorResponse(
-        c,
-        400,
-        "validation_error",
-        `Invalid ${target}: ${details[0]?.path || "value"} ${details[0]?.message ?? ""}`.trim(),
-        details,
-      );
+      const error = validationError(target, result.error);
+      return errorResponse(c, 400, error.code, error.message, error.details);
     }
   });
+}
+
+/**
+ * Parses a body read by hand (a form or multipart post) with a zod schema; bad input throws
+ * the same 400 as `validate`.
+ * @param schema the zod schema
+ * @param value the raw fields
+ */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError("body", result.error);
+  return result.data;
+}
+
+function validationError(target: string, error: { issues: { path: PropertyKey[]; message: string }[] }): AppError {
+  const details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = `${details[0]?.path || "value"} ${details[0]?.message ?? ""}`.trim();
+  return new AppError("validation_error", `Invalid ${target}: ${first}`, details);
 }

@@ -2,27 +2,29 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
-import { validate } from "./errors.ts";
+import { parseInput, validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { listMessages, MAX_CONTENT_LENGTH, MAX_PAGE, type NewMessageInput, sendMessage } from "../chat/messages.ts";
 import { deleteMessage, editMessage } from "../chat/message_changes.ts";
 import { addReaction, removeReaction } from "../chat/reactions.ts";
 import { markRead } from "../chat/read_state.ts";
 import { AppError, badRequest } from "../chat/errors.ts";
+import { text } from "../chat/text.ts";
 
 const pageQuery = z.object({
   since_id: z.string().max(100).optional(),
   before_id: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
-const sendBody = z.object({
-  content: z.string().max(MAX_CONTENT_LENGTH).optional(),
-  parent_id: z.string().max(100).nullish(),
-  client_id: z.string().min(1).max(100).nullish(),
+// message text keeps format characters: emoji sequences are joined by U+200D
+export const sendBody = z.object({
+  content: text().max(MAX_CONTENT_LENGTH).optional(),
+  parent_id: text().max(100).nullish(),
+  client_id: text().min(1).max(100).nullish(),
 });
-const editBody = z.object({ content: z.string().max(MAX_CONTENT_LENGTH) });
-const reactionBody = z.object({ emoji: z.string().min(1).max(64) });
-const readBody = z.object({ up_to_id: z.string().max(100).nullish() });
+export const editBody = z.object({ content: text().max(MAX_CONTENT_LENGTH) });
+export const reactionBody = z.object({ emoji: text().min(1).max(64) });
+const readBody = z.object({ up_to_id: text().max(100).nullish() });
 
 /** The send input from JSON or from multipart (content, `attachments` once per file, parent_id, client_id). */
 async function readSendInput(c: Context<AppEnv>): Promise<NewMessageInput> {
@@ -42,12 +44,7 @@ async function readSendInput(c: Context<AppEnv>): Promise<NewMessageInput> {
     if (e instanceof AppError) throw e;
     throw badRequest(multipart ? "Malformed multipart body" : "Malformed JSON body");
   }
-  const parsed = sendBody.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("validation_error", `Invalid body: ${issue.path.join(".")} ${issue.message}`);
-  }
-  const b = parsed.data;
+  const b = parseInput(sendBody, raw);
   return { content: b.content, parentId: b.parent_id, clientId: b.client_id, files };
 }
 

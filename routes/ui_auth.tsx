@@ -13,21 +13,20 @@ import type { AppEnv } from "./env.ts";
 import { requireUser, SESSION_COOKIE } from "./middleware.ts";
 import { clearSessionCookie, setLocaleCookie, setSessionCookie } from "./cookies.ts";
 import { clientIp } from "./security.ts";
+import { displayText, text } from "../chat/text.ts";
 
 const loginForm = z.object({
-  workspace: z.string().trim().min(1).max(64),
-  email: z.string().trim().min(3).max(254),
-  password: z.string().min(1).max(1024),
+  workspace: text().trim().min(1).max(64),
+  email: text().trim().min(3).max(254),
+  password: text().min(1).max(1024),
 });
 
 const signupForm = z.object({
-  workspace_name: z.string().trim().min(1).max(100),
-  workspace_slug: z.string().trim().max(64).regex(/^([a-z0-9][a-z0-9-]*)?$/).optional().transform((s) =>
-    s || undefined
-  ),
-  name: z.string().trim().min(1).max(100),
-  email: z.email().max(254),
-  password: z.string().min(8).max(1024),
+  workspace_name: displayText().max(100),
+  workspace_slug: text().trim().max(64).regex(/^([a-z0-9][a-z0-9-]*)?$/).optional().transform((s) => s || undefined),
+  name: displayText().max(100),
+  email: text().pipe(z.email().max(254)),
+  password: text().min(8).max(1024),
 });
 
 function startSession(c: Context<AppEnv>, token: string) {

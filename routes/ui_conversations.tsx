@@ -4,6 +4,8 @@ import { joinChannel, setConversationFlag } from "../chat/membership.ts";
 import { ConversationRow } from "../views/conversation_list.tsx";
 import type { AppEnv } from "./env.ts";
 import { paneResponse } from "./ui_pane.tsx";
+import { parseInput } from "./errors.ts";
+import { createBody } from "./conversations.ts";
 
 const FLAGS = {
   mute: { isMuted: true },
@@ -34,10 +36,15 @@ uiConversationRoutes.post("/ui/conversations/:id/join", async (c) => {
 uiConversationRoutes.post("/ui/groups", async (c) => {
   const body = await c.req.parseBody({ all: true });
   const ids = [body.participant_ids].flat().filter((v): v is string => typeof v === "string");
-  const conversation = await createConversation(c.var.scope, {
+  const fields = parseInput(createBody, {
     kind: body.kind === "channel" ? "channel" : "group",
     title: typeof body.title === "string" ? body.title : "",
-    participantIds: ids,
+    participant_ids: ids,
+  });
+  const conversation = await createConversation(c.var.scope, {
+    kind: fields.kind,
+    title: fields.title,
+    participantIds: fields.participant_ids,
   }, c.var.deps);
   return await paneResponse(c, conversation.id);
 });

@@ -7,10 +7,11 @@ import { InvitePage } from "../views/invite_page.tsx";
 import type { AppEnv } from "./env.ts";
 import { setSessionCookie } from "./cookies.ts";
 import { clientIp } from "./security.ts";
+import { displayText, text } from "../chat/text.ts";
 
 const inviteForm = z.object({
-  name: z.string().trim().min(1).max(100),
-  password: z.string().min(8).max(1024),
+  name: displayText().max(100),
+  password: text().min(8).max(1024),
 });
 
 /** What the page shows about the invite, or null when the link no longer works. */

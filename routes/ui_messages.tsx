@@ -10,6 +10,8 @@ import { MessagePage } from "../views/message_list.tsx";
 import { UnreadBadge } from "../views/conversation_list.tsx";
 import type { AppEnv } from "./env.ts";
 import { PAGE_SIZE, parentsOf } from "./ui_pane.tsx";
+import { parseInput } from "./errors.ts";
+import { editBody, reactionBody, sendBody } from "./messages.ts";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -34,10 +36,15 @@ uiMessageRoutes.get("/ui/conversations/:id/messages", async (c) => {
 uiMessageRoutes.post("/ui/conversations/:id/messages", async (c) => {
   const body = await c.req.parseBody({ all: true });
   const files = [body.attachments].flat().filter((f): f is File => f instanceof File && f.size > 0);
-  const { message } = await sendMessage(c.var.scope, c.req.param("id"), {
+  const fields = parseInput(sendBody, {
     content: text(body.content),
-    parentId: text(body.parent_id) || null,
-    clientId: text(body.client_id) || null,
+    parent_id: text(body.parent_id) || null,
+    client_id: text(body.client_id) || null,
+  });
+  const { message } = await sendMessage(c.var.scope, c.req.param("id"), {
+    content: fields.content,
+    parentId: fields.parent_id,
+    clientId: fields.client_id,
     files,
   }, c.var.deps);
   return c.html(<MessageItem message={message} />, 201);
@@ -45,7 +52,7 @@ uiMessageRoutes.post("/ui/conversations/:id/messages", async (c) => {
 
 uiMessageRoutes.post("/ui/messages/:id/edit", async (c) => {
   const body = await c.req.parseBody();
-  const content = text(body.content)?.trim();
+  const content = parseInput(editBody, { content: text(body.content) ?? "" }).content.trim();
   if (!content) throw badRequest("Cannot edit message: content is empty");
   const message = await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps);
   return c.html(<MessageItem message={message} />);
@@ -62,8 +69,7 @@ uiMessageRoutes.post("/ui/messages/:id/delete", async (c) => {
 
 uiMessageRoutes.post("/ui/messages/:id/react", async (c) => {
   const body = await c.req.parseBody();
-  const emoji = text(body.emoji);
-  if (!emoji) throw badRequest("Cannot react: emoji is missing");
+  const { emoji } = parseInput(reactionBody, { emoji: text(body.emoji) ?? "" });
   const { message } = await toggleReaction(c.var.scope, c.req.param("id"), emoji, c.var.deps);
   // answered as a partial, so the same response works from a chip (outerHTML) or the toolbar (no swap)
   return c.html(

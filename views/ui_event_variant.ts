@@ -1,8 +1,9 @@
 import type { ChatEvent } from "../chat/events.ts";
-import type { ConversationObject } from "../chat/objects.ts";
+import type { ConversationObject, MessageObject, SharedConversationObject } from "../chat/objects.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import { getConversation } from "../chat/conversations.ts";
 import { unreadOfMembers } from "../chat/unread.ts";
+import { getMessage } from "../chat/message_changes.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 /**
@@ -19,22 +20,50 @@ export interface UiVariant {
   muted?: boolean;
   /** The conversation as this viewer sees it, for rows that appear or change. */
   conversation?: ConversationObject;
+  /** A deleted message as every page now shows it. */
+  tombstone?: MessageObject;
 }
 
 // Unread counts of all recipients of one event, read once by whichever stream renders it
 // first: a per-stream count would be one query per recipient on the fan-out path.
-const unreadByEvent = new WeakMap<ChatEvent, Promise<Map<string, { unread: number; muted: boolean }>>>();
+const unreadByEvent = new WeakMap<
+  ChatEvent,
+  Promise<Map<string, { unread: number; muted: boolean; archived: boolean }>>
+>();
 
 async function unreadOf(scope: TenantScope, event: ChatEvent, conversationId: string) {
   let all = unreadByEvent.get(event);
   if (!all) unreadByEvent.set(event, all = unreadOfMembers(scope, conversationId));
-  return (await all).get(scope.userId) ?? { unread: 0, muted: false };
+  return (await all).get(scope.userId) ?? { unread: 0, muted: false, archived: false };
 }
 
-function viewOf(conversation: ConversationObject, viewerId: string): ConversationObject {
-  if (conversation.kind !== "direct") return conversation;
-  const other = conversation.participants.find((p) => p.id !== viewerId);
-  return { ...conversation, title: other?.name ?? conversation.title };
+// The tombstone is the same for every viewer, so it is read once per event too.
+const tombstoneByEvent = new WeakMap<ChatEvent, Promise<MessageObject | undefined>>();
+
+function tombstoneOf(scope: TenantScope, event: ChatEvent, messageId: string) {
+  let tombstone = tombstoneByEvent.get(event);
+  if (!tombstone) tombstoneByEvent.set(event, tombstone = getMessage(scope, messageId).catch(() => undefined));
+  return tombstone;
+}
+
+/**
+ * The conversation as one viewer sees it: events carry it without anyone's own state, so
+ * the viewer's title (a direct chat is named after the other person), unread count, mute
+ * and archive flags are put back here.
+ */
+function viewOf(
+  conversation: SharedConversationObject,
+  viewerId: string,
+  own: { unread: number; muted: boolean; archived: boolean },
+): ConversationObject {
+  const other = conversation.kind === "direct" ? conversation.participants.find((p) => p.id !== viewerId) : undefined;
+  return {
+    ...conversation,
+    title: other?.name ?? conversation.title,
+    unread_count: own.unread,
+    is_muted: own.muted,
+    is_archived: own.archived,
+  };
 }
 
 /**
@@ -61,11 +90,16 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
       return { ...base, key: event.data.user_id === scope.userId ? "self" : locale };
     case "conversation_created":
     case "conversation_updated": {
-      const conversation = viewOf(event.data.conversation, scope.userId);
-      const { unread, muted } = await unreadOf(scope, event, conversation.id);
-      const seen = { ...conversation, unread_count: unread, is_muted: muted };
-      return { ...base, key: `${locale}|${seen.title}|${unread}|${muted}`, conversation: seen };
+      const own = await unreadOf(scope, event, event.data.conversation.id);
+      const seen = viewOf(event.data.conversation, scope.userId, own);
+      return {
+        ...base,
+        key: `${locale}|${seen.title}|${own.unread}|${own.muted}|${own.archived}`,
+        conversation: seen,
+      };
     }
+    case "message_deleted":
+      return { ...base, key: locale, tombstone: await tombstoneOf(scope, event, event.data.message_id) };
     case "participant_added": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
       const conversation = await getConversation(scope, event.data.conversation_id, {

@@ -85,10 +85,29 @@ function fragment(event: ChatEvent, v: UiVariant) {
     }
     case "message_deleted": {
       const { conversation_id: cid, message_id: id } = event.data;
+      // the whole item is replaced by its tombstone, as a reload renders it: files, reactions
+      // and the text kept for editing and quoting leave every open page
       return (
         <>
-          <hx-partial hx-target={`#message-body-${id}`} hx-swap="innerHTML">
-            <em class="deleted-text">{t("ui.message_deleted")}</em>
+          {v.tombstone
+            ? (
+              <hx-partial hx-target={`#message-${id}`} hx-swap="outerHTML">
+                <MessageItem message={v.tombstone} />
+              </hx-partial>
+            )
+            : (
+              <>
+                <hx-partial hx-target={`#message-body-${id}`} hx-swap="innerHTML">
+                  <em class="deleted-text">{t("ui.message_deleted")}</em>
+                </hx-partial>
+                <hx-partial hx-target={`#message-${id} .attachments`} hx-swap="delete"></hx-partial>
+                <hx-partial hx-target={`#reactions-${id}`} hx-swap="outerHTML">
+                  <Reactions message={{ id, reactions: [], is_deleted: true }} />
+                </hx-partial>
+              </>
+            )}
+          <hx-partial hx-target={`.reply-quote[data-parent-id="${id}"] .quote-text`} hx-swap="outerHTML">
+            <span class="quote-text" data-i18n="deleted"></span>
           </hx-partial>
           <hx-partial hx-target={previewOf(cid, id)} hx-swap="innerHTML">
             {t("ui.message_deleted")}
@@ -143,13 +162,19 @@ function fragment(event: ChatEvent, v: UiVariant) {
     case "conversation_created":
     case "conversation_updated":
     case "participant_added":
-      return v.conversation
+      if (!v.conversation) return null;
+      // a conversation the viewer archived is updated where it is shown, never added to the list
+      return v.conversation.is_archived
         ? (
+          <hx-partial hx-target={`#conv-${v.conversation.id}`} hx-swap="outerHTML">
+            <ConversationRow conversation={v.conversation} t={t} />
+          </hx-partial>
+        )
+        : (
           <hx-upsert hx-target="#conv-list">
             <ConversationRow conversation={v.conversation} t={t} />
           </hx-upsert>
-        )
-        : null;
+        );
     case "participant_removed": {
       const cid = event.data.conversation_id;
       return v.key === "self"

@@ -3,7 +3,7 @@ import { chatWorld, makeGroup, say } from "./world.ts";
 import { unreadOfMembers } from "../../chat/unread.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 
-Deno.test("unreadOfMembers gives every member the unread count and mute flag the API shows, in one read", async () => {
+Deno.test("unreadOfMembers gives every member the unread count, mute and archive flags the API shows, in one read", async () => {
   const w = await chatWorld();
   const id = await makeGroup(w, w.bob, [w.carol, w.erin]);
   const first = await say(w, w.bob, id, "one");
@@ -15,7 +15,7 @@ Deno.test("unreadOfMembers gives every member the unread count and mute flag the
   const api = async (who: typeof w.bob) => {
     const list = await w.call(who, "GET", "/conversations/");
     const row = list.body.find((c: { id: string }) => c.id === id);
-    return row && { unread: row.unread_count, muted: row.is_muted };
+    return row && { unread: row.unread_count, muted: row.is_muted, archived: row.is_archived };
   };
   const scope = { tenantId: w.bob.user.tenantId as TenantId, db: w.deps.database.db };
   const otherTenant = { tenantId: w.zed.user.tenantId as TenantId, db: w.deps.database.db };
@@ -24,7 +24,7 @@ Deno.test("unreadOfMembers gives every member the unread count and mute flag the
   const fromOtherTenant = await unreadOfMembers(otherTenant, id);
 
   assert.deepEqual(all.get(w.bob.user.id), await api(w.bob));
-  assert.deepEqual(all.get(w.carol.user.id), { unread: 2, muted: true });
+  assert.deepEqual(all.get(w.carol.user.id), { unread: 2, muted: true, archived: false });
   assert.deepEqual(all.get(w.carol.user.id), await api(w.carol));
   // erin left: no longer a member, so not counted
   assert.equal(all.has(w.erin.user.id), false);

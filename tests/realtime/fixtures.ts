@@ -3,7 +3,7 @@ import { conversations, participants } from "../../db/schema/mod.ts";
 import { recordEvent } from "../../db/events.ts";
 import { uuidv7 } from "../../chat/ids.ts";
 import type { NewChatEvent } from "../../chat/events.ts";
-import type { ConversationObject, MessageObject } from "../../chat/objects.ts";
+import type { MessageObject, SharedConversationObject } from "../../chat/objects.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import type { AppDeps } from "../../routes/env.ts";
 import type { User } from "../../db/schema/mod.ts";
@@ -103,7 +103,7 @@ export function messageObject(conversationId: string, sender: User, content: str
   };
 }
 
-function conversationObject(id: string, people: User[]): ConversationObject {
+function conversationObject(id: string, people: User[]): SharedConversationObject {
   const now = new Date().toISOString();
   return {
     id,
@@ -114,9 +114,6 @@ function conversationObject(id: string, people: User[]): ConversationObject {
     created_at: now,
     updated_at: now,
     last_message: null,
-    unread_count: 0,
-    is_archived: false,
-    is_muted: false,
     participants: people.map((u) => ({
       id: u.id,
       name: u.name,
