@@ -19,8 +19,13 @@ import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible } from "./access.ts";
 import { conversationObjects } from "./conversation_object.ts";
 import { recordMembershipChange } from "./system_messages.ts";
+import { actionAllowance } from "./chat_settings.ts";
 
-/** Adds people to a group or channel (its owners and admins). People already in it are skipped. */
+/**
+ * Adds people to a group or channel (its owners and admins). People already in it are skipped;
+ * each one added counts against the adder's per-minute limit, and a request that would pass it
+ * adds no one (429).
+ */
 export async function addParticipants(
   scope: TenantScope,
   conversationId: string,
@@ -34,10 +39,12 @@ export async function addParticipants(
   if (ids.some((id) => !isUuid(id))) throw badRequest("Cannot add participants: user_ids holds an invalid id");
   const users = await findUsers(scope, ids);
   if (users.length !== ids.length || users.some((u) => !u.isActive)) throw notFound("Participant");
+  const spend = await actionAllowance(scope, "participant_adds", deps);
   const now = new Date(deps.now());
   return await commitChange(scope, async (tx, record) => {
     const current = new Set((await listMembers(scope, [conversation.id], tx)).map((m) => m.user.id));
     const added = users.filter((u) => !current.has(u.id));
+    spend(added.length);
     await upsertMembers(
       scope,
       conversation.id,

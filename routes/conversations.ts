@@ -3,12 +3,14 @@ import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
+import { isUuid } from "../chat/ids.ts";
 import {
   createConversation,
   getConversation,
   listConversations,
   listJoinable,
   listPeople,
+  MAX_CONVERSATION_PAGE,
   startDirect,
   updateConversation,
 } from "../chat/conversations.ts";
@@ -20,9 +22,16 @@ import {
   setConversationFlag,
 } from "../chat/membership.ts";
 
+// the cursor is the last conversation of the previous page: its updated_at and id
 const listQuery = z.object({
   archived: z.enum(["true", "false", "1", "0"]).optional(),
   joinable: z.enum(["true", "false", "1", "0"]).optional(),
+  before: z.iso.datetime({ offset: true, error: "expected the updated_at of a conversation" }).optional(),
+  before_id: z.string().refine(isUuid, { error: "expected the id of a conversation" }).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).optional(),
+}).refine((q) => q.before_id === undefined || q.before !== undefined, {
+  error: "before_id goes with before",
+  path: ["before_id"],
 });
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
 const startBody = z.object({ participant_id: z.union([z.string().min(1).max(100), z.number().int()]) });
@@ -46,7 +55,8 @@ export const conversationRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const scope = c.var.scope;
     if (yes(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
-    return c.json(await listConversations(scope, { archived: yes(q.archived) }, c.var.deps));
+    const before = q.before === undefined ? undefined : { updatedAt: new Date(q.before), id: q.before_id };
+    return c.json(await listConversations(scope, { archived: yes(q.archived), limit: q.limit, before }, c.var.deps));
   })
   .post("/conversations", requireUser, validate("json", createBody), async (c) => {
     const b = c.req.valid("json");
