@@ -22,8 +22,8 @@ import {
   setConversationFlag,
 } from "../chat/membership.ts";
 
-// the cursor is the last conversation of the previous page: its updated_at and id
-const listQuery = z.object({
+/** A page of the conversation list: its cursor is the last conversation of the previous page, by updated_at and id. */
+export const conversationListQuery = z.object({
   archived: z.enum(["true", "false", "1", "0"]).optional(),
   joinable: z.enum(["true", "false", "1", "0"]).optional(),
   before: z.iso.datetime({ offset: true, error: "expected the updated_at of a conversation" }).optional(),
@@ -50,13 +50,18 @@ const patchBody = z.object({
 const participantsBody = z.object({ user_ids: z.array(z.string().max(100)).min(1).max(500) });
 const yes = (v?: string) => v === "true" || v === "1";
 
+/** What a valid `conversationListQuery` asks `listConversations` for. */
+export function listOptions(q: z.infer<typeof conversationListQuery>) {
+  const before = q.before === undefined ? undefined : { updatedAt: new Date(q.before), id: q.before_id };
+  return { archived: yes(q.archived), limit: q.limit, before };
+}
+
 export const conversationRoutes = new Hono<AppEnv>()
-  .get("/conversations", requireUser, validate("query", listQuery), async (c) => {
+  .get("/conversations", requireUser, validate("query", conversationListQuery), async (c) => {
     const q = c.req.valid("query");
     const scope = c.var.scope;
     if (yes(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
-    const before = q.before === undefined ? undefined : { updatedAt: new Date(q.before), id: q.before_id };
-    return c.json(await listConversations(scope, { archived: yes(q.archived), limit: q.limit, before }, c.var.deps));
+    return c.json(await listConversations(scope, listOptions(q), c.var.deps));
   })
   .post("/conversations", requireUser, validate("json", createBody), async (c) => {
     const b = c.req.valid("json");

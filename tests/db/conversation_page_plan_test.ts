@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { InArgs } from "@libsql/client";
 import { conversationPageQuery } from "../../db/conversations.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
@@ -12,7 +13,10 @@ Deno.test("a page of the conversation list reads the user's memberships by index
 
   const plans = await Promise.all(cursors.map(async (before) => {
     const query = conversationPageQuery(scope, userId, { archived: false, limit: 50, before }).toSQL();
-    const plan = await deps.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.params });
+    const plan = await deps.database.client.execute({
+      sql: `EXPLAIN QUERY PLAN ${query.sql}`,
+      args: query.params as InArgs,
+    });
     return plan.rows.map((row) => String(row.detail));
   }));
 
