@@ -95,7 +95,10 @@ export async function removeParticipant(
   await commitChange(scope, (tx, record) => departure(scope, conversation, target, "removed", deps, tx, record));
 }
 
-/** Leaves a group or channel. When the last owner leaves, the longest-standing admin (else member) becomes owner. */
+/**
+ * Leaves a group or channel, whatever the caller's role. When the last owner leaves, the
+ * longest-standing conversation admin (else member) who is not a guest becomes owner.
+ */
 export async function leaveConversation(scope: TenantScope, conversationId: string, deps: ChatDeps): Promise<void> {
   const { conversation, participant } = await requireMember(scope, conversationId);
   if (conversation.kind === "direct") throw badRequest("Cannot leave a direct conversation; archive it instead");
@@ -162,8 +165,12 @@ async function departure(
   const now = new Date(deps.now());
   const members = await listMembers(scope, [conversation.id], tx);
   const rest = members.filter((m) => m.user.id !== leaving.userId);
-  if (leaving.role === "owner" && !rest.some((m) => m.participant.role === "owner") && rest.length > 0) {
-    const heir = rest.find((m) => m.participant.role === "admin") ?? rest[0];
+  // Ownership passes to the longest-standing conversation admin, else member, never to a guest:
+  // an owner adds people, and a guest may not even see the workspace's people. With only
+  // guests left the conversation has no owner, and tenant admins still manage it.
+  const heirs = rest.filter((m) => m.user.role !== "guest");
+  if (leaving.role === "owner" && !rest.some((m) => m.participant.role === "owner") && heirs.length > 0) {
+    const heir = heirs.find((m) => m.participant.role === "admin") ?? heirs[0];
     await setMemberRole(scope, heir.participant.id, "owner", tx);
   }
   await recordMembershipChange(

@@ -221,6 +221,9 @@
 
   // ---- composer: Enter to send, drafts, replies, edits, files ------------------------------
   const draftKey = (id) => `parley:draft:${me}:${id}`;
+  // One typing signal per 2.5 s from this tab, whichever conversation: 24 a minute, under the
+  // server's per-user limit of 30, and often enough that an indicator (it lasts 5 s) stays up.
+  let lastTyping = 0;
   function setupComposer(form, conversationId) {
     if (!form) return;
     const input = $(".composer-input", form);
@@ -228,7 +231,6 @@
     const context = $(".composer-context", form);
     input.value = localStorage.getItem(draftKey(conversationId)) || "";
     autosize(input);
-    let lastTyping = 0;
     input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
