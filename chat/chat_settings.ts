@@ -11,6 +11,11 @@ export const chatSettingsSchema = z.object({
   edit_window_minutes: z.number().int().min(0).max(10080),
   messages_per_min: z.number().int().min(1).max(10000),
   conversations_per_min: z.number().int().min(1).max(10000),
+  edits_per_min: z.number().int().min(1).max(10000),
+  reactions_per_min: z.number().int().min(1).max(10000),
+  typing_per_min: z.number().int().min(1).max(10000),
+  participant_adds_per_min: z.number().int().min(1).max(10000),
+  streams_per_user: z.number().int().min(1).max(10000),
 });
 
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
@@ -57,13 +62,16 @@ async function readChatSettings(
   const stored = storedSettingsSchema.safeParse(tenant?.settings?.chat ?? {});
   const own = stored.success ? stored.data : {};
   const limits = deps.config.rateLimits;
+  const lower = (value: number | undefined, ceiling: number) => Math.min(value ?? ceiling, ceiling);
   return {
     edit_window_minutes: own.edit_window_minutes ?? DEFAULT_EDIT_WINDOW_MINUTES,
-    messages_per_min: Math.min(own.messages_per_min ?? limits.messagesPerMin, limits.messagesPerMin),
-    conversations_per_min: Math.min(
-      own.conversations_per_min ?? limits.conversationsPerMin,
-      limits.conversationsPerMin,
-    ),
+    messages_per_min: lower(own.messages_per_min, limits.messagesPerMin),
+    conversations_per_min: lower(own.conversations_per_min, limits.conversationsPerMin),
+    edits_per_min: lower(own.edits_per_min, limits.editsPerMin),
+    reactions_per_min: lower(own.reactions_per_min, limits.reactionsPerMin),
+    typing_per_min: lower(own.typing_per_min, limits.typingPerMin),
+    participant_adds_per_min: lower(own.participant_adds_per_min, limits.participantAddsPerMin),
+    streams_per_user: lower(own.streams_per_user, limits.streamsPerUser),
   };
 }
 
@@ -89,6 +97,47 @@ export async function updateChatSettings(
   });
   recent.get(scope.db)?.delete(scope.tenantId);
   return await loadChatSettings(scope, deps);
+}
+
+/** Per-user actions limited per minute, with the setting that holds each limit. */
+const PER_MINUTE = {
+  edits: "edits_per_min",
+  reactions: "reactions_per_min",
+  typing: "typing_per_min",
+  participant_adds: "participant_adds_per_min",
+} as const satisfies Record<string, keyof ChatSettings>;
+
+/** An action limited per user and minute. */
+export type LimitedAction = keyof typeof PER_MINUTE;
+
+/**
+ * The caller's allowance for an action this minute, as a synchronous `spend(amount)` that
+ * counts `amount` uses or, when they would pass the tenant's limit, counts none and throws
+ * 429 with Retry-After. Synchronous so it can run inside a transaction, which a refusal rolls back.
+ * @param scope the caller
+ * @param action what is limited
+ */
+export async function actionAllowance(
+  scope: Pick<TenantScope, "tenantId" | "userId" | "db">,
+  action: LimitedAction,
+  deps: Pick<ChatDeps, "config" | "limiter">,
+): Promise<(amount: number) => void> {
+  const limit = (await loadChatSettings(scope, deps))[PER_MINUTE[action]];
+  const key = `chat:${action}:${scope.tenantId}:${scope.userId}`;
+  return (amount) => deps.limiter.take(key, amount, limit, 60_000);
+}
+
+/**
+ * Counts one use of an action against the caller's per-minute limit (429 beyond it).
+ * @param scope the caller
+ * @param action what is limited
+ */
+export async function limitAction(
+  scope: Pick<TenantScope, "tenantId" | "userId" | "db">,
+  action: LimitedAction,
+  deps: Pick<ChatDeps, "config" | "limiter">,
+): Promise<void> {
+  (await actionAllowance(scope, action, deps))(1);
 }
 
 async function getTenantIn(scope: Pick<TenantScope, "tenantId" | "db">, db: DbOrTx) {

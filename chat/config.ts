@@ -52,6 +52,10 @@ const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(60),
   RATE_LIMIT_CONVERSATIONS_PER_MIN: positiveInt.default(20),
   RATE_LIMIT_LOGINS_PER_15MIN: positiveInt.default(10),
+  RATE_LIMIT_EDITS_PER_MIN: positiveInt.default(30),
+  RATE_LIMIT_REACTIONS_PER_MIN: positiveInt.default(120),
+  RATE_LIMIT_TYPING_PER_MIN: positiveInt.default(30),
+  RATE_LIMIT_PARTICIPANT_ADDS_PER_MIN: positiveInt.default(30),
   RATE_LIMIT_STREAMS_PER_USER: positiveInt.default(20),
   EVENTS_RETENTION_HOURS: positiveNumber().default(24),
   AI_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
@@ -102,7 +106,13 @@ function finish(env: z.infer<typeof configSchema>) {
       messagesPerMin: env.RATE_LIMIT_MESSAGES_PER_MIN,
       conversationsPerMin: env.RATE_LIMIT_CONVERSATIONS_PER_MIN,
       loginsPer15Min: env.RATE_LIMIT_LOGINS_PER_15MIN,
-      /** Event streams one user may hold open (per instance); the next one ends their oldest. */
+      editsPerMin: env.RATE_LIMIT_EDITS_PER_MIN,
+      /** Reactions added and removed alike. */
+      reactionsPerMin: env.RATE_LIMIT_REACTIONS_PER_MIN,
+      typingPerMin: env.RATE_LIMIT_TYPING_PER_MIN,
+      /** People one user may add to groups and channels per minute, a new group's participants included. */
+      participantAddsPerMin: env.RATE_LIMIT_PARTICIPANT_ADDS_PER_MIN,
+      /** Event streams one user may hold open at once. */
       streamsPerUser: env.RATE_LIMIT_STREAMS_PER_USER,
     },
     eventsRetentionHours: env.EVENTS_RETENTION_HOURS,

@@ -49,7 +49,6 @@ export async function conversationObjects(
   return rows.map((c, i) => {
     const own = members.filter((m) => m.participant.conversationId === c.id);
     const me = own.find((m) => m.user.id === viewerId);
-    const lastAt = c.lastMessageAt && c.lastMessageAt > c.updatedAt ? c.lastMessageAt : c.updatedAt;
     return {
       id: c.id,
       kind: c.kind,
@@ -57,7 +56,8 @@ export async function conversationObjects(
       topic: c.topic,
       is_group: c.kind !== "direct",
       created_at: c.createdAt.toISOString(),
-      updated_at: lastAt.toISOString(),
+      // the list's order key, exactly: a client pages with the last one it holds
+      updated_at: c.updatedAt.toISOString(),
       last_message: (c.lastMessageId && lastById.get(c.lastMessageId)) || null,
       unread_count: unread[i],
       is_archived: me?.participant.isArchived ?? false,

@@ -1,6 +1,7 @@
 import type { Conversation, NewConversation, ParticipantRole } from "../db/schema/mod.ts";
 import type { Tx } from "../db/client.ts";
 import {
+  type ConversationCursor,
   findConversation,
   findDirectConversation,
   insertConversation,
@@ -20,16 +21,31 @@ import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible, visiblePeople } from "./access.ts";
 import { conversationObjects, sharedConversation } from "./conversation_object.ts";
 import { postSystemMessage } from "./system_messages.ts";
-import { loadChatSettings } from "./chat_settings.ts";
+import { actionAllowance, loadChatSettings } from "./chat_settings.ts";
 import { isUniqueViolation } from "./db_errors.ts";
 
-/** The caller's conversations, newest activity first; archived ones only when asked for. */
+/** Conversations in one page of the list unless the caller asks for another number. */
+export const CONVERSATION_PAGE = 50;
+/** The most conversations one page of the list holds. */
+export const MAX_CONVERSATION_PAGE = 200;
+
+/**
+ * One page of the caller's conversations, newest activity first (`updated_at`, then id);
+ * archived ones only when asked for. The next page starts after the last one's
+ * `updated_at` and id.
+ * @param options archived; limit (at most MAX_CONVERSATION_PAGE); before: the cursor
+ */
 export async function listConversations(
   scope: TenantScope,
-  options: { archived?: boolean },
+  options: { archived?: boolean; limit?: number; before?: ConversationCursor },
   deps: Pick<ChatDeps, "presence">,
 ): Promise<ConversationObject[]> {
-  const rows = await listConversationRowsForUser(scope, scope.userId, { archived: options.archived ?? false });
+  const limit = Math.min(options.limit ?? CONVERSATION_PAGE, MAX_CONVERSATION_PAGE);
+  const rows = await listConversationRowsForUser(scope, scope.userId, {
+    archived: options.archived ?? false,
+    limit,
+    before: options.before,
+  });
   return await conversationObjects(scope, scope.userId, rows, deps);
 }
 
@@ -66,7 +82,10 @@ export interface NewConversationInput {
   contextId?: string | null;
 }
 
-/** Creates a group or channel with the caller as owner. Guests cannot create conversations. */
+/**
+ * Creates a group or channel with the caller as owner. Guests cannot create conversations.
+ * The people it starts with count against the caller's limit on adding people.
+ */
 export async function createConversation(
   scope: TenantScope,
   input: NewConversationInput,
@@ -78,7 +97,9 @@ export async function createConversation(
   const others = [...new Set(input.participantIds)].filter((id) => id !== scope.userId);
   const found = await findUsers(scope, others);
   if (found.length !== others.length || found.some((u) => !u.isActive)) throw notFound("Participant");
+  const spendAdds = await actionAllowance(scope, "participant_adds", deps);
   await limitConversationCreation(scope, deps);
+  spendAdds(others.length);
   const now = new Date(deps.now());
   try {
     return await commitChange(scope, async (tx, record) => {

@@ -19,8 +19,13 @@ import { commitChange, type RecordEvent } from "./changes.ts";
 import { canManage, requireMember, requireVisible } from "./access.ts";
 import { conversationObjects } from "./conversation_object.ts";
 import { recordMembershipChange } from "./system_messages.ts";
+import { actionAllowance } from "./chat_settings.ts";
 
-/** Adds people to a group or channel (its owners and admins). People already in it are skipped. */
+/**
+ * Adds people to a group or channel (its owners and admins). People already in it are skipped;
+ * each one added counts against the adder's per-minute limit, and a request that would pass it
+ * adds no one (429).
+ */
 export async function addParticipants(
   scope: TenantScope,
   conversationId: string,
@@ -34,10 +39,12 @@ export async function addParticipants(
   if (ids.some((id) => !isUuid(id))) throw badRequest("Cannot add participants: user_ids holds an invalid id");
   const users = await findUsers(scope, ids);
   if (users.length !== ids.length || users.some((u) => !u.isActive)) throw notFound("Participant");
+  const spend = await actionAllowance(scope, "participant_adds", deps);
   const now = new Date(deps.now());
   return await commitChange(scope, async (tx, record) => {
     const current = new Set((await listMembers(scope, [conversation.id], tx)).map((m) => m.user.id));
     const added = users.filter((u) => !current.has(u.id));
+    spend(added.length);
     await upsertMembers(
       scope,
       conversation.id,
@@ -88,7 +95,10 @@ export async function removeParticipant(
   await commitChange(scope, (tx, record) => departure(scope, conversation, target, "removed", deps, tx, record));
 }
 
-/** Leaves a group or channel. When the last owner leaves, the longest-standing admin (else member) becomes owner. */
+/**
+ * Leaves a group or channel, whatever the caller's role. When the last owner leaves, the
+ * longest-standing conversation admin (else member) who is not a guest becomes owner.
+ */
 export async function leaveConversation(scope: TenantScope, conversationId: string, deps: ChatDeps): Promise<void> {
   const { conversation, participant } = await requireMember(scope, conversationId);
   if (conversation.kind === "direct") throw badRequest("Cannot leave a direct conversation; archive it instead");
@@ -155,8 +165,12 @@ async function departure(
   const now = new Date(deps.now());
   const members = await listMembers(scope, [conversation.id], tx);
   const rest = members.filter((m) => m.user.id !== leaving.userId);
-  if (leaving.role === "owner" && !rest.some((m) => m.participant.role === "owner") && rest.length > 0) {
-    const heir = rest.find((m) => m.participant.role === "admin") ?? rest[0];
+  // Ownership passes to the longest-standing conversation admin, else member, never to a guest:
+  // an owner adds people, and a guest may not even see the workspace's people. With only
+  // guests left the conversation has no owner, and tenant admins still manage it.
+  const heirs = rest.filter((m) => m.user.role !== "guest");
+  if (leaving.role === "owner" && !rest.some((m) => m.participant.role === "owner") && heirs.length > 0) {
+    const heir = heirs.find((m) => m.participant.role === "admin") ?? heirs[0];
     await setMemberRole(scope, heir.participant.id, "owner", tx);
   }
   await recordMembershipChange(

@@ -11,7 +11,7 @@ import { isUuid } from "./ids.ts";
 import { commitChange } from "./changes.ts";
 import { type Membership, requireMember } from "./access.ts";
 import { messageObjects } from "./message_object.ts";
-import { loadChatSettings } from "./chat_settings.ts";
+import { limitAction, loadChatSettings } from "./chat_settings.ts";
 import { MAX_CONTENT_LENGTH } from "./messages.ts";
 
 /** A message the caller can see (they are in its conversation), or 404. */
@@ -54,6 +54,8 @@ export async function editMessage(
   if (now.getTime() - message.createdAt.getTime() > settings.edit_window_minutes * 60_000) {
     throw forbidden(`Cannot edit message: the ${settings.edit_window_minutes}-minute edit window has passed`);
   }
+  // every edit is an event to all members and a row of history
+  await limitAction(scope, "edits", deps);
   return await commitChange(scope, async (tx, record) => {
     if (content !== message.content) {
       await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now }, tx);

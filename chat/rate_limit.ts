@@ -27,6 +27,28 @@ export class RateLimiter {
     if (w.count > limit) throw rateLimited(Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)));
   }
 
+  /**
+   * Counts `amount` hits at once, or none: throws a 429 AppError (with Retry-After) when they
+   * would take the window past `limit`, so a refused request uses up nothing.
+   * @param key what is limited, including the tenant and user
+   * @param amount hits this request stands for (e.g. people added)
+   * @param limit hits allowed per window
+   * @param windowMs window length
+   */
+  take(key: string, amount: number, limit: number, windowMs: number): void {
+    if (amount <= 0) return;
+    const now = this.now();
+    const w = this.#windows.get(key);
+    const current = w && now - w.start < windowMs ? w : { start: now, count: 0 };
+    if (current.count + amount > limit) {
+      throw rateLimited(Math.max(1, Math.ceil((current.start + windowMs - now) / 1000)));
+    }
+    current.count += amount;
+    if (current === w) return;
+    this.#windows.set(key, current);
+    if (this.#windows.size > 100_000) this.#sweep(now, windowMs);
+  }
+
   /** Forgets a key (e.g. after a successful login). */
   reset(key: string): void {
     this.#windows.delete(key);

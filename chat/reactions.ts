@@ -4,6 +4,7 @@ import type { ChatDeps } from "./deps.ts";
 import type { TenantScope } from "./tenancy.ts";
 import { badRequest, conflict } from "./errors.ts";
 import { commitChange } from "./changes.ts";
+import { limitAction } from "./chat_settings.ts";
 import { requireVisibleMessage } from "./message_changes.ts";
 import { reactionObjects } from "./message_object.ts";
 import { findMessage } from "../db/messages.ts";
@@ -47,6 +48,8 @@ async function react(
   if (!isValidEmoji(emoji)) throw badRequest("Cannot react: emoji is not an emoji or :short_code:");
   const { message, conversation } = await requireVisibleMessage(scope, messageId);
   if (message.deletedAt) throw conflict("Cannot react: the message was deleted");
+  // adding and removing alike: each one is an event to every member
+  await limitAction(scope, "reactions", deps);
   const key = { messageId: message.id, userId: scope.userId, emoji };
   const at = new Date(deps.now());
   return await commitChange(scope, async (tx, record) => {

@@ -1,4 +1,10 @@
 import type { ChatEvent } from "./events.ts";
+import type { ChatDeps } from "./deps.ts";
+import type { Hub } from "./hub.ts";
+import type { TenantScope } from "./tenancy.ts";
+import { notFound } from "./errors.ts";
+import { isUuid } from "./ids.ts";
+import { limitAction } from "./chat_settings.ts";
 
 const EXPIRES_MS = 5_000;
 /** A steady typist is re-announced at this pace, so indicators do not expire under them. */
@@ -54,4 +60,26 @@ export class TypingTracker {
   #sweep(now: number) {
     for (const [k, v] of this.#last) if (now - v.at >= EXPIRES_MS) this.#last.delete(k);
   }
+}
+
+/**
+ * Announces that the caller is typing in a conversation they take part in (404 otherwise),
+ * within their per-minute typing limit (429 beyond it, and nothing is announced).
+ * @param scope the caller
+ * @param conversationId where
+ * @param deps the rate limits, and the hub and tracker of the real-time layer
+ */
+export async function signalTyping(
+  scope: TenantScope,
+  conversationId: string,
+  user: { id: string; name: string },
+  deps: Pick<ChatDeps, "config" | "limiter"> & { realtime: { hub: Hub; typing: TypingTracker } },
+): Promise<void> {
+  const { hub, typing } = deps.realtime;
+  if (!isUuid(conversationId) || !await hub.isParticipant(scope.tenantId, conversationId, scope.userId)) {
+    throw notFound("Conversation");
+  }
+  await limitAction(scope, "typing", deps);
+  const event = typing.signal(scope.tenantId, conversationId, user);
+  if (event) await scope.bus.publish({ kind: "ephemeral", event });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, notInArray, or } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
@@ -74,26 +74,57 @@ export function lastMessageStatement(
   };
 }
 
+/** Where a page of the conversation list starts: after the conversation with this `updated_at` (and id). */
+export interface ConversationCursor {
+  updatedAt: Date;
+  /** Breaks ties between conversations with the same `updated_at`; without it the whole instant is passed. */
+  id?: string;
+}
+
 /**
- * The conversations a user currently takes part in, newest activity first.
- * @param options archived: list the archived ones instead of the others
+ * One page of the conversations a user currently takes part in, newest activity first.
+ * The order is `updated_at` (what the objects carry), then id, both descending: a total
+ * order, so paging by the last row's pair never skips or repeats one. The user's memberships
+ * are found by `participants_tenant_user_idx` and their conversations by primary key; only
+ * those are sorted, so a page costs the user's memberships, never the tenant's conversations.
+ * @param options archived: list the archived ones instead of the others; before: the cursor
  */
-export async function listConversationRowsForUser(
+export function conversationPageQuery(
   scope: TenantOnlyScope,
   userId: string,
-  options: { archived: boolean; limit?: number },
+  options: { archived: boolean; limit: number; before?: ConversationCursor },
   db: DbOrTx = scope.db,
-): Promise<Conversation[]> {
-  const rows = await db.select({ c: conversations }).from(participants)
+) {
+  const before = options.before;
+  const after = before === undefined
+    ? undefined
+    : before.id === undefined
+    ? lt(conversations.updatedAt, before.updatedAt)
+    : or(
+      lt(conversations.updatedAt, before.updatedAt),
+      and(eq(conversations.updatedAt, before.updatedAt), lt(conversations.id, before.id)),
+    );
+  return db.select({ c: conversations }).from(participants)
     .innerJoin(conversations, eq(conversations.id, participants.conversationId))
     .where(and(
       eq(participants.tenantId, scope.tenantId),
       eq(participants.userId, userId),
       isNull(participants.leftAt),
       eq(participants.isArchived, options.archived),
+      after,
     ))
-    .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`), desc(conversations.id))
-    .limit(options.limit ?? 500);
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(options.limit);
+}
+
+/** Runs `conversationPageQuery`. */
+export async function listConversationRowsForUser(
+  scope: TenantOnlyScope,
+  userId: string,
+  options: { archived: boolean; limit: number; before?: ConversationCursor },
+  db: DbOrTx = scope.db,
+): Promise<Conversation[]> {
+  const rows = await conversationPageQuery(scope, userId, options, db);
   return rows.map((r) => r.c);
 }
 

@@ -4,12 +4,14 @@ import type { AppEnv } from "./env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { displayText, labelText, text } from "../chat/text.ts";
+import { isUuid } from "../chat/ids.ts";
 import {
   createConversation,
   getConversation,
   listConversations,
   listJoinable,
   listPeople,
+  MAX_CONVERSATION_PAGE,
   startDirect,
   updateConversation,
 } from "../chat/conversations.ts";
@@ -21,9 +23,16 @@ import {
   setConversationFlag,
 } from "../chat/membership.ts";
 
-const listQuery = z.object({
+/** A page of the conversation list: its cursor is the last conversation of the previous page, by updated_at and id. */
+export const conversationListQuery = z.object({
   archived: z.enum(["true", "false", "1", "0"]).optional(),
   joinable: z.enum(["true", "false", "1", "0"]).optional(),
+  before: z.iso.datetime({ offset: true, error: "expected the updated_at of a conversation" }).optional(),
+  before_id: z.string().refine(isUuid, { error: "expected the id of a conversation" }).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).optional(),
+}).refine((q) => q.before_id === undefined || q.before !== undefined, {
+  error: "before_id goes with before",
+  path: ["before_id"],
 });
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
 const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.number().int()]) });
@@ -43,12 +52,18 @@ const patchBody = z.object({
 const participantsBody = z.object({ user_ids: z.array(text().max(100)).min(1).max(500) });
 const yes = (v?: string) => v === "true" || v === "1";
 
+/** What a valid `conversationListQuery` asks `listConversations` for. */
+export function listOptions(q: z.infer<typeof conversationListQuery>) {
+  const before = q.before === undefined ? undefined : { updatedAt: new Date(q.before), id: q.before_id };
+  return { archived: yes(q.archived), limit: q.limit, before };
+}
+
 export const conversationRoutes = new Hono<AppEnv>()
-  .get("/conversations", requireUser, validate("query", listQuery), async (c) => {
+  .get("/conversations", requireUser, validate("query", conversationListQuery), async (c) => {
     const q = c.req.valid("query");
     const scope = c.var.scope;
     if (yes(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
-    return c.json(await listConversations(scope, { archived: yes(q.archived) }, c.var.deps));
+    return c.json(await listConversations(scope, listOptions(q), c.var.deps));
   })
   .post("/conversations", requireUser, validate("json", createBody), async (c) => {
     const b = c.req.valid("json");

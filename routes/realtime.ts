@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { notFound } from "../chat/errors.ts";
-import { isUuid } from "../chat/ids.ts";
 import { longPoll } from "../chat/replay.ts";
+import { signalTyping } from "../chat/typing.ts";
 import type { AppEnv } from "./env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
@@ -32,13 +31,7 @@ realtimeRoutes.get("/api/chat/events/poll", requireUser, validate("query", pollQ
 });
 
 realtimeRoutes.post("/api/chat/conversations/:id/typing", requireUser, async (c) => {
-  const { realtime, bus } = c.var.deps;
-  const user = c.var.user;
-  const conversationId = c.req.param("id");
-  if (!isUuid(conversationId)) throw notFound("Conversation");
-  if (!await realtime.hub.isParticipant(user.tenantId, conversationId, user.id)) throw notFound("Conversation");
-  const event = realtime.typing.signal(user.tenantId, conversationId, user);
-  if (event) await bus.publish({ kind: "ephemeral", event });
+  await signalTyping(c.var.scope, c.req.param("id"), c.var.user, c.var.deps);
   return c.json({ status: "ok" });
 });
 

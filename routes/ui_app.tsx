@@ -1,10 +1,12 @@
 import { Hono } from "hono";
-import { listConversations, startDirect } from "../chat/conversations.ts";
+import { CONVERSATION_PAGE, listConversations, startDirect } from "../chat/conversations.ts";
 import { AppPage } from "../views/app_page.tsx";
 import { WidgetPage } from "../views/widget_page.tsx";
 import { EmptyPane } from "../views/message_list.tsx";
-import { ConversationList } from "../views/conversation_list.tsx";
+import { ConversationList, ConversationRows } from "../views/conversation_list.tsx";
 import type { AppEnv } from "./env.ts";
+import { validate } from "./errors.ts";
+import { conversationListQuery, listOptions } from "./conversations.ts";
 import { requirePageUser } from "./ui_context.ts";
 import { loadShell } from "./ui_shell.ts";
 import { loadPane, paneResponse } from "./ui_pane.tsx";
@@ -43,10 +45,17 @@ uiAppRoutes.get("/brand.css", async (c) => {
   return c.body(color ? `:root { --brand: ${color}; }\n` : "");
 });
 
-uiAppRoutes.get("/ui/conversations", async (c) => {
-  const archived = c.req.query("archived") === "true";
-  const conversations = await listConversations(c.var.scope, { archived }, c.var.deps);
-  return c.html(<ConversationList conversations={conversations} t={c.var.t} archived={archived} />);
+uiAppRoutes.get("/ui/conversations", validate("query", conversationListQuery), async (c) => {
+  const options = { ...listOptions(c.req.valid("query")), limit: CONVERSATION_PAGE };
+  const conversations = await listConversations(c.var.scope, options, c.var.deps);
+  const page = {
+    conversations,
+    t: c.var.t,
+    archived: options.archived,
+    hasMore: conversations.length === options.limit,
+  };
+  // a next page goes in place of the list's last item; the first one is the whole list
+  return c.html(options.before ? <ConversationRows {...page} /> : <ConversationList {...page} />);
 });
 
 uiAppRoutes.post("/ui/direct", async (c) => {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { createConversation, getConversation } from "../chat/conversations.ts";
 import { joinChannel, setConversationFlag } from "../chat/membership.ts";
+import { notFound } from "../chat/errors.ts";
 import { ConversationRow } from "../views/conversation_list.tsx";
 import type { AppEnv } from "./env.ts";
 import { paneResponse } from "./ui_pane.tsx";
@@ -17,6 +18,14 @@ const FLAGS = {
 export const uiConversationRoutes = new Hono<AppEnv>();
 
 uiConversationRoutes.get("/ui/conversations/:id", (c) => paneResponse(c, c.req.param("id")));
+
+// one row, for a conversation that comes alive while the list shows only newer ones
+uiConversationRoutes.get("/ui/conversations/:id/row", async (c) => {
+  const conversation = await getConversation(c.var.scope, c.req.param("id"), c.var.deps);
+  // channels are visible to non-members, but only members have them in their list
+  if (!conversation.participants.some((p) => p.id === c.var.user.id)) throw notFound("Conversation");
+  return c.html(<ConversationRow conversation={conversation} t={c.var.t} />);
+});
 
 uiConversationRoutes.post("/ui/conversations/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
   const id = c.req.param("id");

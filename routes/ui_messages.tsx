@@ -3,8 +3,8 @@ import { listMessages, sendMessage } from "../chat/messages.ts";
 import { deleteMessage, editMessage } from "../chat/message_changes.ts";
 import { toggleReaction } from "../chat/reactions.ts";
 import { markRead } from "../chat/read_state.ts";
-import { badRequest, notFound } from "../chat/errors.ts";
-import { isUuid } from "../chat/ids.ts";
+import { badRequest } from "../chat/errors.ts";
+import { signalTyping } from "../chat/typing.ts";
 import { MessageItem, Reactions } from "../views/message_item.tsx";
 import { MessagePage } from "../views/message_list.tsx";
 import { UnreadBadge } from "../views/conversation_list.tsx";
@@ -90,11 +90,6 @@ uiMessageRoutes.post("/ui/conversations/:id/read", async (c) => {
 });
 
 uiMessageRoutes.post("/ui/conversations/:id/typing", async (c) => {
-  const { realtime, bus } = c.var.deps;
-  const user = c.var.user;
-  const id = c.req.param("id");
-  if (!isUuid(id) || !await realtime.hub.isParticipant(user.tenantId, id, user.id)) throw notFound("Conversation");
-  const event = realtime.typing.signal(user.tenantId, id, user);
-  if (event) await bus.publish({ kind: "ephemeral", event });
+  await signalTyping(c.var.scope, c.req.param("id"), c.var.user, c.var.deps);
   return c.body(null, 204);
 });

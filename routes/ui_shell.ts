@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { listConversations, listJoinable, listPeople } from "../chat/conversations.ts";
+import { CONVERSATION_PAGE, listConversations, listJoinable, listPeople } from "../chat/conversations.ts";
 import { brandingOf, getWorkspace, latestEventId } from "../chat/workspace.ts";
 import type { AppShellProps } from "../views/app_page.tsx";
 import type { AppEnv } from "./env.ts";
@@ -12,7 +12,7 @@ export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppSh
   const { scope, deps, user } = c.var;
   const cursor = await latestEventId(scope);
   const [conversations, people, joinable, tenant] = await Promise.all([
-    listConversations(scope, {}, deps),
+    listConversations(scope, { limit: CONVERSATION_PAGE }, deps),
     listPeople(scope, deps),
     listJoinable(scope, deps),
     getWorkspace(scope),
@@ -25,6 +25,7 @@ export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppSh
     workspace: { name: tenant.name, logoUrl: brand.logoUrl },
     brandCss: brand.color ? `/brand.css?v=${encodeURIComponent(brand.color.slice(1))}` : undefined,
     conversations,
+    moreConversations: conversations.length === CONVERSATION_PAGE,
     people,
     channels: joinable.map((ch) => ({ id: ch.id, title: ch.title })),
     unreadTotal: conversations.reduce((sum, conv) => sum + (conv.is_muted ? 0 : conv.unread_count), 0),

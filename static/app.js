@@ -221,6 +221,9 @@
 
   // ---- composer: Enter to send, drafts, replies, edits, files ------------------------------
   const draftKey = (id) => `parley:draft:${me}:${id}`;
+  // One typing signal per 2.5 s from this tab, whichever conversation: 24 a minute, under the
+  // server's per-user limit of 30, and often enough that an indicator (it lasts 5 s) stays up.
+  let lastTyping = 0;
   function setupComposer(form, conversationId) {
     if (!form) return;
     const input = $(".composer-input", form);
@@ -228,7 +231,6 @@
     const context = $(".composer-context", form);
     input.value = localStorage.getItem(draftKey(conversationId)) || "";
     autosize(input);
-    let lastTyping = 0;
     input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -469,6 +471,7 @@
       keepScroll = null;
     }
     handleNotices();
+    sortConversations();
     syncTitle();
     if (target?.id === "pane" && !openPane()) body.classList.remove("has-open");
   });
@@ -514,6 +517,43 @@
     }
   });
 
+  // ---- the conversation list: the server's order, older pages, rows that come alive -------
+  // Rows are ordered as the server pages them: updated_at, then id, newest first. A push
+  // that changes a row's activity moves it; the item that loads older pages stays last; a
+  // row that a page and a push both brought is kept once; rows of the other list (archived
+  // or not) leave.
+  const rowKey = (row) => `${$(".conv-meta", row)?.dataset.updated || ""}|${row.dataset.conversationId}`;
+  function sortConversations() {
+    for (const list of $$("#conv-list")) {
+      const archived = list.closest(".conv-list-wrap")?.dataset.archived || "false";
+      const rows = $$(":scope > .conv-row", list);
+      const seen = new Set();
+      for (const row of rows) {
+        if (seen.has(row.id) || (row.dataset.archived && row.dataset.archived !== archived)) row.remove();
+        seen.add(row.id);
+      }
+      const kept = rows.filter((row) => row.isConnected);
+      const keys = new Map(kept.map((row) => [row, rowKey(row)]));
+      const sorted = kept.slice().sort((x, y) => (keys.get(x) < keys.get(y) ? 1 : -1));
+      if (sorted.some((row, i) => row !== kept[i])) list.prepend(...sorted);
+      const more = $(":scope > .conv-more", list);
+      if (more && more.nextElementSibling) list.append(more);
+    }
+  }
+
+  // A message in a conversation the list has not loaded yet (older than its pages) brings
+  // that conversation's row in; sorting then puts it on top.
+  const rowsComing = new Set();
+  function bringRow(conversationId) {
+    const list = $("#conv-list");
+    if (!list || list.closest(".conv-list-wrap")?.dataset.archived === "true") return;
+    if (document.getElementById(`conv-${conversationId}`) || rowsComing.has(conversationId)) return;
+    rowsComing.add(conversationId);
+    htmx.ajax("GET", `/ui/conversations/${conversationId}/row`, { target: list, swap: "afterbegin" })
+      .catch(() => {})
+      .finally(() => rowsComing.delete(conversationId));
+  }
+
   // The total is the sum of the server's per-conversation counts (muted ones left out),
   // shown in the tab title and the widget's bar.
   function syncTitle() {
@@ -540,6 +580,7 @@
         syncPresenceSoon();
         continue;
       }
+      if (n.dataset.kind === "message") bringRow(n.dataset.conversationId);
       if (n.dataset.authorId === me) continue;
       const text = `${n.dataset.sender}: ${n.dataset.preview}`;
       const live = $("#live-region");

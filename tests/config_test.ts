@@ -19,6 +19,10 @@ Deno.test("an empty environment gives the embedded defaults", () => {
     messagesPerMin: 60,
     conversationsPerMin: 20,
     loginsPer15Min: 10,
+    editsPerMin: 30,
+    reactionsPerMin: 120,
+    typingPerMin: 30,
+    participantAddsPerMin: 30,
     streamsPerUser: 20,
   });
   assert.equal(config.eventsRetentionHours, 24);
@@ -36,7 +40,11 @@ Deno.test("set variables are parsed into typed values", () => {
     MAX_UPLOAD_MB: "2",
     AI_BASE_URL: "http://127.0.0.1:11434",
     TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8,::1",
-    RATE_LIMIT_STREAMS_PER_USER: "5",
+    RATE_LIMIT_EDITS_PER_MIN: "5",
+    RATE_LIMIT_REACTIONS_PER_MIN: "6",
+    RATE_LIMIT_TYPING_PER_MIN: "7",
+    RATE_LIMIT_PARTICIPANT_ADDS_PER_MIN: "8",
+    RATE_LIMIT_STREAMS_PER_USER: "9",
   });
 
   assert.equal(config.port, 9000);
@@ -46,7 +54,11 @@ Deno.test("set variables are parsed into typed values", () => {
   assert.equal(config.bus, "redis://127.0.0.1:6379");
   assert.equal(config.maxUploadBytes, 2 * 1024 * 1024);
   assert.equal(config.ai?.baseUrl, "http://127.0.0.1:11434");
-  assert.equal(config.rateLimits.streamsPerUser, 5);
+  assert.equal(config.rateLimits.editsPerMin, 5);
+  assert.equal(config.rateLimits.reactionsPerMin, 6);
+  assert.equal(config.rateLimits.typingPerMin, 7);
+  assert.equal(config.rateLimits.participantAddsPerMin, 8);
+  assert.equal(config.rateLimits.streamsPerUser, 9);
   assert.deepEqual(config.trustedProxies, [
     { address: "127.0.0.1", prefix: 32, family: "ipv4" },
     { address: "10.0.0.0", prefix: 8, family: "ipv4" },
@@ -69,7 +81,11 @@ const BAD_VALUES: Record<string, string> = {
   RATE_LIMIT_MESSAGES_PER_MIN: "0",
   RATE_LIMIT_CONVERSATIONS_PER_MIN: "1.5",
   RATE_LIMIT_LOGINS_PER_15MIN: "x",
-  RATE_LIMIT_STREAMS_PER_USER: "0",
+  RATE_LIMIT_EDITS_PER_MIN: "0",
+  RATE_LIMIT_REACTIONS_PER_MIN: "-1",
+  RATE_LIMIT_TYPING_PER_MIN: "fast",
+  RATE_LIMIT_PARTICIPANT_ADDS_PER_MIN: "2.5",
+  RATE_LIMIT_STREAMS_PER_USER: "none",
   EVENTS_RETENTION_HOURS: "-3",
   AI_BASE_URL: "not a url",
   LOG_LEVEL: "loud",

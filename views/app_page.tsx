@@ -16,6 +16,8 @@ export interface AppShellProps {
   workspace: { name: string; logoUrl?: string | null };
   brandCss?: string;
   conversations: ConversationObject[];
+  /** The list holds a first page only: older conversations load as it scrolls. */
+  moreConversations: boolean;
   people: PersonView[];
   channels: { id: string; title: string }[];
   unreadTotal: number;
@@ -50,7 +52,7 @@ export function Sidebar(props: AppShellProps) {
     <aside class="sidebar" aria-label={t("ui.chats")}>
       <section class="sidebar-section chats">
         <h2 class="section-title">{t("ui.chats")}</h2>
-        <ConversationList conversations={props.conversations} t={t} />
+        <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
       </section>
       <section class="sidebar-section people">
         <h2 class="section-title">{t("ui.people_and_groups")}</h2>

@@ -53,13 +53,21 @@ export function PreviewText(props: { preview: Preview }) {
 }
 
 /**
- * Preview and time of a row's latest activity. `data-order` (a UUIDv7, so it sorts by time)
- * lets the page script keep the newest conversation on top when a push replaces this, and
- * names the message the preview shows, so an edit or delete of that message can find it.
+ * Preview and time of a row's latest activity. `data-updated` is the conversation's
+ * `updated_at`, the list's order key (with the conversation id), so the page script keeps
+ * the rows in the server's order when a push replaces this. `data-order` names the message
+ * the preview shows, so an edit or delete of that message can find it.
  */
-export function ConversationMeta(props: { conversationId: string; orderKey: string; preview: Preview; when: string }) {
+export function ConversationMeta(
+  props: { conversationId: string; orderKey: string; updatedAt: string; preview: Preview; when: string },
+) {
   return (
-    <span class="conv-meta" id={`conv-meta-${props.conversationId}`} data-order={props.orderKey}>
+    <span
+      class="conv-meta"
+      id={`conv-meta-${props.conversationId}`}
+      data-order={props.orderKey}
+      data-updated={props.updatedAt}
+    >
       <span class="conv-preview">
         <PreviewText preview={props.preview} />
       </span>
@@ -98,6 +106,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
       class={`conv-row kind-${c.kind}${c.is_muted ? " muted" : ""}`}
       data-conversation-id={c.id}
       data-muted={c.is_muted ? "true" : "false"}
+      data-archived={c.is_archived ? "true" : "false"}
     >
       <a
         class="conv-link"
@@ -112,6 +121,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
           <ConversationMeta
             conversationId={c.id}
             orderKey={c.last_message?.id ?? c.id}
+            updatedAt={c.updated_at}
             preview={preview(c, t)}
             when={when}
           />
@@ -148,13 +158,50 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
   );
 }
 
-/** The conversation list, newest activity first. */
-export function ConversationList(props: { conversations: ConversationObject[]; t: Translator; archived?: boolean }) {
+/**
+ * Rows of the conversation list, then, when more may follow, a last item that loads the
+ * next page in its own place as it scrolls into view. The next page starts after the last
+ * row's `updated_at` and id.
+ */
+export function ConversationRows(
+  props: { conversations: ConversationObject[]; t: Translator; archived?: boolean; hasMore: boolean },
+) {
+  const last = props.conversations.at(-1);
+  const next = last && props.hasMore
+    ? new URLSearchParams({
+      ...(props.archived ? { archived: "true" } : {}),
+      before: last.updated_at,
+      before_id: last.id,
+    })
+    : null;
+  return (
+    <>
+      {props.conversations.map((c) => <ConversationRow conversation={c} t={props.t} />)}
+      {next
+        ? (
+          <li
+            class="conv-more"
+            aria-hidden="true"
+            hx-get={`/ui/conversations?${next}`}
+            hx-trigger="intersect once"
+            hx-swap="outerHTML"
+          >
+          </li>
+        )
+        : null}
+    </>
+  );
+}
+
+/** The conversation list, newest activity first, loading older pages as it scrolls. */
+export function ConversationList(
+  props: { conversations: ConversationObject[]; t: Translator; archived?: boolean; hasMore: boolean },
+) {
   const t = props.t;
   return (
-    <div class="conv-list-wrap">
+    <div class="conv-list-wrap" data-archived={props.archived ? "true" : "false"}>
       <ul id="conv-list" class="conv-list" aria-label={t("ui.chats")}>
-        {props.conversations.map((c) => <ConversationRow conversation={c} t={t} />)}
+        <ConversationRows conversations={props.conversations} t={t} archived={props.archived} hasMore={props.hasMore} />
       </ul>
       {props.conversations.length === 0
         ? <p class="empty-note">{props.archived ? t("ui.no_archived") : t("ui.no_conversations")}</p>

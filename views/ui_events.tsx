@@ -43,6 +43,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
             <ConversationMeta
               conversationId={cid}
               orderKey={m.id}
+              updatedAt={m.created_at}
               preview={messagePreview(m, t)}
               when={m.created_at}
             />

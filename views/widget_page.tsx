@@ -48,7 +48,7 @@ export function WidgetPage(props: AppShellProps) {
           </main>
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-chats" aria-labelledby="tab-chats-button">
-          <ConversationList conversations={props.conversations} t={t} />
+          <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-people" aria-labelledby="tab-people-button" hidden>
           <NewConversationForms people={props.people} channels={props.channels} viewerId={props.viewer.id} t={t} />

@@ -141,10 +141,17 @@ Deno.test("the tenant's edit window comes from chat settings, which only admins 
   const edit = await w.call(w.bob, "PATCH", `/messages/${messageId}/`, { content: "still allowed" });
   const outsider = await w.call(w.outsider, "GET", "/settings");
 
-  assert.deepEqual(read.body, { edit_window_minutes: 15, messages_per_min: 60, conversations_per_min: 20 });
+  const limits = {
+    edits_per_min: 30,
+    reactions_per_min: 120,
+    typing_per_min: 30,
+    participant_adds_per_min: 30,
+    streams_per_user: 20,
+  };
+  assert.deepEqual(read.body, { edit_window_minutes: 15, messages_per_min: 60, conversations_per_min: 20, ...limits });
   assert.equal(memberPut.status, 403);
   assert.equal(badPut.status, 400);
-  assert.deepEqual(put.body, { edit_window_minutes: 60, messages_per_min: 10, conversations_per_min: 20 });
+  assert.deepEqual(put.body, { edit_window_minutes: 60, messages_per_min: 10, conversations_per_min: 20, ...limits });
   assert.equal(edit.status, 200);
   assert.equal(outsider.body.edit_window_minutes, 15);
   await w.close();

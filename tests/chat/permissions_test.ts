@@ -112,7 +112,11 @@ const routes: Route[] = [
 const ORDER: Role[] = ["otherTenant", "nonParticipant", "guest", "member", "admin", "owner"];
 
 Deno.test("every conversation route answers each role as the permission matrix says", async (t) => {
-  const w = await chatWorld({ RATE_LIMIT_CONVERSATIONS_PER_MIN: "10000", RATE_LIMIT_MESSAGES_PER_MIN: "10000" });
+  const w = await chatWorld({
+    RATE_LIMIT_CONVERSATIONS_PER_MIN: "10000",
+    RATE_LIMIT_MESSAGES_PER_MIN: "10000",
+    RATE_LIMIT_PARTICIPANT_ADDS_PER_MIN: "10000",
+  });
   const people: Record<Role, SeededUser> = {
     owner: w.bob,
     admin: w.admin,
