@@ -7,6 +7,7 @@ import { encodeFrame } from "../chat/sse_frame.ts";
 import { type FrameRenderer, StreamSubscriber } from "../chat/subscriber.ts";
 import { nodeResponseSink, readableStreamSink } from "../chat/stream_sink.ts";
 import { startStream } from "../chat/replay.ts";
+import { loadChatSettings } from "../chat/chat_settings.ts";
 import { renderUiEvent, uiEventVariant } from "../views/ui_events.tsx";
 import type { AppEnv } from "./env.ts";
 
@@ -67,8 +68,10 @@ export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response
     sub.attach(sink);
     response = new Response(stream, { headers: STREAM_HEADERS });
   }
-  const streamsPerUser = c.var.deps.config.rateLimits.streamsPerUser;
-  startStream(realtime.hub, sub, cursor, { streamsPerUser }).catch(() => sub.close());
+  // the workspace may lower the server's cap on streams per user
+  loadChatSettings(c.var.scope, c.var.deps)
+    .then((settings) => startStream(realtime.hub, sub, cursor, { streamsPerUser: settings.streams_per_user }))
+    .catch(() => sub.close());
   return response;
 }
 

@@ -205,6 +205,36 @@ Deno.test("the stream limit follows RATE_LIMIT_STREAMS_PER_USER", async () => {
   await server.close();
 });
 
+Deno.test("a workspace that lowers streams_per_user holds its users to it; another workspace keeps the server's cap", async () => {
+  const server = await startServer(BUS_ONLY, { RATE_LIMIT_STREAMS_PER_USER: "3" });
+  const acme = await seedTenant(server.deps, "acme", { bob: "member" });
+  const globex = await seedTenant(server.deps, "globex", { erin: "member" });
+  const put = await fetch(`${server.url}/api/chat/settings`, {
+    method: "PUT",
+    headers: { ...acme.admin.auth, "content-type": "application/json" },
+    body: JSON.stringify({ streams_per_user: 1 }),
+  });
+  assert.equal(put.status, 200);
+  await put.body?.cancel();
+  const openThree = async (auth: Record<string, string>) => {
+    const streams: SseReader[] = [];
+    for (let i = 0; i < 3; i++) {
+      streams.push(await SseReader.open(`${server.url}/api/chat/events`, auth));
+      await streams[i].count("connected", 1);
+    }
+    return streams;
+  };
+  const bobs = await openThree(acme.users.bob.auth);
+  await bobs[0].end(END_WITHIN_MS);
+  await bobs[1].end(END_WITHIN_MS);
+  const erins = await openThree(globex.users.erin.auth);
+
+  assert.deepEqual(bobs.map((s) => s.ended), [true, true, false]);
+  assert.deepEqual(erins.map((s) => s.ended), [false, false, false]);
+  await Promise.all([bobs[2], ...erins].map((s) => s.close()));
+  await server.close();
+});
+
 Deno.test("over BUS=broadcast, logout and deactivation on one instance end the streams held by another", async () => {
   const dir = await Deno.makeTempDir();
   const env = { DATABASE_URL: `file:${dir}/parley.db`, BUS: "broadcast" };
