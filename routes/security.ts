@@ -7,7 +7,8 @@ import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { IncomingMessage } from "node:http";
 import { bodyTooLarge, limitNodeBody } from "./request_body.ts";
-import { TrustedProxies } from "../chat/trusted_proxies.ts";
+import { parseTrustedProxies, TrustedProxies } from "../chat/trusted_proxies.ts";
+import { timingSafeEqual } from "hono/utils/buffer";
 import { AppError, badRequest } from "../chat/errors.ts";
 
 /** JSON and form bodies are small; only multipart uploads may be large. */
@@ -35,6 +36,30 @@ export function clientIp(c: Context<AppEnv>): string {
   if (!proxies) proxiesOf.set(config, proxies = new TrustedProxies(config.trustedProxies));
   return proxies.clientAddress(peer, c.req.header("x-forwarded-for"));
 }
+
+/** This machine's own addresses. */
+const LOOPBACK = new TrustedProxies(parseTrustedProxies("127.0.0.0/8,::1")!);
+
+/**
+ * Guards `/metrics`, which tells how busy the service is and when. With `METRICS_TOKEN`
+ * set only `Authorization: Bearer <token>` passes (401 otherwise; compared in constant
+ * time); without it only clients on this machine do (403 otherwise), judged by the
+ * resolved client address, so a reverse proxy on loopback does not let everyone in.
+ */
+export const metricsAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = c.var.deps.config.metricsToken;
+  if (token !== null) {
+    const auth = c.req.header("authorization");
+    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : "";
+    if (!await timingSafeEqual(given, token)) {
+      c.header("WWW-Authenticate", 'Bearer realm="metrics"');
+      return errorResponse(c, 401, "unauthenticated", "Metrics require the METRICS_TOKEN bearer token");
+    }
+  } else if (!LOOPBACK.trusts(clientIp(c))) {
+    return errorResponse(c, 403, "forbidden", "Metrics are served to this machine only unless METRICS_TOKEN is set");
+  }
+  await next();
+};
 
 /** Client address and user agent, for rate limits, sessions and the audit log. */
 export function clientInfo(c: Context<AppEnv>): { ip: string; userAgent: string | null } {
