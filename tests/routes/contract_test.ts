@@ -125,6 +125,16 @@ async function everyRouteAndMethod() {
             if (res.status < 200 || res.status >= 500) {
               failures.push(`${label}: ${res.status} ${res.body.slice(0, 120)}`);
             }
+            if (Object.keys(res.headers).some((h) => h.startsWith("access-control-"))) {
+              failures.push(`${label}: grants CORS`);
+            }
+            const allow = res.headers.allow?.split(", ") ?? [];
+            if (
+              method === "OPTIONS" &&
+              (res.status !== 204 || ![...registered.get(path)!].every((m) => allow.includes(m)))
+            ) {
+              failures.push(`${label}: ${res.status} Allow: ${res.headers.allow}`);
+            }
           } catch (e) {
             failures.push(`${label}: ${e instanceof Error ? e.message : e}`);
           }
