@@ -114,7 +114,8 @@ function standardRequest(raw: Request): Request {
 /**
  * A multipart body for Hono's body cache, parsed when a route first asks for it (after it
  * authenticated the caller) from the request as it is then; a malformed one is a 400.
- * Hono awaits the cache entry, so a thenable defers the parse.
+ * Hono awaits the cache entry, so a thenable defers the parse. A route that streams the
+ * upload itself reads `c.req.raw.body`, which this leaves alone.
  */
 function formOnDemand(c: Context): PromiseLike<FormData> {
   let parsed: Promise<FormData> | undefined;

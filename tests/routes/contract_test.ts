@@ -148,6 +148,9 @@ async function everyRouteAndMethod() {
   const handled = [...statuses].filter(([label, status]) => label.includes("signed in") && status < 300);
   assert.ok(handled.length > 100, `only ${handled.length} signed-in requests succeeded`);
   assert.equal(statuses.get("GET /api/me signed in with no body"), 200);
+  // event streams opened (the client hung up once their head arrived)
+  assert.equal(statuses.get("GET /api/chat/events signed in with no body"), 200);
+  assert.equal(statuses.get("GET /ui/events signed in with no body"), 200);
   assert.equal(statuses.get("POST /api/auth/logout signed in with no body"), 200);
 }
 
@@ -185,6 +188,9 @@ async function bodylessUnsafeRequests() {
   const session = await openSession(server.deps.database.db, server.deps.keys, acme.users.bob.user);
   const loggedOut = await bare("POST", "/api/auth/logout", { authorization: `Bearer ${session}` });
   const after = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${session}` } });
+  const pageSession = await openSession(server.deps.database.db, server.deps.keys, acme.users.bob.user);
+  const pageLogout = await bare("POST", "/logout", { cookie: `parley_session=${pageSession}` });
+  const afterPage = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${pageSession}` } });
   const state = await (await fetch(`${server.url}/api/chat/conversations/${group}`, {
     headers: acme.users.bob.auth,
   })).json();
@@ -199,6 +205,10 @@ async function bodylessUnsafeRequests() {
   assert.equal(JSON.parse(loggedOut.body).status, "ok");
   assert.equal(after.status, 401);
   await after.body?.cancel();
+  assert.equal(pageLogout.status, 303);
+  assert.match(pageLogout.headers["set-cookie"] ?? "", /^parley_session=;/);
+  assert.equal(afterPage.status, 401);
+  await afterPage.body?.cancel();
   assert.equal(state.is_archived, true);
   const listed = (await kept.json()) as { id: string; is_deleted: boolean; content: string }[];
   const gone = listed.find((m) => m.id === own.id);
