@@ -13,6 +13,7 @@ import { chatRoutes } from "./routes/chat.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
 import { pageRoutes } from "./routes/pages.tsx";
 import { listen } from "./routes/server.ts";
+import { answerOptions } from "./routes/options.ts";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(...baseMiddleware(deps));
+  app.use(answerOptions(app));
   app.use(i18n);
   app.route("/", healthRoutes);
   app.route("/api/auth", authRoutes);

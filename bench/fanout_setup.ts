@@ -283,7 +283,11 @@ function buckets(text: string, name: string): { le: number; n: number }[] {
     .map(([, le, n]) => ({ le: le === "+Inf" ? Infinity : Number(le) * 1000, n: Number(n) }));
 }
 
-const scrape = (url: string) => fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
+// the server inherits this environment: with METRICS_TOKEN set, /metrics wants it
+const metricsToken = Deno.env.get("METRICS_TOKEN");
+const scrape = (url: string) =>
+  fetch(`${url}/metrics`, { headers: metricsToken ? { authorization: `Bearer ${metricsToken}` } : {} })
+    .then((r) => r.text()).catch(() => "");
 
 /**
  * The server's own fan-out histogram from /metrics (commit → frame handed to every

@@ -6,6 +6,7 @@ import type { AppEnv } from "./env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { openStream, resumeCursor, uiRenderer } from "./realtime_streams.ts";
+import { metricsAccess } from "./security.ts";
 
 export const realtimeRoutes = new Hono<AppEnv>();
 
@@ -35,7 +36,7 @@ realtimeRoutes.post("/api/chat/conversations/:id/typing", requireUser, async (c)
   return c.json({ status: "ok" });
 });
 
-realtimeRoutes.get("/metrics", (c) => {
+realtimeRoutes.get("/metrics", metricsAccess, (c) => {
   c.header("content-type", "text/plain; version=0.0.4");
   return c.body(c.var.deps.realtime.metrics.render() + c.var.deps.database.timings.render());
 });

@@ -1,14 +1,15 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
-import { getCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { compress } from "hono/compress";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { IncomingMessage } from "node:http";
-import { SESSION_COOKIE } from "./middleware.ts";
-import { TrustedProxies } from "../chat/trusted_proxies.ts";
+import { bodyTooLarge, limitNodeBody } from "./request_body.ts";
+import { parseTrustedProxies, TrustedProxies } from "../chat/trusted_proxies.ts";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { AppError, badRequest } from "../chat/errors.ts";
 
 /** JSON and form bodies are small; only multipart uploads may be large. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,6 +37,30 @@ export function clientIp(c: Context<AppEnv>): string {
   return proxies.clientAddress(peer, c.req.header("x-forwarded-for"));
 }
 
+/** This machine's own addresses. */
+const LOOPBACK = new TrustedProxies(parseTrustedProxies("127.0.0.0/8,::1")!);
+
+/**
+ * Guards `/metrics`, which tells how busy the service is and when. With `METRICS_TOKEN`
+ * set only `Authorization: Bearer <token>` passes (401 otherwise; compared in constant
+ * time); without it only clients on this machine do (403 otherwise), judged by the
+ * resolved client address, so a reverse proxy on loopback does not let everyone in.
+ */
+export const metricsAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = c.var.deps.config.metricsToken;
+  if (token !== null) {
+    const auth = c.req.header("authorization");
+    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : "";
+    if (!await timingSafeEqual(given, token)) {
+      c.header("WWW-Authenticate", 'Bearer realm="metrics"');
+      return errorResponse(c, 401, "unauthenticated", "Metrics require the METRICS_TOKEN bearer token");
+    }
+  } else if (!LOOPBACK.trusts(clientIp(c))) {
+    return errorResponse(c, 403, "forbidden", "Metrics are served to this machine only unless METRICS_TOKEN is set");
+  }
+  await next();
+};
+
 /** Client address and user agent, for rate limits, sessions and the audit log. */
 export function clientInfo(c: Context<AppEnv>): { ip: string; userAgent: string | null } {
   return { ip: clientIp(c), userAgent: c.req.header("user-agent")?.slice(0, 256) ?? null };
@@ -58,7 +83,9 @@ function isCrossSite(c: Context, ownOrigins: string[]): boolean {
 }
 
 /**
- * Rejects cross-site unsafe requests that would ride on the session cookie. A Bearer token
+ * Rejects unsafe requests a browser says came from another site, with or without a
+ * session cookie: without one, a cross-site form could still sign the victim in to the
+ * attacker's account (login CSRF), sign them out or set their language. A Bearer token
  * cannot be sent by another site's form or script without our consent, so Bearer requests
  * are not checked; requests without any browser origin signal (API clients) pass too.
  */
@@ -66,7 +93,7 @@ export function csrfProtection(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const publicOrigin = new URL(deps.config.publicUrl).origin;
   return async (c, next) => {
     const bearer = c.req.header("authorization")?.toLowerCase().startsWith("bearer ");
-    if (!SAFE_METHODS.has(c.req.method) && !bearer && getCookie(c, SESSION_COOKIE)) {
+    if (!SAFE_METHODS.has(c.req.method) && !bearer) {
       if (isCrossSite(c, [publicOrigin, new URL(c.req.url).origin])) {
         return errorResponse(c, 403, "forbidden", "Cross-site request rejected");
       }
@@ -76,70 +103,37 @@ export function csrfProtection(deps: AppDeps): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Reads a request body straight from the node request, up to `maxSize` bytes: null when
- * it is larger (the rest is left for the adapter to drain). Asking the adapter for the
- * body instead builds a complete web `Request` with a stream around the node request.
+ * The node adapter's request as a standard `Request`, which middleware that re-wraps the
+ * request (Hono's `bodyLimit`) can take; the body still streams from the connection.
  */
-function readNodeBody(incoming: IncomingMessage, maxSize: number): Promise<Uint8Array | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const stop = () => {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("error", onError);
-    };
-    const onData = (chunk: Uint8Array) => {
-      size += chunk.byteLength;
-      if (size <= maxSize) return void chunks.push(chunk);
-      stop();
-      incoming.pause();
-      resolve(null);
-    };
-    const onEnd = () => {
-      stop();
-      if (chunks.length === 1) return resolve(chunks[0]);
-      const body = new Uint8Array(size);
-      let at = 0;
-      for (const chunk of chunks) body.set(chunk, at), at += chunk.byteLength;
-      resolve(body);
-    };
-    const onError = (e: unknown) => {
-      stop();
-      reject(e);
-    };
-    incoming.on("data", onData);
-    incoming.on("end", onEnd);
-    incoming.on("error", onError);
-  });
+function standardRequest(raw: Request): Request {
+  const init = { method: raw.method, headers: raw.headers, body: raw.body, signal: raw.signal, duplex: "half" };
+  return new Request(raw.url, init as RequestInit);
 }
 
 /**
- * Enforces the size limit on a JSON body arriving over node:http and hands the text to
- * Hono's body cache, where `c.req.json()` finds it. Other requests (in-process ones, forms
- * and uploads) go through Hono's `bodyLimit`.
+ * A multipart body for Hono's body cache, parsed when a route first asks for it (after it
+ * authenticated the caller) from the request as it is then; a malformed one is a 400.
+ * Hono awaits the cache entry, so a thenable defers the parse. A route that streams the
+ * upload itself reads `c.req.raw.body`, which this leaves alone.
  */
-async function limitJsonBody(
-  c: Context,
-  next: () => Promise<void>,
-  incoming: IncomingMessage,
-  tooLarge: (c: Context) => Response,
-): Promise<Response | void> {
-  const declared = Number(c.req.header("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return tooLarge(c);
-  const body = await readNodeBody(incoming, MAX_BODY_BYTES);
-  if (body === null) return tooLarge(c);
-  // the cache holds promises of bodies (Hono types it as the bodies themselves)
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(new TextDecoder().decode(body));
-  await next();
+function formOnDemand(c: Context): PromiseLike<FormData> {
+  let parsed: Promise<FormData> | undefined;
+  return {
+    then(onParsed, onFailed) {
+      parsed ??= c.req.raw.formData().catch((e) => {
+        throw e instanceof AppError ? e : badRequest("Malformed multipart body");
+      });
+      return parsed.then(onParsed, onFailed);
+    },
+  };
 }
 
 /** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
-  const tooLarge = (c: Context) => errorResponse(c, 413, "payload_too_large", "Request body too large");
   // a multipart send may carry several files; each file is checked against MAX_UPLOAD_MB later
-  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: tooLarge });
-  const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: bodyTooLarge });
+  const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: bodyTooLarge });
   return [
     // text responses of 1 KB or more, for clients that accept gzip or deflate; event
     // streams are marked no-transform and go out as they are
@@ -166,17 +160,18 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       xFrameOptions: "SAMEORIGIN",
       strictTransportSecurity: deps.config.secure ? "max-age=31536000; includeSubDomains" : false,
     }),
+    csrfProtection(deps),
     (c, next) => {
       // GET and HEAD carry no body; asking for one would make the node adapter build a
       // full Request, which an open event stream would then hold for its whole life
       if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-      const type = c.req.header("content-type")?.toLowerCase() ?? "";
+      const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
+      if (multipart) (c.req.bodyCache as Record<string, unknown>).formData = formOnDemand(c);
       const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-      if (type.startsWith("application/json") && incoming instanceof IncomingMessage && !incoming.readableEnded) {
-        return limitJsonBody(c, next, incoming, tooLarge);
-      }
-      return (type.startsWith("multipart/form-data") ? uploadLimit : smallLimit)(c, next);
+      if (!(incoming instanceof IncomingMessage)) return (multipart ? uploadLimit : smallLimit)(c, next);
+      if (!multipart) return limitNodeBody(c, next, incoming, MAX_BODY_BYTES);
+      c.req.raw = standardRequest(c.req.raw);
+      return uploadLimit(c, next);
     },
-    csrfProtection(deps),
   ];
 }

@@ -1,12 +1,15 @@
 import type { AddressInfo } from "node:net";
-import type { ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { DEFAULT_TIMEOUTS, enforceTimeouts, type RequestTimeouts } from "./server_timeouts.ts";
 
 /** A listening HTTP server. */
 export interface RunningServer {
   port: number;
   url: string;
+  /** The request timeouts in force. */
+  timeouts: RequestTimeouts;
   /** Stops accepting, ends idle keep-alive connections and waits (up to `graceMs`) for the rest. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -50,30 +53,44 @@ function passedThrough(res: Response): boolean {
  * `Deno.serve`, whose streamed bodies each get a fixed 1,024-slot buffer ring: with tens of
  * thousands of open streams that is the difference that matters.
  * @param fetch the app's fetch (`app.fetch`); its `env` carries the node request and response
- * @param options where to listen (port 0 picks a free one)
+ * @param options where to listen (port 0 picks a free one), and request timeouts other
+ * than the defaults (10 s for headers, 30 s for a body)
  */
-export function listen(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<RunningServer> {
+export function listen(
+  fetch: FetchHandler,
+  options: { hostname: string; port: number; timeouts?: Partial<RequestTimeouts> },
+): Promise<RunningServer> {
   // Deno's own Request and Response stay in place: the app relies on them
   const server = createAdaptorServer({
     fetch: async (request, env) => {
       const res = await fetch(request, env);
       const outgoing = (env as { outgoing?: ServerResponse }).outgoing;
+      // answered already (a request timeout) or gone: nothing more can be written
+      if (outgoing && (outgoing.writableEnded || outgoing.destroyed) && !passedThrough(res)) return ALREADY_SENT;
       if (!outgoing || outgoing.headersSent || passedThrough(res)) return res;
       await writeWhole(res, outgoing);
       return ALREADY_SENT;
     },
     overrideGlobalObjects: false,
   });
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const stopTimeouts = enforceTimeouts(server as Server, timeouts);
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (e: Error) => {
+      stopTimeouts();
+      reject(e);
+    };
+    server.once("error", failed);
     server.listen(options.port, options.hostname, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       const { port } = server.address() as AddressInfo;
       const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
       resolve({
         port,
         url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+        timeouts,
         shutdown(graceMs = 5_000) {
+          stopTimeouts();
           return new Promise<void>((done) => {
             const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), graceMs);
             server.close(() => {

@@ -2,9 +2,14 @@ import { createApp } from "../../main.ts";
 import { createRealtime, type RealtimeOptions } from "../../chat/realtime.ts";
 import { testDeps } from "../helpers.ts";
 import { listen } from "../../routes/server.ts";
+import type { RequestTimeouts } from "../../routes/server_timeouts.ts";
 
 /** A real server on a free loopback port, with a started real-time layer. */
-export async function startServer(options: Partial<RealtimeOptions> = {}, env: Record<string, string> = {}) {
+export async function startServer(
+  options: Partial<RealtimeOptions> = {},
+  env: Record<string, string> = {},
+  timeouts: Partial<RequestTimeouts> = {},
+) {
   const deps = await testDeps(env);
   deps.realtime.stop();
   deps.realtime = createRealtime(deps.database.db, deps.bus, {
@@ -16,7 +21,7 @@ export async function startServer(options: Partial<RealtimeOptions> = {}, env: R
   });
   deps.presence = deps.realtime.presence;
   await deps.realtime.start();
-  const server = await listen(createApp(deps).fetch, { port: 0, hostname: "127.0.0.1" });
+  const server = await listen(createApp(deps).fetch, { port: 0, hostname: "127.0.0.1", timeouts });
   const url = server.url;
   return {
     deps,
