@@ -9,6 +9,7 @@ import { errorResponse } from "./errors.ts";
 import { IncomingMessage } from "node:http";
 import { SESSION_COOKIE } from "./middleware.ts";
 import { TrustedProxies } from "../chat/trusted_proxies.ts";
+import { isUploadRequest, uploadPassage } from "./uploads.ts";
 
 /** JSON and form bodies are small; only multipart uploads may be large. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -137,8 +138,6 @@ async function limitJsonBody(
 /** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
   const tooLarge = (c: Context) => errorResponse(c, 413, "payload_too_large", "Request body too large");
-  // a multipart send may carry several files; each file is checked against MAX_UPLOAD_MB later
-  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: tooLarge });
   const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   return [
     // text responses of 1 KB or more, for clients that accept gzip or deflate; event
@@ -164,18 +163,22 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
         formAction: ["'self'"],
       },
       xFrameOptions: "SAMEORIGIN",
+      // a route that sets its own policy keeps it (attachments are sandboxed)
+      overwrite: false,
       strictTransportSecurity: deps.config.secure ? "max-age=31536000; includeSubDomains" : false,
     }),
     (c, next) => {
       // GET and HEAD carry no body; asking for one would make the node adapter build a
       // full Request, which an open event stream would then hold for its whole life
       if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+      // uploads are limited while their route reads them, after the session is checked
+      if (isUploadRequest(c)) return uploadPassage(c, next);
       const type = c.req.header("content-type")?.toLowerCase() ?? "";
       const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
       if (type.startsWith("application/json") && incoming instanceof IncomingMessage && !incoming.readableEnded) {
         return limitJsonBody(c, next, incoming, tooLarge);
       }
-      return (type.startsWith("multipart/form-data") ? uploadLimit : smallLimit)(c, next);
+      return smallLimit(c, next);
     },
     csrfProtection(deps),
   ];
