@@ -1,6 +1,7 @@
-import type { Context, Next } from "hono";
+import type { Context } from "hono";
 import { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { UploadSource } from "../chat/multipart.ts";
 
 /** The sends that take files: the API's and the composer's. */
@@ -11,22 +12,16 @@ function incomingOf(c: Context): IncomingMessage | null {
   return incoming instanceof IncomingMessage ? incoming : null;
 }
 
-/** True for a multipart send with files, whose body its route reads as a stream. */
+/**
+ * True for a multipart send with files. Its body is not read by the generic body limit:
+ * the route reads it as a stream once the session and rate limits passed, and enforces
+ * the file and body limits while reading. When the answer goes out before the whole body
+ * came in (401, 429, 413…), the server adapter discards the rest for a short while, so the
+ * client can read the answer, then closes the connection.
+ */
 export function isUploadRequest(c: Context): boolean {
   return c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) &&
     c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data") === true;
-}
-
-/**
- * Lets an upload through without reading its body: the route reads it as it arrives,
- * after the session and rate limits passed, and enforces the file and body limits while
- * reading. An answer given before the whole body came in (401, 429, 413…) closes the
- * connection, so the client stops sending instead of the server draining the rest.
- */
-export async function uploadPassage(c: Context, next: Next): Promise<void> {
-  await next();
-  const incoming = incomingOf(c);
-  if (incoming && !incoming.readableEnded) c.header("Connection", "close");
 }
 
 /**
@@ -39,7 +34,7 @@ export function uploadSource(c: Context): UploadSource {
   if (incoming && !incoming.readableDidRead) return { body: incoming, contentType };
   const body = c.req.raw.body;
   return {
-    body: body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream) : Readable.from([]),
+    body: body ? Readable.fromWeb(body as NodeReadableStream) : Readable.from([]),
     contentType,
   };
 }
