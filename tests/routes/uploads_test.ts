@@ -12,15 +12,15 @@ const MB = 1024 * 1024;
 Deno.test("over HTTP, an unauthenticated upload is answered 401 before its body is read", async () => {
   const s = await served();
 
-  const api = await rawUpload(s, s.messagesPath, {}, { declared: 50 * MB, send: 256 * 1024 });
+  // chunked and never ended: only an answer before reading the body can come back
+  const api = await rawUpload(s, s.messagesPath, {}, { declared: null, send: 256 * 1024 });
   const ui = await rawUpload(s, `/ui/conversations/${s.conversationId}/messages`, { "hx-request": "true" }, {
-    declared: 50 * MB,
+    declared: null,
     send: 256 * 1024,
   });
 
   assert.equal(api.status, 401);
   assert.equal(JSON.parse(api.body).error.code, "unauthenticated");
-  assert.ok(api.sent < 50 * MB);
   assert.equal(ui.status, 401);
   assert.equal(ui.headers["hx-redirect"], "/login");
   assert.equal(await s.count(), 0);
