@@ -225,6 +225,32 @@ Deno.test("over HTTP, the composer's multipart send stores text and files throug
   await s.close();
 });
 
+for (const backend of ["fs", "db"] as const) {
+  Deno.test(`over HTTP, encrypted uploads (${backend} backend) stream in and download identical`, async () => {
+    const s = await served({
+      DATABASE_ENCRYPTION_KEY: "a-very-secret-key-for-tests",
+      ...(backend === "db" ? { ATTACHMENTS: "db" } : {}),
+    });
+    const data = new Uint8Array(3 * MB + 12_345);
+    data.set(new TextEncoder().encode("%PDF-1.7\n"));
+    for (let i = 10; i < data.length; i++) data[i] = (i * 31) & 0xff;
+
+    const res = await s.send(s.bob, [["big.pdf", data]]);
+    const got = await fetch(`${s.url}${res.body.attachments[0].url}`, { headers: s.carol.auth });
+    const expected = Array.from(
+      new Uint8Array(await crypto.subtle.digest("SHA-256", data)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+
+    assert.equal(res.status, 201);
+    assert.equal(res.body.attachments[0].size, data.length);
+    assert.deepEqual(new Uint8Array(await got.arrayBuffer()), data);
+    const row = await s.deps.database.client.execute("SELECT sha256 FROM attachments");
+    assert.equal(row.rows[0].sha256, expected);
+    await s.close();
+  });
+}
+
 /** The real server with file storage in a fresh folder, a group of bob and carol, and probes. */
 async function served(env: Record<string, string> = {}) {
   const dir = await Deno.makeTempDir();
