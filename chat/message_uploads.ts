@@ -8,6 +8,7 @@ import { isUuid } from "./ids.ts";
 import { loadChatSettings } from "./chat_settings.ts";
 import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, messageLimitKey, sendMessage } from "./messages.ts";
 import { receiveMultipart, type UploadSource } from "./multipart.ts";
+import { releaseFreedMemorySoon } from "./memory.ts";
 
 /** Seconds a client is asked to wait when it has too many uploads in flight. */
 const UPLOAD_RETRY_SECONDS = 2;
@@ -65,6 +66,7 @@ export async function sendMessageWithFiles(
     }
   } finally {
     release();
+    releaseFreedMemorySoon();
   }
 }
 
