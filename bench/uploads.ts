@@ -13,6 +13,8 @@ import { openDatabase } from "../db/client.ts";
 import { sessionKeysFrom } from "../chat/auth.ts";
 import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
+import http from "node:http";
+import { Buffer } from "node:buffer";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SECRET = "bench-secret-bench-secret-bench-secret!!";
@@ -75,40 +77,50 @@ async function seed(url: string, encryptionKey: string | undefined) {
 }
 
 /**
- * A multipart body of `files` PDF files of `fileBytes` each, made as it is sent: the
- * benchmark process never holds a whole body either.
+ * Sends a multipart body of `files` PDF files of `fileBytes` each with its Content-Length,
+ * as a browser does, made as it is sent: the benchmark never holds a whole body either.
+ * Resolves to the answer's status.
  */
-function multipartBody(files: number, fileBytes: number): { body: ReadableStream<Uint8Array>; type: string } {
+function postFiles(url: URL, token: string, files: number, fileBytes: number): Promise<number> {
   const boundary = "----parleybench" + crypto.randomUUID();
-  const enc = new TextEncoder();
-  const block = crypto.getRandomValues(new Uint8Array(64 * 1024));
-  let file = 0;
-  let sentInFile = -1;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (file === files) {
-        controller.enqueue(enc.encode(`--${boundary}--\r\n`));
-        return controller.close();
+  const head = (i: number) =>
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="report-${i}.pdf"\r\n` +
+        `Content-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+    );
+  const tail = Buffer.from(`--${boundary}--\r\n`);
+  const magic = 9;
+  const length = Array.from({ length: files }, (_, i) => head(i).length - magic + fileBytes + 2)
+    .reduce((a, b) => a + b, 0) + tail.length;
+  const block = Buffer.from(crypto.getRandomValues(new Uint8Array(64 * 1024)));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": String(length),
+      },
+    }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    (async () => {
+      const write = (chunk: Uint8Array) =>
+        req.write(chunk) ? Promise.resolve() : new Promise<void>((r) => req.once("drain", () => r()));
+      for (let i = 0; i < files; i++) {
+        await write(head(i));
+        for (let sent = magic; sent < fileBytes;) {
+          const n = Math.min(block.length, fileBytes - sent);
+          await write(block.subarray(0, n));
+          sent += n;
+        }
+        await write(Buffer.from("\r\n"));
       }
-      if (sentInFile === -1) {
-        controller.enqueue(enc.encode(
-          `--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="report-${file}.pdf"\r\n` +
-            `Content-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
-        ));
-        sentInFile = 9;
-        return;
-      }
-      const n = Math.min(block.length, fileBytes - sentInFile);
-      controller.enqueue(block.slice(0, n));
-      sentInFile += n;
-      if (sentInFile === fileBytes) {
-        controller.enqueue(enc.encode("\r\n"));
-        file++;
-        sentInFile = -1;
-      }
-    },
+      req.end(tail);
+    })().catch(reject);
   });
-  return { body, type: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function run(scenario: (typeof SCENARIOS)[number]) {
@@ -145,16 +157,8 @@ async function run(scenario: (typeof SCENARIOS)[number]) {
       body: JSON.stringify({ kind: "group", title: "Uploads", participant_ids: senders.map((s) => s.id) }),
     });
     const conversationId = (await created.json()).id;
-    const post = async (token: string, files: number, fileBytes: number) => {
-      const { body, type } = multipartBody(files, fileBytes);
-      const res = await fetch(`${url}/api/chat/conversations/${conversationId}/messages/`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": type },
-        body,
-      });
-      await res.body?.cancel();
-      return res.status;
-    };
+    const messages = new URL(`${url}/api/chat/conversations/${conversationId}/messages/`);
+    const post = (token: string, files: number, fileBytes: number) => postFiles(messages, token, files, fileBytes);
     // the first upload compiles the upload path; the idle baseline is taken after it
     await post(senders[0].token, 1, 64 * 1024);
     await sleep(1_000);
