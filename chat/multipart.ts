@@ -171,7 +171,8 @@ async function storeFile(
     if (!sniffed || !writer) throw notAllowed(filename);
     await writer.close();
     return {
-      filename: nameForType(filename, sniffed.extension),
+      // cleaned again: the new extension must not take the name past its length limit
+      filename: sanitizeFilename(nameForType(filename, sniffed.extension)),
       contentType: sniffed.contentType,
       size,
       sha256: hash.digest("hex"),
