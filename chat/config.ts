@@ -49,6 +49,7 @@ const configSchema = z.object({
   ALLOW_SIGNUP: bool.default(true),
   SIGNUP_LIMIT_PER_HOUR: positiveInt.default(30),
   MAX_UPLOAD_MB: positiveNumber(1024).default(10),
+  MAX_CONCURRENT_UPLOADS: positiveInt.default(2),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(60),
   RATE_LIMIT_CONVERSATIONS_PER_MIN: positiveInt.default(20),
   RATE_LIMIT_LOGINS_PER_15MIN: positiveInt.default(10),
@@ -103,6 +104,8 @@ function finish(env: z.infer<typeof configSchema>) {
     allowSignup: env.ALLOW_SIGNUP,
     signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR,
     maxUploadBytes: Math.floor(env.MAX_UPLOAD_MB * 1024 * 1024),
+    /** Multipart sends a user may have in flight at once, per process. */
+    maxConcurrentUploads: env.MAX_CONCURRENT_UPLOADS,
     rateLimits: {
       messagesPerMin: env.RATE_LIMIT_MESSAGES_PER_MIN,
       conversationsPerMin: env.RATE_LIMIT_CONVERSATIONS_PER_MIN,

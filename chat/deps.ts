@@ -4,7 +4,7 @@ import type { AttachmentStorage } from "./storage.ts";
 
 /** What the chat domain needs from the running process; the app's dependencies satisfy it. */
 export interface ChatDeps {
-  config: Pick<Config, "maxUploadBytes" | "rateLimits">;
+  config: Pick<Config, "maxUploadBytes" | "maxConcurrentUploads" | "rateLimits">;
   limiter: RateLimiter;
   storage: AttachmentStorage;
   presence: { isOnline(tenantId: string, userId: string): boolean };

@@ -23,8 +23,7 @@ import { commitBatch } from "./changes.ts";
 import { messageObjects, toMessageObject } from "./message_object.ts";
 import { loadChatSettings } from "./chat_settings.ts";
 import { isUniqueViolation } from "./db_errors.ts";
-import { type PreparedFile, prepareUpload } from "./uploads.ts";
-import { newStorageKey } from "./storage.ts";
+import type { StoredUpload } from "./multipart.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -36,13 +35,16 @@ export interface NewMessageInput {
   content?: string;
   parentId?: string | null;
   clientId?: string | null;
-  files?: File[];
+  /** Files already in storage (see `sendMessageWithFiles`); removed again if the send fails. */
+  files?: StoredUpload[];
+  /** The send was counted against the rate limit already, before its body was read. */
+  counted?: boolean;
 }
 
 /**
- * Sends a message, with files. Files are checked and stored before the transaction (slow
- * work stays outside the write lock) under fresh random keys; if the transaction fails
- * they are deleted again, so a failed send leaves neither a message nor orphaned bytes.
+ * Sends a message, with files. Files were checked and stored before (slow work stays
+ * outside the write lock) under fresh random keys; if the transaction fails they are
+ * deleted again, so a failed send leaves neither a message nor orphaned bytes.
  * Everything is read and the message object built before the write, so the transaction is
  * one batch of INSERTs and UPDATEs. A `clientId` already used by the sender returns the
  * first message (`created: false`); the unique index settles a race between two retries.
@@ -81,10 +83,8 @@ export async function sendMessage(
     }
   }
   const settings = await loadChatSettings(scope, deps);
-  deps.limiter.hit(`chat:messages:${scope.tenantId}:${scope.userId}`, settings.messages_per_min, 60_000);
-  const prepared: PreparedFile[] = [];
-  for (const file of files) prepared.push(await prepareUpload(file, deps.config.maxUploadBytes));
-  const stored = await storeAll(scope, prepared, deps);
+  if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
+  const stored = files;
   const now = new Date(deps.now());
   const row: MessageRow = {
     id: uuidv7(now.getTime()),
@@ -184,19 +184,9 @@ async function viewMessage(scope: TenantScope, message: MessageRow, members?: Me
   return object;
 }
 
-async function storeAll(scope: TenantScope, files: PreparedFile[], deps: ChatDeps) {
-  const stored: (PreparedFile & { key: string })[] = [];
-  try {
-    for (const file of files) {
-      const key = newStorageKey();
-      await deps.storage.put(scope, key, file.bytes);
-      stored.push({ ...file, key });
-    }
-  } catch (e) {
-    await removeAll(scope, stored, deps);
-    throw e;
-  }
-  return stored;
+/** The rate limit counter of a user's sends. */
+export function messageLimitKey(scope: TenantScope): string {
+  return `chat:messages:${scope.tenantId}:${scope.userId}`;
 }
 
 async function removeAll(scope: TenantScope, stored: { key: string }[], deps: ChatDeps) {

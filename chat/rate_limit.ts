@@ -7,6 +7,7 @@ import { rateLimited } from "./errors.ts";
  */
 export class RateLimiter {
   #windows = new Map<string, { start: number; count: number }>();
+  #slots = new Map<string, number>();
   constructor(private readonly now: () => number = Date.now) {}
 
   /**
@@ -47,6 +48,27 @@ export class RateLimiter {
     if (current === w) return;
     this.#windows.set(key, current);
     if (this.#windows.size > 100_000) this.#sweep(now, windowMs);
+  }
+
+  /**
+   * Takes one of `max` slots for work that runs a while (an upload), or throws a 429
+   * AppError when all are taken. Call the returned function exactly once when done.
+   * @param key what is limited, including the tenant and user
+   * @param max slots at once
+   * @param retryAfterSeconds the hint given when refused
+   */
+  acquire(key: string, max: number, retryAfterSeconds: number): () => void {
+    const held = this.#slots.get(key) ?? 0;
+    if (held >= max) throw rateLimited(retryAfterSeconds);
+    this.#slots.set(key, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#slots.get(key) ?? 1) - 1;
+      if (left > 0) this.#slots.set(key, left);
+      else this.#slots.delete(key);
+    };
   }
 
   /** Forgets a key (e.g. after a successful login). */

@@ -2,12 +2,22 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { requireUser } from "./middleware.ts";
 import { openAttachment } from "../chat/attachments.ts";
-import { isInlineType } from "../chat/uploads.ts";
+import { isInlineType, sanitizeFilename } from "../chat/uploads.ts";
 
-/** `Content-Disposition` with an ASCII fallback name and the exact UTF-8 one (RFC 6266). */
-function disposition(kind: "inline" | "attachment", filename: string): string {
-  const fallback = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+/** RFC 5987 `value-chars`: UTF-8, percent-encoded except for `attr-char`. */
+function extValue(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * `Content-Disposition` with an ASCII fallback name and the exact UTF-8 one (RFC 6266).
+ * The name is cleaned again on the way out, so a name stored before format characters
+ * were stripped cannot reorder what the save dialog shows.
+ */
+function disposition(kind: "inline" | "attachment", stored: string): string {
+  const filename = sanitizeFilename(stored);
+  const fallback = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\%]/g, "_");
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${extValue(filename)}`;
 }
 
 export const attachmentRoutes = new Hono<AppEnv>()

@@ -10,6 +10,8 @@ import { addReaction, removeReaction } from "../chat/reactions.ts";
 import { markRead } from "../chat/read_state.ts";
 import { AppError, badRequest } from "../chat/errors.ts";
 import { text } from "../chat/text.ts";
+import { sendMessageWithFiles } from "../chat/message_uploads.ts";
+import { isUploadRequest, uploadSource } from "./uploads.ts";
 
 const pageQuery = z.object({
   since_id: z.string().max(100).optional(),
@@ -26,26 +28,17 @@ export const editBody = z.object({ content: text().max(MAX_CONTENT_LENGTH) });
 export const reactionBody = z.object({ emoji: text().min(1).max(64) });
 const readBody = z.object({ up_to_id: text().max(100).nullish() });
 
-/** The send input from JSON or from multipart (content, `attachments` once per file, parent_id, client_id). */
+/** The send input from a JSON body. */
 async function readSendInput(c: Context<AppEnv>): Promise<NewMessageInput> {
-  const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
   let raw: unknown;
-  let files: File[] = [];
   try {
-    if (multipart) {
-      const form = await c.req.parseBody({ all: true });
-      const field = (name: string) => [form[name]].flat().find((v) => typeof v === "string");
-      files = [form.attachments, form["attachments[]"]].flat().filter((v): v is File => v instanceof File);
-      raw = { content: field("content"), parent_id: field("parent_id") || null, client_id: field("client_id") || null };
-    } else {
-      raw = await c.req.json();
-    }
+    raw = await c.req.json();
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw badRequest(multipart ? "Malformed multipart body" : "Malformed JSON body");
+    throw badRequest("Malformed JSON body");
   }
   const b = parseInput(sendBody, raw);
-  return { content: b.content, parentId: b.parent_id, clientId: b.client_id, files };
+  return { content: b.content, parentId: b.parent_id, clientId: b.client_id };
 }
 
 export const messageRoutes = new Hono<AppEnv>()
@@ -55,8 +48,10 @@ export const messageRoutes = new Hono<AppEnv>()
     return c.json(await listMessages(c.var.scope, c.req.param("id"), page));
   })
   .post("/conversations/:id/messages", requireUser, async (c) => {
-    const input = await readSendInput(c);
-    const { message } = await sendMessage(c.var.scope, c.req.param("id"), input, c.var.deps);
+    const id = c.req.param("id");
+    const { message } = isUploadRequest(c)
+      ? await sendMessageWithFiles(c.var.scope, id, uploadSource(c), c.var.deps)
+      : await sendMessage(c.var.scope, id, await readSendInput(c), c.var.deps);
     // a retried send answers exactly like the first one
     return c.json(message, 201);
   })

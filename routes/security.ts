@@ -10,8 +10,9 @@ import { bodyTooLarge, limitNodeBody } from "./request_body.ts";
 import { parseTrustedProxies, TrustedProxies } from "../chat/trusted_proxies.ts";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { AppError, badRequest } from "../chat/errors.ts";
+import { isUploadRequest } from "./uploads.ts";
 
-/** JSON and form bodies are small; only multipart uploads may be large. */
+/** JSON and form bodies are small; only message sends with files may be large. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -131,8 +132,6 @@ function formOnDemand(c: Context): PromiseLike<FormData> {
 
 /** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
-  // a multipart send may carry several files; each file is checked against MAX_UPLOAD_MB later
-  const uploadLimit = bodyLimit({ maxSize: deps.config.maxUploadBytes * 10 + MAX_BODY_BYTES, onError: bodyTooLarge });
   const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: bodyTooLarge });
   return [
     // text responses of 1 KB or more, for clients that accept gzip or deflate; event
@@ -158,6 +157,8 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
         formAction: ["'self'"],
       },
       xFrameOptions: "SAMEORIGIN",
+      // a route that sets its own policy keeps it (attachments are sandboxed)
+      overwrite: false,
       strictTransportSecurity: deps.config.secure ? "max-age=31536000; includeSubDomains" : false,
     }),
     csrfProtection(deps),
@@ -165,13 +166,15 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       // GET and HEAD carry no body; asking for one would make the node adapter build a
       // full Request, which an open event stream would then hold for its whole life
       if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+      // uploads are limited while their route reads them, after the session is checked
+      if (isUploadRequest(c)) return next();
       const multipart = c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data");
       if (multipart) (c.req.bodyCache as Record<string, unknown>).formData = formOnDemand(c);
       const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-      if (!(incoming instanceof IncomingMessage)) return (multipart ? uploadLimit : smallLimit)(c, next);
+      if (!(incoming instanceof IncomingMessage)) return smallLimit(c, next);
       if (!multipart) return limitNodeBody(c, next, incoming, MAX_BODY_BYTES);
       c.req.raw = standardRequest(c.req.raw);
-      return uploadLimit(c, next);
+      return smallLimit(c, next);
     },
   ];
 }

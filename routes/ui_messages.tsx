@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { listMessages, sendMessage } from "../chat/messages.ts";
 import { deleteMessage, editMessage } from "../chat/message_changes.ts";
 import { toggleReaction } from "../chat/reactions.ts";
@@ -12,9 +13,21 @@ import type { AppEnv } from "./env.ts";
 import { PAGE_SIZE, parentsOf } from "./ui_pane.tsx";
 import { parseInput } from "./errors.ts";
 import { editBody, reactionBody, sendBody } from "./messages.ts";
+import { isUploadRequest, uploadSource } from "./uploads.ts";
+import { sendMessageWithFiles } from "../chat/message_uploads.ts";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+async function formInput(c: Context<AppEnv>) {
+  const body = await c.req.parseBody();
+  const fields = parseInput(sendBody, {
+    content: text(body.content),
+    parent_id: text(body.parent_id) || null,
+    client_id: text(body.client_id) || null,
+  });
+  return { content: fields.content, parentId: fields.parent_id, clientId: fields.client_id };
 }
 
 export const uiMessageRoutes = new Hono<AppEnv>();
@@ -34,19 +47,11 @@ uiMessageRoutes.get("/ui/conversations/:id/messages", async (c) => {
 });
 
 uiMessageRoutes.post("/ui/conversations/:id/messages", async (c) => {
-  const body = await c.req.parseBody({ all: true });
-  const files = [body.attachments].flat().filter((f): f is File => f instanceof File && f.size > 0);
-  const fields = parseInput(sendBody, {
-    content: text(body.content),
-    parent_id: text(body.parent_id) || null,
-    client_id: text(body.client_id) || null,
-  });
-  const { message } = await sendMessage(c.var.scope, c.req.param("id"), {
-    content: fields.content,
-    parentId: fields.parent_id,
-    clientId: fields.client_id,
-    files,
-  }, c.var.deps);
+  const id = c.req.param("id");
+  // the composer sends multipart (it may carry files); a form without files may come urlencoded
+  const { message } = isUploadRequest(c)
+    ? await sendMessageWithFiles(c.var.scope, id, uploadSource(c), c.var.deps)
+    : await sendMessage(c.var.scope, id, await formInput(c), c.var.deps);
   return c.html(<MessageItem message={message} />, 201);
 });
 

@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import type { UploadSource } from "../chat/multipart.ts";
+
+/** The sends that take files: the API's and the composer's. */
+const UPLOAD_PATH = /^\/(?:api\/chat|ui)\/conversations\/[^/]+\/messages\/?$/;
+
+function incomingOf(c: Context): IncomingMessage | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : null;
+}
+
+/**
+ * True for a multipart send with files. Its body is not read by the generic body limit:
+ * the route reads it as a stream once the session and rate limits passed, and enforces
+ * the file and body limits while reading. When the answer goes out before the whole body
+ * came in (401, 429, 413…), the server adapter discards the rest for a short while, so the
+ * client can read the answer, then closes the connection.
+ */
+export function isUploadRequest(c: Context): boolean {
+  return c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) &&
+    c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data") === true;
+}
+
+/**
+ * The body of an upload as a stream: straight from the node request when served over
+ * HTTP (the adapter never builds a web body for it), or from the web request otherwise.
+ */
+export function uploadSource(c: Context): UploadSource {
+  const contentType = c.req.header("content-type") ?? "";
+  const incoming = incomingOf(c);
+  if (incoming && !incoming.readableDidRead) return { body: incoming, contentType };
+  const body = c.req.raw.body;
+  return {
+    body: body ? Readable.fromWeb(body as NodeReadableStream) : Readable.from([]),
+    contentType,
+  };
+}
