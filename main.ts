@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { loadConfig } from "./chat/config.ts";
-import { createRuntime } from "./chat/runtime.ts";
-import type { AppDeps, AppEnv } from "./routes/env.ts";
+import { loadConfig } from "./server/config.ts";
+import { createRuntime } from "./server/runtime.ts";
+import type { AppDeps, AppEnv } from "./server/env.ts";
 import { onError } from "./routes/errors.ts";
-import { baseMiddleware } from "./routes/security.ts";
+import { baseMiddleware } from "./server/security.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -12,8 +12,8 @@ import { i18n } from "./routes/i18n.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
 import { pageRoutes } from "./routes/pages.tsx";
-import { listen } from "./routes/server.ts";
-import { answerOptions } from "./routes/options.ts";
+import { listen } from "./server/http_server.ts";
+import { answerOptions } from "./server/options.ts";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -4,10 +4,10 @@
  * memory per stream counts what is live rather than garbage not yet collected.
  * Needs `--v8-flags=--expose-gc`.
  */
-import { loadConfig } from "../chat/config.ts";
-import { createRuntime } from "../chat/runtime.ts";
+import { loadConfig } from "../server/config.ts";
+import { createRuntime } from "../server/runtime.ts";
 import { createApp } from "../main.ts";
-import { listen } from "../routes/server.ts";
+import { listen } from "../server/http_server.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const runtime = await createRuntime(config);

@@ -3,9 +3,9 @@
  * server as a subprocess, and the SSE clients in 1-2 subprocesses of their own.
  */
 import { openDatabase } from "../db/client.ts";
-import { sessionKeysFrom } from "../chat/auth.ts";
-import { createWorkspace, openSession } from "../chat/accounts.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import { sessionKeysFrom } from "../chat/accounts/auth.ts";
+import { createWorkspace, openSession } from "../chat/accounts/accounts.ts";
+import { uuidv7 } from "../db/ids.ts";
 import { conversations, participants, users } from "../db/schema/mod.ts";
 import type { User } from "../db/schema/mod.ts";
 

@@ -10,14 +10,14 @@
  * Options (environment): BENCH_MESSAGES (default 1000000), BENCH_SECONDS (send phase, default 10),
  * BENCH_CLIENTS (default 50), BENCH_SAMPLES (page fetches per case, default 500).
  */
-import { loadConfig } from "../chat/config.ts";
-import { createRuntime } from "../chat/runtime.ts";
+import { loadConfig } from "../server/config.ts";
+import { createRuntime } from "../server/runtime.ts";
 import { createApp } from "../main.ts";
-import { listen } from "../routes/server.ts";
-import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
-import { createConversation } from "../chat/conversations.ts";
+import { listen } from "../server/http_server.ts";
+import { createUser, createWorkspace, openSession } from "../chat/accounts/accounts.ts";
+import { createConversation } from "../chat/conversations/conversations.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import { uuidv7 } from "../db/ids.ts";
 import process from "node:process";
 
 const TOTAL = Number(Deno.env.get("BENCH_MESSAGES") ?? 1_000_000);

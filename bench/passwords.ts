@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "../chat/passwords.ts";
+import { hashPassword, verifyPassword } from "../chat/accounts/passwords.ts";
 
 /** Measures argon2id cost per hash and per verification, and how long the event loop stalls meanwhile. */
 const ROUNDS = Number(Deno.args[0] ?? 40);

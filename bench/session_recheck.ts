@@ -10,7 +10,7 @@
 import { openDatabase } from "../db/client.ts";
 import { liveSessions } from "../db/sessions.ts";
 import { sessions, tenants, users } from "../db/schema/mod.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import { uuidv7 } from "../db/ids.ts";
 
 const STREAMS = Number(Deno.env.get("BENCH_STREAMS") ?? 10_000);
 const SAMPLES = Number(Deno.env.get("BENCH_SAMPLES") ?? 200);

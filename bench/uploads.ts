@@ -10,8 +10,8 @@
  *   UPLOAD_SENDS=3 UPLOAD_FILES=10 UPLOAD_FILE_MB=10   the load
  */
 import { openDatabase } from "../db/client.ts";
-import { sessionKeysFrom } from "../chat/auth.ts";
-import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
+import { sessionKeysFrom } from "../chat/accounts/auth.ts";
+import { createUser, createWorkspace, openSession } from "../chat/accounts/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 import http from "node:http";
 import { Buffer } from "node:buffer";

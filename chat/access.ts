@@ -2,7 +2,7 @@ import type { DbOrTx } from "../db/client.ts";
 import type { Conversation, Participant } from "../db/schema/mod.ts";
 import { findConversation } from "../db/conversations.ts";
 import { coMemberIds, findMembership } from "../db/participants.ts";
-import { isUuid } from "./ids.ts";
+import { isUuid } from "../db/ids.ts";
 import { notFound } from "./errors.ts";
 import type { TenantScope } from "./tenancy.ts";
 

@@ -22,7 +22,7 @@ export async function commitChange<T>(
   const committed: ChatEvent[] = [];
   const result = await scope.db.transaction(async (tx) => {
     return await change(tx, async (event) => {
-      committed.push(await recordEvent(tx, scope, event));
+      committed.push(await recordEvent<ChatEvent>(tx, scope, event));
     });
   });
   if (committed.length > 0) await scope.bus.publish({ kind: "events", lastEventId: committed.at(-1)!.id, committed });
@@ -50,6 +50,6 @@ export async function commitBatch(
   await scope.bus.publish({
     kind: "events",
     lastEventId: ids.at(-1)!,
-    committed: pending.map((event, i) => committedEvent(event, ids[i])),
+    committed: pending.map((event, i) => committedEvent<ChatEvent>(event, ids[i])),
   });
 }

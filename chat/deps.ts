@@ -1,6 +1,6 @@
-import type { Config } from "./config.ts";
-import type { RateLimiter } from "./rate_limit.ts";
-import type { AttachmentStorage } from "./storage.ts";
+import type { Config } from "../server/config.ts";
+import type { RateLimiter } from "../server/rate_limit.ts";
+import type { AttachmentStorage } from "./messages/storage.ts";
 
 /** What the chat domain needs from the running process; the app's dependencies satisfy it. */
 export interface ChatDeps {

@@ -2,11 +2,9 @@ import type { Db } from "../db/client.ts";
 import type { UserRole } from "../db/schema/mod.ts";
 import type { Bus } from "./bus.ts";
 
-declare const brand: unique symbol;
-type Brand<T, B> = T & { readonly [brand]: B };
+import type { TenantId, UserId } from "../db/scope.ts";
 
-export type TenantId = Brand<string, "TenantId">;
-export type UserId = Brand<string, "UserId">;
+export type { TenantId, TenantOnlyScope, UserId } from "../db/scope.ts";
 
 /**
  * The caller's scope: which tenant and which user a request acts for.
@@ -35,10 +33,4 @@ export function scopeFor(
     db,
     bus,
   });
-}
-
-/** Tenant-only scope for server-side work that acts for no particular user (system messages, seeding). */
-export interface TenantOnlyScope {
-  readonly tenantId: TenantId;
-  readonly db: Db;
 }

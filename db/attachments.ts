@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Attachment, attachmentBlobs, attachments } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /** One attachment row as a statement for a batch. */
 export function attachmentInsertStatement(scope: TenantOnlyScope, a: Omit<Attachment, "tenantId">): InStatement {

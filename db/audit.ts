@@ -1,7 +1,7 @@
 import type { DbOrTx } from "./client.ts";
 import { auditLog } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import type { TenantOnlyScope } from "./scope.ts";
+import { uuidv7 } from "./ids.ts";
 
 /** One audit entry. Call it inside the transaction of the change it describes. */
 export interface AuditInput {

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, lt, notInArray, or } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /** A conversation of the caller's tenant by id (no visibility check: callers check membership). */
 export async function findConversation(

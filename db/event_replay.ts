@@ -1,9 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { events, participants } from "./schema/mod.ts";
-import type { ChatEvent } from "../chat/events.ts";
-import { toChatEvent } from "./events.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import { type LoggedEvent, toLoggedEvent } from "./events.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /**
  * The events one user may see in a cursor range, in id order: those of conversations the
@@ -12,11 +11,11 @@ import type { TenantOnlyScope } from "../chat/tenancy.ts";
  * @param userId whose view
  * @param range `after` (exclusive), `upTo` (inclusive), page `limit`
  */
-export async function readUserEventsAfter(
+export async function readUserEventsAfter<E extends LoggedEvent = LoggedEvent>(
   scope: TenantOnlyScope,
   userId: string,
   range: { after: number; upTo: number; limit: number },
-): Promise<ChatEvent[]> {
+): Promise<E[]> {
   const mine = scope.db.select({ id: participants.conversationId }).from(participants)
     .where(
       and(eq(participants.tenantId, scope.tenantId), eq(participants.userId, userId), isNull(participants.leftAt)),
@@ -27,7 +26,7 @@ export async function readUserEventsAfter(
     eq(events.tenantId, scope.tenantId),
     or(eq(events.userId, userId), inArray(events.conversationId, mine)),
   )).orderBy(asc(events.id)).limit(range.limit);
-  return rows.map(toChatEvent);
+  return rows.map((row) => toLoggedEvent<E>(row));
 }
 
 /** The oldest and newest ids still in the log (0 when it is empty). */

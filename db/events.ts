@@ -2,8 +2,32 @@ import { asc, gt, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type EventRow, events } from "./schema/mod.ts";
-import type { ChatEvent, NewChatEvent } from "../chat/events.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
+
+/**
+ * An event as the log holds it. The log stores any event type with JSON data; the domain's
+ * typed list (`chat/events.ts`) is a union of these, and callers name it as the type
+ * parameter of the reads.
+ */
+export interface LoggedEvent {
+  id: number;
+  tenantId: string;
+  type: string;
+  data: unknown;
+  conversationId: string | null;
+  userId: string | null;
+  createdAt: number;
+}
+
+/** An event to record: its type and data, and who it is routed to. */
+export interface EventToRecord {
+  type: string;
+  data: unknown;
+  /** Routed to this conversation's current participants. */
+  conversationId: string;
+  /** Also routed to this user. */
+  userId?: string;
+}
 
 /**
  * Records a domain event. Call it with the transaction that makes the change, so the
@@ -13,7 +37,11 @@ import type { TenantOnlyScope } from "../chat/tenancy.ts";
  * @param event what happened and who it is routed to
  * @returns the event as a read of the log will return it once committed
  */
-export async function recordEvent(tx: DbOrTx, scope: TenantOnlyScope, event: NewChatEvent): Promise<ChatEvent> {
+export async function recordEvent<E extends LoggedEvent = LoggedEvent>(
+  tx: DbOrTx,
+  scope: TenantOnlyScope,
+  event: EventToRecord,
+): Promise<E> {
   const pending = pendingEvent(scope, event);
   const [row] = await tx.insert(events).values({
     tenantId: pending.tenantId,
@@ -24,13 +52,13 @@ export async function recordEvent(tx: DbOrTx, scope: TenantOnlyScope, event: New
     data: sql`${pending.json}`,
     createdAt: new Date(pending.createdAt),
   }).returning({ id: events.id });
-  return committedEvent(pending, row.id);
+  return committedEvent<E>(pending, row.id);
 }
 
 /** An event as it is written: the row's values, before the database gives it an id. */
 export interface PendingEvent {
   tenantId: string;
-  type: NewChatEvent["type"];
+  type: string;
   conversationId: string;
   userId: string | null;
   /** The data as stored. */
@@ -43,7 +71,7 @@ export interface PendingEvent {
  * @param scope whose tenant the event belongs to
  * @param event what happened and who it is routed to
  */
-export function pendingEvent(scope: TenantOnlyScope, event: NewChatEvent): PendingEvent {
+export function pendingEvent(scope: TenantOnlyScope, event: EventToRecord): PendingEvent {
   return {
     tenantId: scope.tenantId,
     type: event.type,
@@ -69,7 +97,7 @@ export function eventInsertStatement(event: PendingEvent): InStatement {
  * @param event the row as written
  * @param id the id the database gave it
  */
-export function committedEvent(event: PendingEvent, id: number): ChatEvent {
+export function committedEvent<E extends LoggedEvent = LoggedEvent>(event: PendingEvent, id: number): E {
   return {
     id,
     tenantId: event.tenantId,
@@ -78,24 +106,24 @@ export function committedEvent(event: PendingEvent, id: number): ChatEvent {
     conversationId: event.conversationId,
     userId: event.userId,
     createdAt: event.createdAt,
-  } as ChatEvent;
+  } as E;
 }
 
 /**
  * Reads committed events of every tenant after a cursor, in id order. Used by the
  * process's single tail reader, which then filters per subscriber in memory.
  */
-export async function readEventsAfter(
+export async function readEventsAfter<E extends LoggedEvent = LoggedEvent>(
   db: DbOrTx,
   afterId: number,
   limit = 1000,
-): Promise<ChatEvent[]> {
+): Promise<E[]> {
   const rows = await tailQuery(db).execute({ afterId, limit });
-  return rows.map(toChatEvent);
+  return rows.map((row) => toLoggedEvent<E>(row));
 }
 
 /** A log row as the event it records. */
-export function toChatEvent(row: EventRow): ChatEvent {
+export function toLoggedEvent<E extends LoggedEvent = LoggedEvent>(row: EventRow): E {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -104,7 +132,7 @@ export function toChatEvent(row: EventRow): ChatEvent {
     conversationId: row.conversationId,
     userId: row.userId,
     createdAt: row.createdAt.getTime(),
-  } as ChatEvent;
+  } as E;
 }
 
 // The tail reader runs this after every commit: built once per database.

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { participants } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /**
  * Current participants of some conversations, in one query.

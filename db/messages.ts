@@ -2,8 +2,8 @@ import { and, asc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm
 import type { InStatement } from "@libsql/client";
 import { type DbOrTx, selectRows } from "./client.ts";
 import { type Mention, mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import type { TenantOnlyScope } from "./scope.ts";
+import { uuidv7 } from "./ids.ts";
 
 /** A message as its API object needs it (the other columns stay unread on hot paths). */
 export type MessageRow = Pick<

@@ -2,8 +2,8 @@ import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import { type DbOrTx, selectRows } from "./client.ts";
 import { type Participant, type ParticipantRole, participants, type User, users } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import type { TenantOnlyScope } from "./scope.ts";
+import { uuidv7 } from "./ids.ts";
 
 /** A participant row together with its user. */
 export interface Member {

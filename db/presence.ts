@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { users } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /**
  * Persists when a user was last seen.

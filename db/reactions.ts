@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { type DbOrTx, selectRows } from "./client.ts";
 import { type Reaction, reactions } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
-import { uuidv7 } from "../chat/ids.ts";
+import type { TenantOnlyScope } from "./scope.ts";
+import { uuidv7 } from "./ids.ts";
 
 /** Adds a user's reaction; returns false when it was already there. */
 export async function insertReaction(

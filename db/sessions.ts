@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, type DbOrTx, selectRows } from "./client.ts";
 import { sessions, type UserRole, users } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /** Stores a new session row. */
 export async function insertSession(

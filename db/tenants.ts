@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { type Tenant, tenants } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /**
  * Finds a workspace by its public slug. This is the one lookup that does not start

@@ -1,4 +1,4 @@
-import { Histogram } from "../chat/metrics.ts";
+import { Histogram } from "./histogram.ts";
 
 /** Statements take tens of microseconds; a slow disk or a long transaction, milliseconds. */
 const DB_BUCKETS_MS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000];

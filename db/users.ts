@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { tenants, type User, users } from "./schema/mod.ts";
-import type { TenantOnlyScope } from "../chat/tenancy.ts";
+import type { TenantOnlyScope } from "./scope.ts";
 
 /** A user of the caller's tenant, or undefined (also for another tenant's id). */
 export async function findUser(

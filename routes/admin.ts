@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { adminUserRoutes } from "./admin_users.ts";
 
 export const adminRoutes = new Hono<AppEnv>()

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { addUser, changeUser, listWorkspaceUsers, toUserObject } from "../chat/users.ts";
-import { newUserSchema, userChangesSchema } from "../chat/account_schemas.ts";
-import type { AppEnv } from "./env.ts";
+import { addUser, changeUser, listWorkspaceUsers, toUserObject } from "../chat/accounts/users.ts";
+import { newUserSchema, userChangesSchema } from "../chat/accounts/schemas.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireAdmin, requireUser } from "./middleware.ts";
-import { clientIp } from "./security.ts";
+import { clientIp } from "../server/security.ts";
 
 const userIdParam = z.object({ id: z.uuid() });
 

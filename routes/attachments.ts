@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { requireUser } from "./middleware.ts";
-import { openAttachment } from "../chat/attachments.ts";
-import { isInlineType, sanitizeFilename } from "../chat/uploads.ts";
+import { openAttachment } from "../chat/messages/attachments.ts";
+import { isInlineType, sanitizeFilename } from "../chat/messages/files.ts";
 
 /** RFC 5987 `value-chars`: UTF-8, percent-encoded except for `attr-char`. */
 function extValue(value: string): string {

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import { login, logout, signup } from "../chat/accounts.ts";
-import { acceptInvite } from "../chat/invites.ts";
-import { acceptInviteSchema, loginSchema, signupSchema } from "../chat/account_schemas.ts";
-import { toTenantObject, toUserObject } from "../chat/users.ts";
-import type { AppEnv } from "./env.ts";
+import { login, logout, signup } from "../chat/accounts/accounts.ts";
+import { acceptInvite } from "../chat/accounts/invites.ts";
+import { acceptInviteSchema, loginSchema, signupSchema } from "../chat/accounts/schemas.ts";
+import { toTenantObject, toUserObject } from "../chat/accounts/users.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { clearSessionCookie, setSessionCookie } from "./cookies.ts";
-import { clientInfo } from "./security.ts";
+import { clientInfo } from "../server/security.ts";
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/signup", validate("json", signupSchema), async (c) => {

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { messageRoutes } from "./messages.ts";
 import { attachmentRoutes } from "./attachments.ts";

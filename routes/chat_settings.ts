@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireAdmin, requireUser } from "./middleware.ts";
-import { chatSettingsUpdateSchema, loadChatSettings, updateChatSettings } from "../chat/chat_settings.ts";
+import { chatSettingsUpdateSchema, loadChatSettings, updateChatSettings } from "../chat/settings.ts";
 
 export const chatSettingsRoutes = new Hono<AppEnv>()
   .get("/settings", requireUser, async (c) => c.json(await loadChatSettings(c.var.scope, c.var.deps)))

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { displayText, labelText, text } from "../chat/text.ts";
-import { isUuid } from "../chat/ids.ts";
+import { isUuid } from "../db/ids.ts";
 import {
   createConversation,
   getConversation,
@@ -14,14 +14,14 @@ import {
   MAX_CONVERSATION_PAGE,
   startDirect,
   updateConversation,
-} from "../chat/conversations.ts";
+} from "../chat/conversations/conversations.ts";
 import {
   addParticipants,
   joinChannel,
   leaveConversation,
   removeParticipant,
   setConversationFlag,
-} from "../chat/membership.ts";
+} from "../chat/conversations/membership.ts";
 
 /** A page of the conversation list: its cursor is the last conversation of the previous page, by updated_at and id. */
 export const conversationListQuery = z.object({

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { SESSION_TTL_SECONDS } from "../chat/auth.ts";
+import { SESSION_TTL_SECONDS } from "../chat/accounts/auth.ts";
 import type { Locale } from "../i18n/mod.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { SESSION_COOKIE } from "./middleware.ts";
 
 export const LOCALE_COOKIE = "parley_locale";

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { zValidator } from "@hono/zod-validator";
 import type { z } from "zod";
 import { AppError, type ErrorCode } from "../chat/errors.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 
 /** Writes the SPEC's error shape. */
 export function errorResponse(

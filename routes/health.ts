@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { isReady } from "../db/client.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 
 export const healthRoutes = new Hono<AppEnv>()
   .get("/healthz", (c) => c.json({ status: "ok" }))

@@ -2,11 +2,11 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import { detectFromHeader, type DetectorOptions } from "hono/language";
-import { verifySession } from "../chat/auth.ts";
+import { verifySession } from "../chat/accounts/auth.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 import { findLocalePreferences } from "../db/users.ts";
 import { DEFAULT_LOCALE, type Locale, LOCALES, matchLocale, translator } from "../i18n/mod.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { LOCALE_COOKIE } from "./cookies.ts";
 import { SESSION_COOKIE, sessionToken } from "./middleware.ts";
 

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getWorkspace } from "../chat/workspace.ts";
-import { toTenantObject, toUserObject, updateOwnProfile } from "../chat/users.ts";
-import { localeSchema, profileSchema } from "../chat/account_schemas.ts";
+import { getWorkspace } from "../chat/accounts/workspace.ts";
+import { toTenantObject, toUserObject, updateOwnProfile } from "../chat/accounts/users.ts";
+import { localeSchema, profileSchema } from "../chat/accounts/schemas.ts";
 import { AppError } from "../chat/errors.ts";
 import { isLocale } from "../i18n/mod.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { setLocaleCookie } from "./cookies.ts";

@@ -1,17 +1,22 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { parseInput, validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
-import { listMessages, MAX_CONTENT_LENGTH, MAX_PAGE, type NewMessageInput, sendMessage } from "../chat/messages.ts";
-import { deleteMessage, editMessage } from "../chat/message_changes.ts";
-import { addReaction, removeReaction } from "../chat/reactions.ts";
-import { markRead } from "../chat/read_state.ts";
+import {
+  listMessages,
+  MAX_CONTENT_LENGTH,
+  MAX_PAGE,
+  type NewMessageInput,
+  sendMessage,
+} from "../chat/messages/messages.ts";
+import { deleteMessage, editMessage } from "../chat/messages/changes.ts";
+import { addReaction, removeReaction } from "../chat/messages/reactions.ts";
+import { markRead } from "../chat/conversations/read_state.ts";
 import { AppError, badRequest } from "../chat/errors.ts";
 import { text } from "../chat/text.ts";
-import { sendMessageWithFiles } from "../chat/message_uploads.ts";
-import { isUploadRequest, uploadSource } from "./uploads.ts";
+import { isUploadRequest, sendUpload } from "./uploads.ts";
 
 const pageQuery = z.object({
   since_id: z.string().max(100).optional(),
@@ -50,7 +55,7 @@ export const messageRoutes = new Hono<AppEnv>()
   .post("/conversations/:id/messages", requireUser, async (c) => {
     const id = c.req.param("id");
     const { message } = isUploadRequest(c)
-      ? await sendMessageWithFiles(c.var.scope, id, uploadSource(c), c.var.deps)
+      ? await sendUpload(c, id)
       : await sendMessage(c.var.scope, id, await readSendInput(c), c.var.deps);
     // a retried send answers exactly like the first one
     return c.json(message, 201);

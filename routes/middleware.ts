@@ -1,10 +1,10 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
-import { verifySession } from "../chat/auth.ts";
+import { verifySession } from "../chat/accounts/auth.ts";
 import { findSessionUser } from "../db/sessions.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
 import { AppError, forbidden } from "../chat/errors.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 
 export const SESSION_COOKIE = "parley_session";
 const STREAM_PATHS = new Set(["/api/chat/events", "/ui/events"]);

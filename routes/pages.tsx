@@ -3,7 +3,7 @@ import type { ErrorHandler } from "hono";
 import { AppError } from "../chat/errors.ts";
 import type { MessageKey } from "../i18n/mod.ts";
 import { ErrorPage } from "../views/error_page.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { onError } from "./errors.ts";
 import { staticRoutes } from "./ui_static.ts";
 import { uiAuthRoutes } from "./ui_auth.tsx";

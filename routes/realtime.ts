@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { longPoll } from "../chat/replay.ts";
-import { signalTyping } from "../chat/typing.ts";
-import type { AppEnv } from "./env.ts";
+import { longPoll } from "../realtime/replay.ts";
+import { signalTyping } from "../realtime/typing.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { openStream, resumeCursor, uiRenderer } from "./realtime_streams.ts";
-import { metricsAccess } from "./security.ts";
+import { metricsAccess } from "../server/security.ts";
 
 export const realtimeRoutes = new Hono<AppEnv>();
 

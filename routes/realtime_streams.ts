@@ -3,13 +3,14 @@ import type { Context } from "hono";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { badRequest } from "../chat/errors.ts";
 import type { ChatEvent } from "../chat/events.ts";
-import { encodeFrame } from "../chat/sse_frame.ts";
-import { type FrameRenderer, StreamSubscriber } from "../chat/subscriber.ts";
-import { nodeResponseSink, readableStreamSink } from "../chat/stream_sink.ts";
-import { startStream } from "../chat/replay.ts";
-import { loadChatSettings } from "../chat/chat_settings.ts";
-import { renderUiEvent, uiEventVariant } from "../views/ui_events.tsx";
-import type { AppEnv } from "./env.ts";
+import { encodeFrame } from "../realtime/sse_frame.ts";
+import { type FrameRenderer, StreamSubscriber } from "../realtime/subscriber.ts";
+import { nodeResponseSink, readableStreamSink } from "../realtime/stream_sink.ts";
+import { startStream } from "../realtime/replay.ts";
+import { loadChatSettings } from "../chat/settings.ts";
+import { renderUiEvent } from "../views/ui_events.tsx";
+import { uiEventVariant } from "../realtime/ui_variant.ts";
+import type { AppEnv } from "../server/env.ts";
 
 /**
  * `no-transform` keeps Deno's automatic compression (and proxies) off the stream: a

@@ -1,16 +1,16 @@
 import { Hono } from "hono";
-import { CONVERSATION_PAGE, listConversations, startDirect } from "../chat/conversations.ts";
+import { CONVERSATION_PAGE, listConversations, startDirect } from "../chat/conversations/conversations.ts";
 import { AppPage } from "../views/app_page.tsx";
 import { WidgetPage } from "../views/widget_page.tsx";
 import { EmptyPane } from "../views/message_list.tsx";
 import { ConversationList, ConversationRows } from "../views/conversation_list.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { validate } from "./errors.ts";
 import { conversationListQuery, listOptions } from "./conversations.ts";
 import { requirePageUser } from "./ui_context.ts";
 import { loadShell } from "./ui_shell.ts";
 import { loadPane, paneResponse } from "./ui_pane.tsx";
-import { brandingOf, getWorkspace } from "../chat/workspace.ts";
+import { brandingOf, getWorkspace } from "../chat/accounts/workspace.ts";
 
 export const uiAppRoutes = new Hono<AppEnv>();
 

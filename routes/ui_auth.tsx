@@ -2,17 +2,17 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { login, logout, signup } from "../chat/accounts.ts";
+import { login, logout, signup } from "../chat/accounts/accounts.ts";
 import { AppError } from "../chat/errors.ts";
-import { verifySession } from "../chat/auth.ts";
-import { updateOwnProfile } from "../chat/users.ts";
+import { verifySession } from "../chat/accounts/auth.ts";
+import { updateOwnProfile } from "../chat/accounts/users.ts";
 import { scopeFor } from "../chat/tenancy.ts";
 import { isLocale } from "../i18n/mod.ts";
 import { LoginPage, SignupPage } from "../views/auth_pages.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { requireUser, SESSION_COOKIE } from "./middleware.ts";
 import { clearSessionCookie, setLocaleCookie, setSessionCookie } from "./cookies.ts";
-import { clientIp } from "./security.ts";
+import { clientIp } from "../server/security.ts";
 import { displayText, text } from "../chat/text.ts";
 
 const loginForm = z.object({

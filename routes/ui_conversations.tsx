@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { createConversation, getConversation } from "../chat/conversations.ts";
-import { joinChannel, setConversationFlag } from "../chat/membership.ts";
+import { createConversation, getConversation } from "../chat/conversations/conversations.ts";
+import { joinChannel, setConversationFlag } from "../chat/conversations/membership.ts";
 import { notFound } from "../chat/errors.ts";
 import { ConversationRow } from "../views/conversation_list.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { paneResponse } from "./ui_pane.tsx";
 import { parseInput } from "./errors.ts";
 import { createBody } from "./conversations.ts";

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { acceptInvite, openInvite } from "../chat/invites.ts";
+import { acceptInvite, openInvite } from "../chat/accounts/invites.ts";
 import { AppError } from "../chat/errors.ts";
 import { InvitePage } from "../views/invite_page.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { setSessionCookie } from "./cookies.ts";
-import { clientIp } from "./security.ts";
+import { clientIp } from "../server/security.ts";
 import { displayText, text } from "../chat/text.ts";
 
 const inviteForm = z.object({

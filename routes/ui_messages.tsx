@@ -1,20 +1,19 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { listMessages, sendMessage } from "../chat/messages.ts";
-import { deleteMessage, editMessage } from "../chat/message_changes.ts";
-import { toggleReaction } from "../chat/reactions.ts";
-import { markRead } from "../chat/read_state.ts";
+import { listMessages, sendMessage } from "../chat/messages/messages.ts";
+import { deleteMessage, editMessage } from "../chat/messages/changes.ts";
+import { toggleReaction } from "../chat/messages/reactions.ts";
+import { markRead } from "../chat/conversations/read_state.ts";
 import { badRequest } from "../chat/errors.ts";
-import { signalTyping } from "../chat/typing.ts";
+import { signalTyping } from "../realtime/typing.ts";
 import { MessageItem, Reactions } from "../views/message_item.tsx";
 import { MessagePage } from "../views/message_list.tsx";
 import { UnreadBadge } from "../views/conversation_list.tsx";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { PAGE_SIZE, parentsOf } from "./ui_pane.tsx";
 import { parseInput } from "./errors.ts";
 import { editBody, reactionBody, sendBody } from "./messages.ts";
-import { isUploadRequest, uploadSource } from "./uploads.ts";
-import { sendMessageWithFiles } from "../chat/message_uploads.ts";
+import { isUploadRequest, sendUpload } from "./uploads.ts";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -50,7 +49,7 @@ uiMessageRoutes.post("/ui/conversations/:id/messages", async (c) => {
   const id = c.req.param("id");
   // the composer sends multipart (it may carry files); a form without files may come urlencoded
   const { message } = isUploadRequest(c)
-    ? await sendMessageWithFiles(c.var.scope, id, uploadSource(c), c.var.deps)
+    ? await sendUpload(c, id)
     : await sendMessage(c.var.scope, id, await formInput(c), c.var.deps);
   return c.html(<MessageItem message={message} />, 201);
 });

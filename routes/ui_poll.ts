@@ -1,7 +1,8 @@
 import { Hono } from "hono";
-import { longPoll } from "../chat/replay.ts";
-import { renderUiEvent, uiEventVariant } from "../views/ui_events.tsx";
-import type { AppEnv } from "./env.ts";
+import { longPoll } from "../realtime/replay.ts";
+import { renderUiEvent } from "../views/ui_events.tsx";
+import { uiEventVariant } from "../realtime/ui_variant.ts";
+import type { AppEnv } from "../server/env.ts";
 
 const POLL_TIMEOUT_MS = 25_000;
 

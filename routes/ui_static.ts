@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { ASSETS } from "../static/assets.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../server/env.ts";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 

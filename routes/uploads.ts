@@ -2,7 +2,11 @@ import type { Context } from "hono";
 import { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import type { UploadSource } from "../chat/multipart.ts";
+import type { UploadSource } from "../chat/messages/multipart.ts";
+import { sendMessageWithFiles } from "../chat/messages/send_with_files.ts";
+import type { MessageObject } from "../chat/objects.ts";
+import { releaseFreedMemorySoon } from "../server/memory.ts";
+import type { AppEnv } from "../server/env.ts";
 
 /** The sends that take files: the API's and the composer's. */
 const UPLOAD_PATH = /^\/(?:api\/chat|ui)\/conversations\/[^/]+\/messages\/?$/;
@@ -37,4 +41,19 @@ export function uploadSource(c: Context): UploadSource {
     body: body ? Readable.fromWeb(body as NodeReadableStream) : Readable.from([]),
     contentType,
   };
+}
+
+/**
+ * Sends the message of an upload request (see `isUploadRequest`) for the signed-in user.
+ * The buffers its body went through are handed back to the system soon after.
+ */
+export async function sendUpload(
+  c: Context<AppEnv>,
+  conversationId: string,
+): Promise<{ message: MessageObject; created: boolean }> {
+  try {
+    return await sendMessageWithFiles(c.var.scope, conversationId, uploadSource(c), c.var.deps);
+  } finally {
+    releaseFreedMemorySoon();
+  }
 }

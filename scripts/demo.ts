@@ -1,8 +1,8 @@
-import { loadConfig } from "../chat/config.ts";
-import { createRuntime } from "../chat/runtime.ts";
-import { createUser, createWorkspace } from "../chat/accounts.ts";
-import { createConversation, startDirect } from "../chat/conversations.ts";
-import { sendMessage } from "../chat/messages.ts";
+import { loadConfig } from "../server/config.ts";
+import { createRuntime } from "../server/runtime.ts";
+import { createUser, createWorkspace } from "../chat/accounts/accounts.ts";
+import { createConversation, startDirect } from "../chat/conversations/conversations.ts";
+import { sendMessage } from "../chat/messages/messages.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
 import { findTenantBySlug } from "../db/tenants.ts";
 import { findUserByEmail } from "../db/users.ts";

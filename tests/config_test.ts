@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../chat/config.ts";
-import { resolveSessionSecret } from "../chat/runtime.ts";
+import { ConfigError, loadConfig } from "../server/config.ts";
+import { resolveSessionSecret } from "../server/runtime.ts";
 
 Deno.test("an empty environment gives the embedded defaults", () => {
   const config = loadConfig({});

@@ -1,9 +1,9 @@
 import { createApp } from "../main.ts";
-import { loadConfig } from "../chat/config.ts";
-import { createRuntime } from "../chat/runtime.ts";
-import { createUser, createWorkspace, openSession } from "../chat/accounts.ts";
+import { loadConfig } from "../server/config.ts";
+import { createRuntime } from "../server/runtime.ts";
+import { createUser, createWorkspace, openSession } from "../chat/accounts/accounts.ts";
 import type { TenantId } from "../chat/tenancy.ts";
-import type { AppDeps } from "../routes/env.ts";
+import type { AppDeps } from "../server/env.ts";
 import type { Tenant, User, UserRole } from "../db/schema/mod.ts";
 
 export const ORIGIN = "http://localhost:8000";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { catalogFor, LOCALES, matchLocale, translator } from "../i18n/mod.ts";
 import { i18n } from "../routes/i18n.ts";
-import type { AppEnv } from "../routes/env.ts";
+import type { AppEnv } from "../server/env.ts";
 import { updateTenantSettings } from "../db/tenants.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 import { json, seedTenant, testApp, testDeps } from "./helpers.ts";

@@ -1,5 +1,5 @@
 import type { ConversationObject, MessageObject } from "../chat/objects.ts";
-import type { ReadMark } from "../chat/unread.ts";
+import type { ReadMark } from "../chat/conversations/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
 import { MessageItem, type QuotedParent } from "./message_item.tsx";
 import { Composer } from "./composer.tsx";

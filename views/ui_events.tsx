@@ -12,9 +12,7 @@ import {
 import { ReadWatermark, TypingSlot } from "./message_list.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { previewText } from "./format.tsx";
-import type { UiVariant } from "./ui_event_variant.ts";
-
-export { uiEventVariant, type UiVariant } from "./ui_event_variant.ts";
+import type { UiVariant } from "../realtime/ui_variant.ts";
 
 /**
  * Renders an event as the HTML of one unnamed SSE message for htmx: partials that update

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chatWorld, makeGroup } from "./world.ts";
 import type { ChatWorld } from "./world.ts";
-import { sendMessage } from "../../chat/messages.ts";
+import { sendMessage } from "../../chat/messages/messages.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 
 async function seedMessages(w: ChatWorld, conversationId: string, count: number) {

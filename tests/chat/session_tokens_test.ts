@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sessionKeysFrom, signSession, verifySession } from "../../chat/auth.ts";
+import { sessionKeysFrom, signSession, verifySession } from "../../chat/accounts/auth.ts";
 
 const claims = {
   sessionId: crypto.randomUUID(),

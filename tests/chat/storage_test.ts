@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EncryptedStorage, FsStorage, newStorageKey } from "../../chat/storage.ts";
+import { EncryptedStorage, FsStorage, newStorageKey } from "../../chat/messages/storage.ts";
 import type { TenantId, TenantOnlyScope } from "../../chat/tenancy.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { chatWorld, makeGroup, say } from "./world.ts";
-import { unreadOfMembers } from "../../chat/unread.ts";
+import { unreadOfMembers } from "../../chat/conversations/unread.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 
 Deno.test("unreadOfMembers gives every member the unread count, mute and archive flags the API shows, in one read", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import Database from "libsql";
 import { openDatabase } from "../../db/client.ts";
-import { createWorkspace } from "../../chat/accounts.ts";
+import { createWorkspace } from "../../chat/accounts/accounts.ts";
 
 /** Whether the database file alone (without its WAL) holds the workspace yet. */
 async function fileHolds(dir: string, slug: string, encryptionKey?: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "../../db/client.ts";
-import { createWorkspace } from "../../chat/accounts.ts";
+import { createWorkspace } from "../../chat/accounts/accounts.ts";
 import { findTenantBySlug } from "../../db/tenants.ts";
 
 const MIGRATIONS = new URL("../../db/migrations/meta/_journal.json", import.meta.url);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
+import { listen } from "../../server/http_server.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
 
 /** Whether `needle` occurs anywhere in the file's bytes (false when the file is absent). */

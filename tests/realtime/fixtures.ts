@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { conversations, participants } from "../../db/schema/mod.ts";
 import { recordEvent } from "../../db/events.ts";
-import { uuidv7 } from "../../chat/ids.ts";
+import { uuidv7 } from "../../db/ids.ts";
 import type { NewChatEvent } from "../../chat/events.ts";
 import type { MessageObject, SharedConversationObject } from "../../chat/objects.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
-import type { AppDeps } from "../../routes/env.ts";
+import type { AppDeps } from "../../server/env.ts";
 import type { User } from "../../db/schema/mod.ts";
 
 /**

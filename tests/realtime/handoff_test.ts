@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { seedTenant } from "../helpers.ts";
 import { readEventsAfter, recordEvent } from "../../db/events.ts";
-import { BroadcastBus, type BusNews } from "../../chat/bus.ts";
+import type { BusNews } from "../../chat/bus.ts";
+import type { ChatEvent } from "../../chat/events.ts";
+import { BroadcastBus } from "../../realtime/bus.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import { startServer } from "./server.ts";
 import { SseReader } from "./sse_reader.ts";
@@ -85,7 +87,7 @@ Deno.test("a hand-off that arrives after a read of the log, or twice, hands noth
     conversationId: room,
     data: { conversation_id: room, message: messageObject(room, acme.admin.user, "once") },
   });
-  const committed = await readEventsAfter(server.deps.database.db, id - 1, 1);
+  const committed = await readEventsAfter<ChatEvent>(server.deps.database.db, id - 1, 1);
   // the read starts first and the hand-off waits its turn behind it
   const reading = server.deps.realtime.hub.drain();
   await server.deps.bus.publish({ kind: "events", lastEventId: id, committed });

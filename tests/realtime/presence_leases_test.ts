@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { MemoryBus } from "../../chat/bus.ts";
+import { MemoryBus } from "../../realtime/bus.ts";
 import type { ChatEvent } from "../../chat/events.ts";
-import { Presence } from "../../chat/presence.ts";
+import { Presence } from "../../realtime/presence.ts";
 import { openDatabase } from "../../db/client.ts";
 
 /** Two instances on one bus and one clock; ticks and time are driven by the test. */

@@ -1,7 +1,7 @@
 import { openDatabase } from "../../db/client.ts";
-import { sessionKeysFrom } from "../../chat/auth.ts";
+import { sessionKeysFrom } from "../../chat/accounts/auth.ts";
 import { seedTenant } from "../helpers.ts";
-import type { AppDeps } from "../../routes/env.ts";
+import type { AppDeps } from "../../server/env.ts";
 
 export const REDIS = "/usr/bin/redis-server";
 export const SECRET = "process-test-secret-process-test-secret";

@@ -1,8 +1,8 @@
 import { createApp } from "../../main.ts";
-import { createRealtime, type RealtimeOptions } from "../../chat/realtime.ts";
+import { createRealtime, type RealtimeOptions } from "../../realtime/mod.ts";
 import { testDeps } from "../helpers.ts";
-import { listen } from "../../routes/server.ts";
-import type { RequestTimeouts } from "../../routes/server_timeouts.ts";
+import { listen } from "../../server/http_server.ts";
+import type { RequestTimeouts } from "../../server/timeouts.ts";
 
 /** A real server on a free loopback port, with a started real-time layer. */
 export async function startServer(

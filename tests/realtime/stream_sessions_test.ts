@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { openSession } from "../../chat/accounts.ts";
+import { openSession } from "../../chat/accounts/accounts.ts";
 import { sessions, users } from "../../db/schema/mod.ts";
 import { json, type SeededUser, seedTenant } from "../helpers.ts";
 import { startServer } from "./server.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { seedTenant } from "../helpers.ts";
-import { TypingTracker } from "../../chat/typing.ts";
+import { TypingTracker } from "../../realtime/typing.ts";
 import { startServer } from "./server.ts";
 import { SseReader } from "./sse_reader.ts";
 import { createGroup, sendMessages } from "./fixtures.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WriteBatch } from "../../chat/write_batch.ts";
+import { WriteBatch } from "../../realtime/write_batch.ts";
 
 /** A stream that records the chunks written to it. */
 class Recorder {

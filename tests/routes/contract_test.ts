@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { openSession } from "../../chat/accounts.ts";
+import { openSession } from "../../chat/accounts/accounts.ts";
 import { createApp } from "../../main.ts";
-import { MAX_BODY_BYTES } from "../../routes/security.ts";
+import { MAX_BODY_BYTES } from "../../server/security.ts";
 import { seedTenant } from "../helpers.ts";
 import { startServer } from "../realtime/server.ts";
 import { chunked, type RawRequest, rawRequest } from "./raw_http.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
-import { createConversation, startDirect, updateConversation } from "../../chat/conversations.ts";
-import { sendMessage } from "../../chat/messages.ts";
-import { setConversationFlag } from "../../chat/membership.ts";
+import { listen } from "../../server/http_server.ts";
+import { createConversation, startDirect, updateConversation } from "../../chat/conversations/conversations.ts";
+import { sendMessage } from "../../chat/messages/messages.ts";
+import { setConversationFlag } from "../../chat/conversations/membership.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 import type { User } from "../../db/schema/mod.ts";
 import { type SeededUser, seedTenant, testDeps } from "../helpers.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
-import { MAX_BODY_BYTES } from "../../routes/security.ts";
-import { MAX_CONTENT_LENGTH } from "../../chat/messages.ts";
+import { listen } from "../../server/http_server.ts";
+import { MAX_BODY_BYTES } from "../../server/security.ts";
+import { MAX_CONTENT_LENGTH } from "../../chat/messages/messages.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
 
 /**

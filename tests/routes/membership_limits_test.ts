@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { and, eq } from "drizzle-orm";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
+import { listen } from "../../server/http_server.ts";
 import { participants } from "../../db/schema/mod.ts";
 import { type SeededUser, seedTenant, testDeps } from "../helpers.ts";
 

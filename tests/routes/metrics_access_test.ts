@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../../chat/config.ts";
+import { ConfigError, loadConfig } from "../../server/config.ts";
 import { startServer } from "../realtime/server.ts";
 
 const TOKEN = "metrics-token-0123456789abcdef";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { json, ORIGIN, seedTenant, testApp } from "../helpers.ts";
-import { sessionKeysFrom, signSession } from "../../chat/auth.ts";
+import { sessionKeysFrom, signSession } from "../../chat/accounts/auth.ts";
 
 function form(headers: Record<string, string>): RequestInit {
   return {

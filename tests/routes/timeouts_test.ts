@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
+import { listen } from "../../server/http_server.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
 import { startServer } from "../realtime/server.ts";
 import { SseReader } from "../realtime/sse_reader.ts";

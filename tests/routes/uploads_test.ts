@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { Buffer } from "node:buffer";
 import { createApp } from "../../main.ts";
-import { listen } from "../../routes/server.ts";
+import { listen } from "../../server/http_server.ts";
 import { seedTenant, testDeps } from "../helpers.ts";
 
 const PDF = "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createApp } from "../../main.ts";
-import { loadConfig } from "../../chat/config.ts";
-import { createRuntime } from "../../chat/runtime.ts";
-import { listen } from "../../routes/server.ts";
-import { createUser, createWorkspace } from "../../chat/accounts.ts";
+import { loadConfig } from "../../server/config.ts";
+import { createRuntime } from "../../server/runtime.ts";
+import { listen } from "../../server/http_server.ts";
+import { createUser, createWorkspace } from "../../chat/accounts/accounts.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import type { UserRole } from "../../db/schema/mod.ts";
 

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { browserTest, signedInPage } from "./browser.ts";
-import { createConversation } from "../../chat/conversations.ts";
-import { sendMessage } from "../../chat/messages.ts";
+import { createConversation } from "../../chat/conversations/conversations.ts";
+import { sendMessage } from "../../chat/messages/messages.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 import type { User } from "../../db/schema/mod.ts";
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { browserTest, screenshot, signedInPage, waitForStream } from "./browser.ts";
-import { createUser, openSession } from "../../chat/accounts.ts";
+import { createUser, openSession } from "../../chat/accounts/accounts.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 
 browserTest(

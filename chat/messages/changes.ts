@@ -1,0 +1,123 @@
+import type { Message } from "../../db/schema/mod.ts";
+import { findMessage, reviseMessage, scrubMessageFromEvents, tombstoneMessage } from "../../db/messages.ts";
+import { deleteAttachmentsOf } from "../../db/attachments.ts";
+import { listMembers } from "../../db/participants.ts";
+import { audit } from "../../db/audit.ts";
+import type { MessageObject } from "../objects.ts";
+import type { ChatDeps } from "../deps.ts";
+import type { TenantScope } from "../tenancy.ts";
+import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
+import { isUuid } from "../../db/ids.ts";
+import { commitChange } from "../changes.ts";
+import { type Membership, requireMember } from "../access.ts";
+import { messageObjects } from "./object.ts";
+import { limitAction, loadChatSettings } from "../settings.ts";
+import { MAX_CONTENT_LENGTH } from "./messages.ts";
+
+/** A message the caller can see (they are in its conversation), or 404. */
+export async function requireVisibleMessage(
+  scope: TenantScope,
+  messageId: string,
+): Promise<{ message: Message } & Membership> {
+  const message = isUuid(messageId) ? await findMessage(scope, messageId) : undefined;
+  if (!message) throw notFound("Message");
+  try {
+    return { message, ...await requireMember(scope, message.conversationId) };
+  } catch {
+    throw notFound("Message");
+  }
+}
+
+/** One message as the caller may see it (404 otherwise); a deleted one reads as its tombstone. */
+export async function getMessage(scope: TenantScope, messageId: string): Promise<MessageObject> {
+  const { message, conversation } = await requireVisibleMessage(scope, messageId);
+  const [object] = await messageObjects(scope, [message], await listMembers(scope, [conversation.id]));
+  return object;
+}
+
+/** Changes a message's text: its author only, within the tenant's edit window; the former text goes to the edit history. */
+export async function editMessage(
+  scope: TenantScope,
+  messageId: string,
+  content: string,
+  deps: ChatDeps,
+): Promise<MessageObject> {
+  const { message, conversation } = await requireVisibleMessage(scope, messageId);
+  if (message.senderId !== scope.userId) throw forbidden("Only the author can edit a message");
+  if (message.deletedAt) throw conflict("Cannot edit message: it was deleted");
+  if (content.length > MAX_CONTENT_LENGTH) {
+    throw badRequest(`Cannot edit message: content is longer than ${MAX_CONTENT_LENGTH} characters`);
+  }
+  if (!content.trim() && !message.hasAttachments) throw badRequest("Cannot edit message: content is empty");
+  const settings = await loadChatSettings(scope, deps);
+  const now = new Date(deps.now());
+  if (now.getTime() - message.createdAt.getTime() > settings.edit_window_minutes * 60_000) {
+    throw forbidden(`Cannot edit message: the ${settings.edit_window_minutes}-minute edit window has passed`);
+  }
+  // every edit is an event to all members and a row of history
+  await limitAction(scope, "edits", deps);
+  return await commitChange(scope, async (tx, record) => {
+    if (content !== message.content) {
+      await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now }, tx);
+    }
+    const updated = await findMessage(scope, message.id, tx) ?? message;
+    const [object] = await messageObjects(scope, [updated], await listMembers(scope, [conversation.id], tx), tx);
+    if (content === message.content) return object;
+    await record({
+      type: "message_updated",
+      conversationId: conversation.id,
+      data: { conversation_id: conversation.id, message: object },
+    });
+    await audit(tx, scope, {
+      actorId: scope.userId,
+      action: "message.edited",
+      targetType: "message",
+      targetId: message.id,
+      data: { conversation_id: conversation.id },
+    });
+    return object;
+  });
+}
+
+/**
+ * Soft-deletes a message (its author or a tenant admin). The content, edit history, mentions
+ * and files are erased; the tombstone keeps who deleted it and when. Deleting twice is a no-op.
+ */
+export async function deleteMessage(
+  scope: TenantScope,
+  messageId: string,
+  deps: ChatDeps,
+): Promise<MessageObject> {
+  const { message, conversation } = await requireVisibleMessage(scope, messageId);
+  if (message.kind === "system") throw forbidden("System messages cannot be deleted");
+  if (message.senderId !== scope.userId && scope.role !== "admin") {
+    throw forbidden("Only the author or an admin can delete a message");
+  }
+  const now = new Date(deps.now());
+  const { object, keys } = await commitChange(scope, async (tx, record) => {
+    const members = await listMembers(scope, [conversation.id], tx);
+    if (message.deletedAt) {
+      return { object: (await messageObjects(scope, [message], members, tx))[0], keys: [] };
+    }
+    await tombstoneMessage(scope, message.id, { deletedBy: scope.userId, at: now }, tx);
+    const keys = await deleteAttachmentsOf(scope, message.id, tx);
+    const updated = await findMessage(scope, message.id, tx) ?? message;
+    const [object] = await messageObjects(scope, [updated], members, tx);
+    await scrubMessageFromEvents(scope, object, { ...object }, tx);
+    await record({
+      type: "message_deleted",
+      conversationId: conversation.id,
+      data: { conversation_id: conversation.id, message_id: message.id },
+    });
+    await audit(tx, scope, {
+      actorId: scope.userId,
+      action: "message.deleted",
+      targetType: "message",
+      targetId: message.id,
+      data: { conversation_id: conversation.id, sender_id: message.senderId },
+    });
+    return { object, keys };
+  });
+  await Promise.allSettled(keys.map((key) => deps.storage.delete(scope, key)));
+  return object;
+}

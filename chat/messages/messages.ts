@@ -1,0 +1,194 @@
+import {
+  findByClientId,
+  findMessage,
+  listMessagePage,
+  messageInsertStatement,
+  type MessageRow,
+} from "../../db/messages.ts";
+import { attachmentInsertStatement } from "../../db/attachments.ts";
+import { lastMessageStatement } from "../../db/conversations.ts";
+import {
+  deliveryAdvanceStatement,
+  findMemberMark,
+  listMemberMarks,
+  type MemberMark,
+  readAdvanceStatement,
+} from "../../db/participants.ts";
+import type { MessageObject } from "../objects.ts";
+import type { ChatDeps } from "../deps.ts";
+import type { TenantScope } from "../tenancy.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { isUuid, uuidv7 } from "../../db/ids.ts";
+import { commitBatch } from "../changes.ts";
+import { messageObjects, toMessageObject } from "./object.ts";
+import { loadChatSettings } from "../settings.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
+import type { StoredUpload } from "./multipart.ts";
+
+export const MAX_CONTENT_LENGTH = 5000;
+export const MAX_FILES_PER_MESSAGE = 10;
+export const MAX_PAGE = 100;
+export const DEFAULT_PAGE = 50;
+
+/** Input of `sendMessage`. */
+export interface NewMessageInput {
+  content?: string;
+  parentId?: string | null;
+  clientId?: string | null;
+  /** Files already in storage (see `sendMessageWithFiles`); removed again if the send fails. */
+  files?: StoredUpload[];
+  /** The send was counted against the rate limit already, before its body was read. */
+  counted?: boolean;
+}
+
+/**
+ * Sends a message, with files. Files were checked and stored before (slow work stays
+ * outside the write lock) under fresh random keys; if the transaction fails they are
+ * deleted again, so a failed send leaves neither a message nor orphaned bytes.
+ * Everything is read and the message object built before the write, so the transaction is
+ * one batch of INSERTs and UPDATEs. A `clientId` already used by the sender returns the
+ * first message (`created: false`); the unique index settles a race between two retries.
+ */
+export async function sendMessage(
+  scope: TenantScope,
+  conversationId: string,
+  input: NewMessageInput,
+  deps: ChatDeps,
+): Promise<{ message: MessageObject; created: boolean }> {
+  // only the sender's own membership: a new message is "sent" whoever else is there, so
+  // the other members (a hundred rows in a big group) are not read on the hot path
+  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
+  if (!me) throw notFound("Conversation");
+  const conversation = { id: me.participant.conversationId };
+  const content = input.content ?? "";
+  const files = input.files ?? [];
+  if (content.length > MAX_CONTENT_LENGTH) {
+    throw badRequest(`Cannot send message: content is longer than ${MAX_CONTENT_LENGTH} characters`);
+  }
+  if (!content.trim() && files.length === 0) throw badRequest("Cannot send message: it needs content or a file");
+  if (files.length > MAX_FILES_PER_MESSAGE) {
+    throw badRequest(`Cannot send message: more than ${MAX_FILES_PER_MESSAGE} files`);
+  }
+  const clientKey = input.clientId
+    ? { conversationId: conversation.id, senderId: scope.userId, clientId: input.clientId }
+    : null;
+  if (clientKey) {
+    const earlier = await findByClientId(scope, clientKey);
+    if (earlier) return { message: await viewMessage(scope, earlier), created: false };
+  }
+  if (input.parentId) {
+    const parent = isUuid(input.parentId) ? await findMessage(scope, input.parentId) : undefined;
+    if (!parent || parent.conversationId !== conversation.id) {
+      throw badRequest("Cannot send message: parent_id is not a message of this conversation");
+    }
+  }
+  const settings = await loadChatSettings(scope, deps);
+  if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
+  const stored = files;
+  const now = new Date(deps.now());
+  const row: MessageRow = {
+    id: uuidv7(now.getTime()),
+    conversationId: conversation.id,
+    senderId: scope.userId,
+    kind: content.trim() ? "text" : "file",
+    content,
+    parentId: input.parentId ?? null,
+    hasAttachments: stored.length > 0,
+    createdAt: now,
+    updatedAt: now,
+    editedAt: null,
+    deletedAt: null,
+  };
+  const attachments = stored.map((f) => ({
+    id: uuidv7(now.getTime()),
+    messageId: row.id,
+    conversationId: conversation.id,
+    filename: f.filename,
+    contentType: f.contentType,
+    size: f.size,
+    sha256: f.sha256,
+    storageKey: f.key,
+    uploadedBy: scope.userId,
+    createdAt: now,
+  }));
+  const message = toMessageObject(row, {
+    sender: me.user,
+    files: attachments,
+    reactions: [],
+    mentions: [],
+    members: [me],
+  });
+  try {
+    await commitBatch(scope, [
+      messageInsertStatement(scope, { ...row, clientId: input.clientId ?? null }),
+      ...attachments.map((a) => attachmentInsertStatement(scope, a)),
+      lastMessageStatement(scope, conversation.id, row),
+      // a sender has read everything up to their own message
+      readAdvanceStatement(scope, me.participant.id, row.id),
+    ], [{
+      type: "message_created",
+      conversationId: conversation.id,
+      data: { conversation_id: conversation.id, message },
+    }]);
+    return { message, created: true };
+  } catch (e) {
+    await removeAll(scope, stored, deps);
+    const winner = clientKey && isUniqueViolation(e) ? await findByClientId(scope, clientKey) : undefined;
+    if (!winner) throw e;
+    return { message: await viewMessage(scope, winner), created: false };
+  }
+}
+
+/**
+ * A page of messages, ascending by id (see `listMessagePage`). Fetching marks the page
+ * delivered to the caller.
+ */
+export async function listMessages(
+  scope: TenantScope,
+  conversationId: string,
+  page: { beforeId?: string; sinceId?: string; limit?: number },
+): Promise<MessageObject[]> {
+  const limit = page.limit ?? DEFAULT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw badRequest(`Cannot list messages: limit must be between 1 and ${MAX_PAGE}`);
+  }
+  if (page.beforeId && page.sinceId) throw badRequest("Cannot list messages: give before_id or since_id, not both");
+  for (const cursor of [page.beforeId, page.sinceId]) {
+    if (cursor && !isUuid(cursor)) throw badRequest("Cannot list messages: the cursor is not a message id");
+  }
+  const { members, me } = await requireMembers(scope, conversationId);
+  const rows = await listMessagePage(scope, me.participant.conversationId, { ...page, limit });
+  const newest = rows.at(-1)?.id;
+  if (newest && (me.participant.lastDeliveredMessageId ?? "") < newest) {
+    await scope.db.$client.batch([deliveryAdvanceStatement(scope, me.participant.id, newest)], "write");
+    // the caller's own watermark counts in the status of others' messages on this page
+    me.participant.lastDeliveredMessageId = newest;
+  }
+  return await messageObjects(scope, rows, members);
+}
+
+/**
+ * The current members of a conversation the caller takes part in, or 404 as
+ * `requireMember` gives: one narrow query serves both the check and the message status.
+ */
+async function requireMembers(scope: TenantScope, conversationId: string) {
+  const members = isUuid(conversationId) ? await listMemberMarks(scope, [conversationId]) : [];
+  const me = members.find((m) => m.participant.userId === scope.userId);
+  if (!me) throw notFound("Conversation");
+  return { members, me };
+}
+
+async function viewMessage(scope: TenantScope, message: MessageRow, members?: MemberMark[]) {
+  members ??= await listMemberMarks(scope, [message.conversationId]);
+  const [object] = await messageObjects(scope, [message], members);
+  return object;
+}
+
+/** The rate limit counter of a user's sends. */
+export function messageLimitKey(scope: TenantScope): string {
+  return `chat:messages:${scope.tenantId}:${scope.userId}`;
+}
+
+async function removeAll(scope: TenantScope, stored: { key: string }[], deps: ChatDeps) {
+  await Promise.allSettled(stored.map((f) => deps.storage.delete(scope, f.key)));
+}
