@@ -1,7 +1,7 @@
 import type { ConversationObject, MessageObject } from "../chat/objects.ts";
 import type { ReadMark } from "../chat/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
-import { MessageItem, type QuotedParent } from "./message_item.tsx";
+import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.tsx";
 import { Composer } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 
@@ -25,13 +25,13 @@ export function ReadMarkItem(props: { conversationId: string; mark: ReadMark }) 
   );
 }
 
-/** Marker above the oldest loaded message; the page script triggers it when scrolled near the top. */
+/** Marker above the oldest loaded message; the page before it loads when it scrolls into view. */
 export function OlderLoader(props: { conversationId: string; beforeId: string }) {
   return (
     <div
       class="load-older"
       hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}`}
-      hx-trigger="parley:older"
+      hx-trigger="intersect once"
       hx-swap="outerHTML"
     >
     </div>
@@ -46,11 +46,11 @@ export function MessagePage(
   return (
     <>
       {props.hasMore && first ? <OlderLoader conversationId={props.conversationId} beforeId={first.id} /> : null}
-      <hx-upsert hx-target={`#messages-${props.conversationId}`}>
+      <MessageUpsert conversationId={props.conversationId}>
         {props.messages.map((m) => (
           <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
         ))}
-      </hx-upsert>
+      </MessageUpsert>
     </>
   );
 }
