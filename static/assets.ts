@@ -6,7 +6,6 @@ import formatJs from "./js/format.js" with { type: "text" };
 import paneJs from "./js/pane.js" with { type: "text" };
 import composerJs from "./js/composer.js" with { type: "text" };
 import uploaderJs from "./js/uploader.js" with { type: "text" };
-import messageActionsJs from "./js/message_actions.js" with { type: "text" };
 import conversationListJs from "./js/conversation_list.js" with { type: "text" };
 import noticesJs from "./js/notices.js" with { type: "text" };
 import streamFallbackJs from "./js/stream_fallback.js" with { type: "text" };
@@ -22,7 +21,6 @@ const MODULES: Record<string, string> = {
   "pane.js": paneJs,
   "composer.js": composerJs,
   "uploader.js": uploaderJs,
-  "message_actions.js": messageActionsJs,
   "conversation_list.js": conversationListJs,
   "notices.js": noticesJs,
   "stream_fallback.js": streamFallbackJs,

@@ -111,7 +111,16 @@ export function ConversationPane(props: ConversationPaneProps) {
       </header>
       <div class="message-scroller" id={`scroller-${c.id}`} tabindex={-1}>
         {props.hasMore && first ? <OlderLoader conversationId={c.id} beforeId={first.id} /> : null}
-        <div class="message-list" id={`messages-${c.id}`} role="log" aria-label={t("ui.messages")}>
+        {/* marked read a moment after a message from someone else shows (the page script signals it) */}
+        <div
+          class="message-list"
+          id={`messages-${c.id}`}
+          role="log"
+          aria-label={t("ui.messages")}
+          hx-post={`/ui/conversations/${c.id}/read`}
+          hx-trigger="parley:read delay:300ms"
+          hx-swap="none"
+        >
           {props.messages.map((m) => (
             <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
           ))}

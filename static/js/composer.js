@@ -1,110 +1,53 @@
-// The composer: Enter sends, Escape cancels a reply or edit, a draft per conversation,
-// and text typed while a message is on its way stays.
+// The composer (Enter sends, Escape cancels a reply or edit, a draft per conversation, text
+// typed while a message is on its way stays) and the message toolbar that feeds it.
 import { $, fill, me, strings } from "./format.js";
 import { scrollToEnd } from "./pane.js";
 import { listFiles, sendWithFiles, setupUploads } from "./uploader.js";
 
 const draftKey = (form) => `parley:draft:${me}:${form.dataset.conversationId}`;
 const sentText = new WeakMap();
+let actions = $("#message-actions");
 
 function autosize(input) {
   input.style.height = "auto";
   input.style.height = `${Math.min(input.scrollHeight + 2, 160)}px`;
 }
 
+function setContext(form, { parent = "", edit = "", label = "" }) {
+  const { content, edit_id: editId, parent_id: parentId } = form.elements;
+  if (editId.value && !edit) content.value = localStorage.getItem(draftKey(form)) || "";
+  [parentId.value, editId.value, $(".composer-context-label", form).textContent] = [parent, edit, label];
+  $(".composer-context", form).hidden = !label;
+  autosize(content);
+  if (label) content.focus();
+}
+
 /** Wires a pane's composer and puts back its draft. */
 export function setupComposer(form) {
-  if (!form) return;
-  const input = form.elements.content;
+  const input = form?.elements.content;
+  if (!input) return;
   input.value = localStorage.getItem(draftKey(form)) || "";
   autosize(input);
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
-    } else if (e.key === "Escape") {
-      resetContext(form);
-    }
+    if (e.key === "Escape") setContext(form, {});
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    e.preventDefault();
+    if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
   });
   input.addEventListener("input", () => {
     autosize(input);
-    if (form.elements.edit_id.value) return;
-    if (input.value) localStorage.setItem(draftKey(form), input.value);
-    else localStorage.removeItem(draftKey(form));
+    if (!form.elements.edit_id.value) localStorage[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
   });
-  $(".composer-cancel", form).addEventListener("click", () => resetContext(form));
+  $(".composer-cancel", form).addEventListener("click", () => setContext(form, {}));
   setupUploads(form);
-}
-
-function showContext(form, label) {
-  $(".composer-context-label", form).textContent = label;
-  $(".composer-context", form).hidden = false;
-  autosize(form.elements.content);
-  form.elements.content.focus();
-}
-
-function resetContext(form) {
-  form.elements.parent_id.value = "";
-  if (form.elements.edit_id.value) {
-    form.elements.edit_id.value = "";
-    form.elements.content.value = localStorage.getItem(draftKey(form)) || "";
-  }
-  $(".composer-context", form).hidden = true;
-}
-
-const formOf = (message) => $(".composer", message.closest(".conversation"));
-
-/** Makes the next message a reply to the given one. */
-export function startReply(message) {
-  const form = formOf(message);
-  form.elements.parent_id.value = message.dataset.messageId;
-  form.elements.edit_id.value = "";
-  showContext(form, fill(strings.replying_to, { name: $(".sender", message)?.textContent || "" }));
-}
-
-/** Loads an own message into the composer; sending saves the edit. */
-export function startEdit(message) {
-  const form = formOf(message);
-  form.elements.edit_id.value = message.dataset.messageId;
-  form.elements.parent_id.value = "";
-  form.elements.content.value = message.dataset.content || "";
-  showContext(form, strings.editing);
-}
-
-/** The composer's requests: a send gets its client id (an edit goes to the message instead), files go with progress, a typing signal only while there is text. */
-export function configureRequest(e) {
-  const { ctx } = e.detail;
-  const source = ctx.sourceElement;
-  if (source.matches(".composer-input")) {
-    // the signal says that someone types, not what; cleared or sent text types nothing
-    if (!source.value) e.preventDefault();
-    ctx.request.body = new FormData();
-    return;
-  }
-  if (!source.matches("form.composer")) return;
-  sentText.set(source, source.elements.content.value);
-  const editId = source.elements.edit_id.value;
-  if (editId) {
-    ctx.request.action = `/ui/messages/${editId}/edit`;
-    return;
-  }
-  source.elements.client_id.value = crypto.randomUUID();
-  if (source.elements.attachments.files.length) {
-    e.preventDefault();
-    sendWithFiles(source).then((sent) => sent && afterSend(source));
-    return;
-  }
-  ctx.request.body.set("client_id", source.elements.client_id.value);
 }
 
 /** Clears what was sent, keeping text typed meanwhile with its draft. */
 export function afterSend(form) {
   const input = form.elements.content;
-  form.elements.parent_id.value = "";
-  form.elements.edit_id.value = "";
-  form.elements.attachments.value = "";
+  form.elements.edit_id.value = form.elements.attachments.value = "";
+  setContext(form, {});
   listFiles(form);
-  $(".composer-context", form).hidden = true;
   if (input.value === sentText.get(form)) {
     input.value = "";
     localStorage.removeItem(draftKey(form));
@@ -112,3 +55,53 @@ export function afterSend(form) {
   }
   scrollToEnd(form.closest(".conversation"));
 }
+
+/** Fills in the composer's and the toolbar's requests. */
+export function configureRequest(e) {
+  const { ctx } = e.detail;
+  const form = ctx.sourceElement;
+  // the toolbar's reactions and deletes name the message it sits on as ":id"
+  if (actions?.contains(form)) {
+    ctx.request.action = ctx.request.action.replace(":id", form.closest(".message").dataset.messageId);
+  }
+  // a typing signal says that someone types, not what; cleared or sent text types nothing
+  if (form.matches(".composer-input")) return form.value ? ctx.request.body = new FormData() : e.preventDefault();
+  if (!form.matches("form.composer")) return;
+  sentText.set(form, form.elements.content.value);
+  if (form.elements.edit_id.value) return ctx.request.action = `/ui/messages/${form.elements.edit_id.value}/edit`;
+  ctx.request.body.set("client_id", form.elements.client_id.value = crypto.randomUUID());
+  if (!form.elements.attachments.files.length) return;
+  e.preventDefault();
+  sendWithFiles(form).then((sent) => sent && afterSend(form));
+}
+
+// The toolbar moves onto the message hovered or focused. One that left the page with a
+// replaced message may have been unwired by htmx: a fresh copy takes its place.
+function showActions(message) {
+  if (!actions || !message || message.matches(".deleted, .kind-system") || actions.parentElement === message) return;
+  if (!actions.isConnected) actions = actions.cloneNode(true);
+  message.append(actions);
+  htmx.process(actions);
+  actions.hidden = false;
+}
+document.addEventListener("mouseover", (e) => showActions(e.target.closest?.(".message")));
+document.addEventListener("focusin", (e) => actions?.contains(e.target) || showActions(e.target.closest?.(".message")));
+document.addEventListener("click", (e) => {
+  const button = e.target.closest?.("#message-actions button[data-action]");
+  const message = button?.closest(".message");
+  const form = message && $(".composer", message.closest(".conversation"));
+  const name = form && $(".sender", message)?.textContent;
+  if (button?.dataset.action === "reply" && form) {
+    setContext(form, { parent: message.dataset.messageId, label: fill(strings.replying_to, { name: name || "" }) });
+  } else if (button?.dataset.action === "edit" && form) {
+    form.elements.content.value = message.dataset.content || "";
+    setContext(form, { edit: message.dataset.messageId, label: strings.editing });
+  }
+});
+// a deleted message's tombstone replaces it, toolbar and all: the toolbar steps out first,
+// so the request's source stays in the page for the events after the swap
+document.addEventListener("htmx:before:swap", ({ detail: { ctx } }) => {
+  if (actions?.contains(ctx.sourceElement) && ctx.sourceElement.dataset.action === "delete") {
+    document.body.append(Object.assign(actions, { hidden: true }));
+  }
+});

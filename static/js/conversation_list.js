@@ -3,11 +3,12 @@ import { $, $$ } from "./format.js";
 
 const baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
 const rowKey = (row) => `${$(".conv-meta", row)?.dataset.updated || ""}|${row.dataset.conversationId}`;
+const rowsComing = new Set();
 
 /**
- * Keeps rows as the server pages them: updated_at, then id, newest first. A push that
- * changes a row's activity moves it; a row that a page and a push both brought is kept
- * once; rows of the other list (archived or not) leave; the item loading older pages stays last.
+ * Keeps rows as the server pages them: updated_at, then id, newest first. A row that a
+ * page and a push both brought is kept once, rows of the other list (archived or not)
+ * leave, and the item loading older pages stays last.
  */
 export function sortConversations() {
   for (const list of $$("#conv-list")) {
@@ -18,34 +19,32 @@ export function sortConversations() {
       seen.add(row.id);
     }
     const rows = $$(":scope > .conv-row", list);
-    const keys = new Map(rows.map((row) => [row, rowKey(row)]));
-    const sorted = rows.slice().sort((x, y) => (keys.get(x) < keys.get(y) ? 1 : -1));
+    const sorted = rows.map((row) => [rowKey(row), row]).sort(([x], [y]) => (x < y ? 1 : -1)).map(([, row]) => row);
     if (sorted.some((row, i) => row !== rows[i])) list.prepend(...sorted);
     const more = $(":scope > .conv-more", list);
     if (more?.nextElementSibling) list.append(more);
   }
 }
 
-const rowsComing = new Set();
 /** A message in a conversation older than the list's pages brings its row in; sorting puts it on top. */
 export function bringRow(conversationId) {
   const list = $("#conv-list");
-  if (!list || list.closest(".conv-list-wrap")?.dataset.archived === "true") return;
-  if (document.getElementById(`conv-${conversationId}`) || rowsComing.has(conversationId)) return;
+  if (!list || list.closest(".conv-list-wrap")?.dataset.archived === "true" || rowsComing.has(conversationId)) return;
+  if (document.getElementById(`conv-${conversationId}`)) return;
   rowsComing.add(conversationId);
   htmx.ajax("GET", `/ui/conversations/${conversationId}/row`, { target: list, swap: "afterbegin" })
-    .catch(() => {})
-    .finally(() => rowsComing.delete(conversationId));
+    .catch(() => {}).finally(() => rowsComing.delete(conversationId));
 }
 
 /** The sum of the rows' unread counts (muted ones left out), in the tab title and the widget's bar. */
 export function syncTitle() {
-  const badges = $$("#conv-list .conv-row:not(.muted) .badge[data-count]");
-  const n = badges.reduce((sum, b) => sum + Number(b.dataset.count || 0), 0);
+  const n = $$("#conv-list .conv-row:not(.muted) .badge[data-count]").reduce(
+    (sum, b) => sum + Number(b.dataset.count || 0),
+    0,
+  );
   const label = n > 99 ? "99+" : String(n);
   for (const total of $$("#unread-total")) {
-    total.dataset.count = String(n);
-    total.textContent = n > 0 ? label : "";
+    [total.dataset.count, total.textContent] = [String(n), n > 0 ? label : ""];
     total.classList.toggle("empty", n === 0);
   }
   document.title = n > 0 ? `(${label}) ${baseTitle}` : baseTitle;

@@ -5,48 +5,38 @@
 import { $ } from "./format.js";
 
 const stream = $("#event-stream");
-let failures = 0;
-let polling = false;
-let lastEventId = stream?.dataset.cursor || "0";
+const connected = () => !!stream._htmx?.sse;
+let [failures, polling, lastEventId] = [0, false, stream?.dataset.cursor || "0"];
 
-function sessionEnded(status) {
-  if (status === 401) location.assign("/login");
-  return status === 401;
+function failed(status) {
+  if (status === 401) return location.assign("/login");
+  if (++failures >= 3 && !polling) poll();
 }
 
-function failed() {
-  failures++;
-  if (failures >= 3 && !polling) poll();
-}
-
-// The extension retries a stream that dropped, but not a first connect that failed (a
-// server restarting as the page loads, a blip): that one is asked again here.
+// The extension retries a stream that dropped, not a first connect that failed (a server
+// restarting as the page loads, a blip): that one is asked again here, with backoff.
 function connectFailed(e) {
-  if (stream._htmx?.sse || sessionEnded(e?.detail.ctx?.response?.status)) return;
-  failed();
-  setTimeout(() => {
-    if (!stream._htmx?.sse) htmx.ajax("GET", stream.getAttribute("hx-sse:connect"), { source: stream });
-  }, Math.min(10_000, 500 * 2 ** failures));
+  if (connected()) return;
+  failed(e?.detail.ctx?.response?.status);
+  setTimeout(
+    () => connected() || htmx.ajax("GET", stream.getAttribute("hx-sse:connect"), { source: stream }),
+    Math.min(10_000, 500 * 2 ** failures),
+  );
 }
 
 async function poll() {
-  polling = true;
-  $("#connection-status").hidden = false;
+  $("#connection-status").hidden = !(polling = true);
   while (polling) {
     try {
       const res = await fetch(`/ui/events/poll?after=${encodeURIComponent(lastEventId)}`, {
         headers: { "HX-Request": "true" },
       });
-      if (sessionEnded(res.status)) return;
+      if (res.status === 401) return failed(401);
       if (!res.ok) throw new Error(`poll answered ${res.status}`);
-      const next = res.headers.get("X-Last-Event-Id");
-      const html = await res.text();
-      if (next) lastEventId = next;
+      const [next, html] = [res.headers.get("X-Last-Event-Id"), await res.text()];
+      lastEventId = next || lastEventId;
       if (html.trim()) await htmx.swap({ text: html, target: stream, swap: "none", sourceElement: stream });
-      if (failures === 0) {
-        polling = false;
-        $("#connection-status").hidden = true;
-      }
+      if (failures === 0) $("#connection-status").hidden = !(polling = false);
     } catch {
       await htmx.timeout(3000);
     }
@@ -56,15 +46,13 @@ async function poll() {
 if (stream) {
   stream.addEventListener("htmx:sse:after:message", (e) => {
     failures = 0;
-    if (e.detail.message?.id) lastEventId = e.detail.message.id;
+    lastEventId = e.detail.message?.id || lastEventId;
   });
   stream.addEventListener("htmx:sse:after:connection", () => failures = 0);
-  stream.addEventListener("htmx:sse:error", (e) => sessionEnded(e.detail.status) || failed());
+  stream.addEventListener("htmx:sse:error", (e) => failed(e.detail.status));
   stream.addEventListener("htmx:error", connectFailed);
   stream.addEventListener("htmx:response:error", connectFailed);
-  // htmx may start the first connect before this script runs, and a connect refused at once
-  // can fail before the listeners above exist: still not connected a moment later counts as failed
-  setTimeout(() => {
-    if (failures === 0 && !stream._htmx?.sse) connectFailed();
-  }, 3000);
+  // htmx may start the first connect before this module runs, and a connect refused at
+  // once fails unseen: still not connected a moment later counts as a failed connect
+  setTimeout(() => failures === 0 && !connected() && connectFailed(), 3000);
 }

@@ -1,23 +1,21 @@
 // Files for the composer: chosen or dropped, listed, then sent with a progress bar.
-import { $, sizeText, strings } from "./format.js";
+import { $, el, sizeText, strings } from "./format.js";
 
 /** Lists the chosen files under the composer. */
 export function listFiles(form) {
-  $(".file-list", form).replaceChildren(...Array.from(form.elements.attachments.files, (f) => {
-    return Object.assign(document.createElement("li"), { textContent: `${f.name} (${sizeText(f.size)})` });
-  }));
+  const item = (f) => el("li", "", `${f.name} (${sizeText(f.size)})`);
+  $(".file-list", form).replaceChildren(...Array.from(form.elements.attachments.files, item));
 }
 
 /** Files chosen or dropped anywhere on the composer join the ones already there. */
 export function setupUploads(form) {
   const files = form.elements.attachments;
-  files.addEventListener("change", () => listFiles(form));
   const dragging = (on) => (e) => {
     e.preventDefault();
     if (on || !form.contains(e.relatedTarget)) form.classList.toggle("dragging", on);
   };
-  form.addEventListener("dragenter", dragging(true));
-  form.addEventListener("dragover", dragging(true));
+  files.addEventListener("change", () => listFiles(form));
+  for (const type of ["dragenter", "dragover"]) form.addEventListener(type, dragging(true));
   form.addEventListener("dragleave", dragging(false));
   form.addEventListener("drop", (e) => {
     dragging(false)(e);
@@ -28,36 +26,23 @@ export function setupUploads(form) {
   });
 }
 
-function toast(text) {
-  const p = Object.assign(document.createElement("p"), { className: "toast", textContent: text });
-  p.setAttribute("role", "alert");
-  document.body.append(p);
-  setTimeout(() => p.remove(), 4000);
-}
-
-/**
- * Sends the composer with its files through XMLHttpRequest (fetch cannot report upload
- * progress) and swaps the answer in as htmx would; true when the message was sent.
- */
+/** Sends the composer with XMLHttpRequest (fetch cannot report upload progress); true when sent. */
 export function sendWithFiles(form) {
-  const progress = $(".upload-progress", form);
-  const data = new FormData(form);
+  const [progress, xhr, data] = [$(".upload-progress", form), new XMLHttpRequest(), new FormData(form)];
   data.delete("edit_id");
-  const xhr = new XMLHttpRequest();
   xhr.open("POST", form.getAttribute("hx-post"));
   xhr.setRequestHeader("HX-Request", "true");
-  progress.hidden = false;
-  progress.value = 0;
-  xhr.upload.addEventListener("progress", (e) => {
-    if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
-  });
-  return new Promise((resolve) => {
+  xhr.upload.addEventListener("progress", (e) => progress.value = Math.round((e.loaded / e.total) * 100) || 0);
+  Object.assign(progress, { hidden: false, value: 0 });
+  xhr.send(data);
+  return new Promise((resolve) =>
     xhr.addEventListener("loadend", async () => {
+      const [sent, list] = [xhr.status >= 200 && xhr.status < 300, $(`#messages-${form.dataset.conversationId}`)];
+      const toast = Object.assign(el("p", "toast", strings.upload_failed), { role: "alert" });
       progress.hidden = true;
-      const sent = xhr.status >= 200 && xhr.status < 300;
-      const list = document.getElementById(`messages-${form.dataset.conversationId}`);
-      if (!sent) toast(strings.upload_failed);
-      else if (list) {
+      if (!sent) document.body.append(toast);
+      if (!sent) setTimeout(() => toast.remove(), 4000);
+      if (sent && list) {
         await htmx.swap({
           text: xhr.responseText,
           target: list,
@@ -66,7 +51,6 @@ export function sendWithFiles(form) {
         });
       }
       resolve(sent);
-    });
-    xhr.send(data);
-  });
+    })
+  );
 }

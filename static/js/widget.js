@@ -12,13 +12,10 @@ export function selectTab(id) {
 }
 
 document.addEventListener("click", (e) => {
-  const tab = e.target.closest?.(".widget-tab");
+  const [tab, bar, panel] = [e.target.closest?.(".widget-tab"), e.target.closest?.("#chat-bar"), $("#widget-panel")];
   if (tab) selectTab(tab.dataset.tab);
-  const bar = e.target.closest?.("#chat-bar");
   if (!bar) return;
-  const panel = $("#widget-panel");
   panel.hidden = !panel.hidden;
   bar.setAttribute("aria-expanded", String(!panel.hidden));
-  // the host page may resize the iframe to fit
-  parent.postMessage({ parley: panel.hidden ? "closed" : "opened" }, "*");
+  parent.postMessage({ parley: panel.hidden ? "closed" : "opened" }, "*"); // the host page may resize the iframe
 });
