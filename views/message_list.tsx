@@ -32,7 +32,8 @@ export function OlderLoader(props: { conversationId: string; beforeId: string })
       class="load-older"
       hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}`}
       hx-trigger="intersect once"
-      hx-swap="outerHTML"
+      // the last page brings no marker: the swap runs empty and removes this one
+      hx-swap="outerHTML swapEmpty:true"
     >
     </div>
   );

@@ -29,7 +29,7 @@ export function sortConversations() {
 /** A message in a conversation older than the list's pages brings its row in; sorting puts it on top. */
 export function bringRow(conversationId) {
   const list = $("#conv-list");
-  if (!list || list.closest(".conv-list-wrap")?.dataset.archived === "true" || rowsComing.has(conversationId)) return;
+  if (list?.closest(".conv-list-wrap").dataset.archived !== "false" || rowsComing.has(conversationId)) return;
   if (document.getElementById(`conv-${conversationId}`)) return;
   rowsComing.add(conversationId);
   htmx.ajax("GET", `/ui/conversations/${conversationId}/row`, { target: list, swap: "afterbegin" })
@@ -38,10 +38,8 @@ export function bringRow(conversationId) {
 
 /** The sum of the rows' unread counts (muted ones left out), in the tab title and the widget's bar. */
 export function syncTitle() {
-  const n = $$("#conv-list .conv-row:not(.muted) .badge[data-count]").reduce(
-    (sum, b) => sum + Number(b.dataset.count || 0),
-    0,
-  );
+  let n = 0;
+  for (const badge of $$("#conv-list .conv-row:not(.muted) .badge[data-count]")) n += Number(badge.dataset.count || 0);
   const label = n > 99 ? "99+" : String(n);
   for (const total of $$("#unread-total")) {
     [total.dataset.count, total.textContent] = [String(n), n > 0 ? label : ""];

@@ -31,10 +31,9 @@ document.addEventListener("htmx:after:swap", ({ detail: { ctx } }) => {
   refresh();
   if (ctx?.target?.id === "pane" && !openPane()) document.body.classList.remove("has-open");
 });
-document.addEventListener(
-  "click",
-  (e) => e.target.closest?.(".jump-latest") && scrollToEnd(e.target.closest(".conversation")),
-);
+document.addEventListener("click", (e) => {
+  if (e.target.closest?.(".jump-latest")) scrollToEnd(e.target.closest(".conversation"));
+});
 document.addEventListener("change", (e) => e.target.matches?.("select.auto-submit") && e.target.form.submit());
 
 refresh();
