@@ -6,7 +6,7 @@ import { toggleReaction } from "../chat/messages/reactions.ts";
 import { markRead } from "../chat/conversations/read_state.ts";
 import { badRequest } from "../chat/errors.ts";
 import { signalTyping } from "../realtime/typing.ts";
-import { MessageItem, Reactions } from "../views/message_item.tsx";
+import { MessageItem, MessageUpsert, Reactions } from "../views/message_item.tsx";
 import { MessagePage } from "../views/message_list.tsx";
 import { UnreadBadge } from "../views/conversation_list.tsx";
 import type { AppEnv } from "../server/env.ts";
@@ -65,9 +65,9 @@ uiMessageRoutes.post("/ui/messages/:id/edit", async (c) => {
 uiMessageRoutes.post("/ui/messages/:id/delete", async (c) => {
   const message = await deleteMessage(c.var.scope, c.req.param("id"), c.var.deps);
   return c.html(
-    <hx-upsert hx-target={`#messages-${message.conversation}`}>
+    <MessageUpsert conversationId={message.conversation}>
       <MessageItem message={message} />
-    </hx-upsert>,
+    </MessageUpsert>,
   );
 });
 

@@ -20,7 +20,6 @@ export function clientStrings(t: Translator): Record<string, string> {
     editing: t("ui.editing"),
     polling: t("ui.polling"),
     reply_to_message: t("ui.reply_to_message"),
-    confirm_delete: t("ui.confirm_delete"),
     upload_failed: t("ui.upload_failed"),
   };
 }

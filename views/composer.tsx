@@ -1,8 +1,10 @@
 import type { Translator } from "../i18n/mod.ts";
+import { ORDER_KEY } from "./message_item.tsx";
 
 /**
- * The message composer. Enter sends, Shift+Enter adds a line; the page script keeps a
- * draft per conversation, handles replies and edits, and sends files with progress.
+ * The message composer. Enter sends, Shift+Enter adds a line, typing is signalled while
+ * there is text; the page script keeps a draft per conversation, handles replies and
+ * edits, and sends files with progress.
  */
 export function Composer(props: { conversationId: string; t: Translator }) {
   const t = props.t;
@@ -14,7 +16,7 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       data-conversation-id={id}
       hx-post={`/ui/conversations/${id}/messages`}
       hx-target={`#messages-${id}`}
-      hx-swap="upsert"
+      hx-swap={`upsert key:${ORDER_KEY}`}
       hx-encoding="multipart/form-data"
     >
       <div class="composer-context" hidden>
@@ -41,6 +43,11 @@ export function Composer(props: { conversationId: string; t: Translator }) {
           placeholder={t("ui.type_message")}
           aria-label={t("ui.type_message")}
           class="composer-input"
+          // one typing signal per 2.5 s at most: 24 a minute, under the server's limit of 30 per
+          // user, and often enough that the other side's indicator (it lasts 5 s) stays up
+          hx-post={`/ui/conversations/${id}/typing`}
+          hx-trigger="input changed throttle:2500ms"
+          hx-swap="none"
         >
         </textarea>
         <button type="submit" class="primary send-button">{t("ui.send")}</button>

@@ -40,7 +40,8 @@ export function Layout(props: LayoutProps) {
           <script src={ASSET_URLS.htmx} defer></script>
           <script src={ASSET_URLS.sse} defer></script>
           <script src={ASSET_URLS.upsert} defer></script>
-          <script src={ASSET_URLS.appJs} defer></script>
+          {ASSET_URLS.appModules.map((href) => <link rel="modulepreload" href={href} />)}
+          <script type="module" src={ASSET_URLS.appJs}></script>
         </head>
         <body
           class={props.bodyClass}

@@ -5,34 +5,43 @@ const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮"];
 /**
  * The one toolbar for message actions, translated once per page and moved by the page
  * script onto the message being hovered or focused, so message markup stays free of
- * per-viewer and per-language bits. Edit and delete show on the viewer's own messages
- * (and delete for admins) by CSS.
+ * per-viewer and per-language bits. Its requests name the message as `:id`, which the page
+ * script fills in from the message it sits on. Edit and delete show on the viewer's own
+ * messages (and delete for admins) by CSS.
  */
 export function MessageActions(props: { t: Translator }) {
   const t = props.t;
   return (
-    <>
-      <div id="message-actions" class="message-actions" role="toolbar" aria-label={t("ui.message_actions")} hidden>
-        {QUICK_EMOJI.map((e) => (
-          <button type="button" data-action="react" data-emoji={e} aria-label={`${t("ui.react")} ${e}`}>{e}</button>
-        ))}
-        <button type="button" data-action="reply" title={t("ui.reply")} aria-label={t("ui.reply")}>↩</button>
-        <button type="button" class="own-only" data-action="edit" title={t("ui.edit")} aria-label={t("ui.edit")}>
-          ✎
-        </button>
+    <div id="message-actions" class="message-actions" role="toolbar" aria-label={t("ui.message_actions")} hidden>
+      {QUICK_EMOJI.map((e) => (
         <button
           type="button"
-          class="own-only delete-action"
-          data-action="delete"
-          title={t("ui.delete")}
-          aria-label={t("ui.delete")}
+          data-action="react"
+          data-emoji={e}
+          aria-label={`${t("ui.react")} ${e}`}
+          hx-post="/ui/messages/:id/react"
+          hx-vals={JSON.stringify({ emoji: e })}
+          hx-swap="none"
         >
-          🗑
+          {e}
         </button>
-      </div>
-      <form id="action-form" hidden>
-        <input type="hidden" name="emoji" id="action-emoji" value="" />
-      </form>
-    </>
+      ))}
+      <button type="button" data-action="reply" title={t("ui.reply")} aria-label={t("ui.reply")}>↩</button>
+      <button type="button" class="own-only" data-action="edit" title={t("ui.edit")} aria-label={t("ui.edit")}>
+        ✎
+      </button>
+      <button
+        type="button"
+        class="own-only delete-action"
+        data-action="delete"
+        title={t("ui.delete")}
+        aria-label={t("ui.delete")}
+        hx-post="/ui/messages/:id/delete"
+        hx-confirm={t("ui.confirm_delete")}
+        hx-swap="none"
+      >
+        🗑
+      </button>
+    </div>
   );
 }

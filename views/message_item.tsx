@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { MessageObject } from "../chat/objects.ts";
 import { formatBytes, formatText, previewText } from "./format.tsx";
 
@@ -23,6 +24,7 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
       class={classes}
       tabindex={0}
       data-message-id={m.id}
+      data-order-key={orderKey(m.id)}
       data-conversation-id={m.conversation}
       data-author-id={m.sender_id ?? ""}
       data-status={m.status}
@@ -61,6 +63,24 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
       <Reactions message={m} />
     </article>
   );
+}
+
+/** The attribute by which message lists are upserted in order. */
+export const ORDER_KEY = "data-order-key";
+
+/**
+ * A message id as a decimal number. Upserts place an item by comparing keys with a numeric
+ * collation, which misreads hex (…0d95 after …0d9d); as a number, a UUIDv7 sorts in time order.
+ */
+function orderKey(id: string): string {
+  const hex = id.replaceAll("-", "");
+  return /^[0-9a-f]{32}$/i.test(hex) ? BigInt(`0x${hex}`).toString().padStart(39, "0") : id;
+}
+
+/** Message items upserted into their conversation's list: an id already shown is replaced, a new one goes in order. */
+export function MessageUpsert(props: { conversationId: string; children?: Child }) {
+  // hono/jsx keeps `key` for itself; HTML attribute names are case-insensitive, so KEY reaches htmx as key
+  return <hx-upsert hx-target={`#messages-${props.conversationId}`} KEY={ORDER_KEY}>{props.children}</hx-upsert>;
 }
 
 /** Reaction chips; who reacted travels as ids so the script can mark the viewer's own. */

@@ -1,7 +1,7 @@
 import type { ConversationObject, MessageObject } from "../chat/objects.ts";
 import type { ReadMark } from "../chat/conversations/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
-import { MessageItem, type QuotedParent } from "./message_item.tsx";
+import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.tsx";
 import { Composer } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 
@@ -25,14 +25,15 @@ export function ReadMarkItem(props: { conversationId: string; mark: ReadMark }) 
   );
 }
 
-/** Marker above the oldest loaded message; the page script triggers it when scrolled near the top. */
+/** Marker above the oldest loaded message; the page before it loads when it scrolls into view. */
 export function OlderLoader(props: { conversationId: string; beforeId: string }) {
   return (
     <div
       class="load-older"
       hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}`}
-      hx-trigger="parley:older"
-      hx-swap="outerHTML"
+      hx-trigger="intersect once"
+      // the last page brings no marker: the swap runs empty and removes this one
+      hx-swap="outerHTML swapEmpty:true"
     >
     </div>
   );
@@ -46,11 +47,11 @@ export function MessagePage(
   return (
     <>
       {props.hasMore && first ? <OlderLoader conversationId={props.conversationId} beforeId={first.id} /> : null}
-      <hx-upsert hx-target={`#messages-${props.conversationId}`}>
+      <MessageUpsert conversationId={props.conversationId}>
         {props.messages.map((m) => (
           <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
         ))}
-      </hx-upsert>
+      </MessageUpsert>
     </>
   );
 }
@@ -111,7 +112,16 @@ export function ConversationPane(props: ConversationPaneProps) {
       </header>
       <div class="message-scroller" id={`scroller-${c.id}`} tabindex={-1}>
         {props.hasMore && first ? <OlderLoader conversationId={c.id} beforeId={first.id} /> : null}
-        <div class="message-list" id={`messages-${c.id}`} role="log" aria-label={t("ui.messages")}>
+        {/* marked read a moment after a message from someone else shows (the page script signals it) */}
+        <div
+          class="message-list"
+          id={`messages-${c.id}`}
+          role="log"
+          aria-label={t("ui.messages")}
+          hx-post={`/ui/conversations/${c.id}/read`}
+          hx-trigger="parley:read delay:300ms"
+          hx-swap="none"
+        >
           {props.messages.map((m) => (
             <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
           ))}

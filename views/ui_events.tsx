@@ -1,6 +1,6 @@
 import type { ChatEvent } from "../chat/events.ts";
 import { translator } from "../i18n/mod.ts";
-import { MessageItem, Reactions } from "./message_item.tsx";
+import { MessageItem, MessageUpsert, Reactions } from "./message_item.tsx";
 import {
   ConversationMeta,
   ConversationRow,
@@ -17,8 +17,9 @@ import type { UiVariant } from "../realtime/ui_variant.ts";
 /**
  * Renders an event as the HTML of one unnamed SSE message for htmx: partials that update
  * every part of the page showing it (message list, conversation row, badges, read marks,
- * typing, notices). Targets missing from a page are skipped by htmx. Empty string means
- * "send nothing".
+ * typing, notices). Targets missing from a page are skipped by htmx. A `parley-notice`
+ * acts in the page script when it lands (notify, announce, refetch, reload) and leaves.
+ * Empty string means "send nothing".
  * @param event the event
  * @param variant from `uiEventVariant`
  */
@@ -34,9 +35,9 @@ function fragment(event: ChatEvent, v: UiVariant) {
       const { conversation_id: cid, message: m } = event.data;
       return (
         <>
-          <hx-upsert hx-target={`#messages-${cid}`}>
+          <MessageUpsert conversationId={cid}>
             <MessageItem message={m} />
-          </hx-upsert>
+          </MessageUpsert>
           <hx-partial hx-target={`#conv-meta-${cid}`} hx-swap="outerHTML">
             <ConversationMeta
               conversationId={cid}
@@ -53,8 +54,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
             <TypingSlot conversationId={cid} />
           </hx-partial>
           <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
-            <i
-              class="notice"
+            <parley-notice
               data-kind="message"
               data-conversation-id={cid}
               data-message-id={m.id}
@@ -63,7 +63,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
               data-preview={m.content ? previewText(m.content, 120) : m.attachments[0]?.filename ?? ""}
               data-muted={v.muted ? "true" : "false"}
             >
-            </i>
+            </parley-notice>
           </hx-partial>
         </>
       );
@@ -72,9 +72,9 @@ function fragment(event: ChatEvent, v: UiVariant) {
       const { conversation_id: cid, message: m } = event.data;
       return (
         <>
-          <hx-upsert hx-target={`#messages-${cid}`}>
+          <MessageUpsert conversationId={cid}>
             <MessageItem message={m} />
-          </hx-upsert>
+          </MessageUpsert>
           {/* matches only while the row still previews this message */}
           <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
             <PreviewText preview={messagePreview(m, t)} />
@@ -110,6 +110,9 @@ function fragment(event: ChatEvent, v: UiVariant) {
           </hx-partial>
           <hx-partial hx-target={previewOf(cid, id)} hx-swap="innerHTML">
             {t("ui.message_deleted")}
+          </hx-partial>
+          <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
+            <parley-notice data-kind="deleted" data-message-id={id}></parley-notice>
           </hx-partial>
         </>
       );
@@ -155,7 +158,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
     case "presence_sync":
       return (
         <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
-          <i class="notice" data-kind="presence-sync"></i>
+          <parley-notice data-kind="presence-sync"></parley-notice>
         </hx-partial>
       );
     case "conversation_created":
@@ -188,7 +191,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
     case "reset":
       return (
         <hx-partial hx-target="#notify-slot" hx-swap="beforeend">
-          <i class="notice" data-kind="reset"></i>
+          <parley-notice data-kind="reset"></parley-notice>
         </hx-partial>
       );
     case "connected":

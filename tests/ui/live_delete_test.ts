@@ -64,10 +64,12 @@ browserTest(
     };
 
     await t.step("Ann deletes it and Bob's open page drops the image, the file and the reactions at once", async () => {
+      assert.match(await b.textContent("#live-region") ?? "", /Plans for the launch/, "announced when it arrived");
       a.once("dialog", (d) => d.accept());
       await a.hover(`${doomed}.mine`);
       await a.click("#message-actions [data-action=delete]");
       await assertGone();
+      await b.waitForFunction(() => document.getElementById("live-region")?.textContent === "");
       // Ann's own page shows the same
       await a.waitForSelector(`${item}.deleted`);
       assert.equal(await a.locator(`${item} img, ${item} .file-chip, ${item} .reaction`).count(), 0);

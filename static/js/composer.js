@@ -1,0 +1,107 @@
+// The composer (Enter sends, Escape cancels a reply or edit, a draft per conversation, text
+// typed while a message is on its way stays) and the message toolbar that feeds it.
+import { $, fill, me, strings } from "./format.js";
+import { scrollToEnd } from "./pane.js";
+import { listFiles, sendWithFiles, setupUploads } from "./uploader.js";
+
+const draftKey = (form) => `parley:draft:${me}:${form.dataset.conversationId}`;
+const sentText = new WeakMap();
+let actions = $("#message-actions");
+
+function autosize(input) {
+  input.style.height = "auto";
+  input.style.height = `${Math.min(input.scrollHeight + 2, 160)}px`;
+}
+
+function setContext(form, { parent = "", edit = "", label = "" }) {
+  const { content, edit_id: editId, parent_id: parentId } = form.elements;
+  if (editId.value && !edit) content.value = localStorage.getItem(draftKey(form)) || "";
+  [parentId.value, editId.value, $(".composer-context-label", form).textContent] = [parent, edit, label];
+  $(".composer-context", form).hidden = !label;
+  autosize(content);
+  if (label) content.focus();
+}
+
+/** Wires a pane's composer and puts back its draft. */
+export function setupComposer(form) {
+  const input = form?.elements.content;
+  if (!input) return;
+  input.value = localStorage.getItem(draftKey(form)) || "";
+  autosize(input);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") setContext(form, {});
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    e.preventDefault();
+    if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
+  });
+  input.addEventListener("input", () => {
+    autosize(input);
+    if (!form.elements.edit_id.value) localStorage[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
+  });
+  $(".composer-cancel", form).addEventListener("click", () => setContext(form, {}));
+  setupUploads(form);
+}
+
+/** Clears what was sent, keeping text typed meanwhile with its draft. */
+export function afterSend(form) {
+  const input = form.elements.content;
+  form.elements.edit_id.value = form.elements.attachments.value = "";
+  setContext(form, {});
+  listFiles(form);
+  if (input.value === sentText.get(form)) {
+    input.value = "";
+    localStorage.removeItem(draftKey(form));
+    autosize(input);
+  }
+  scrollToEnd(form.closest(".conversation"));
+}
+
+/** Fills in the composer's and the toolbar's requests. */
+export function configureRequest(e) {
+  const { ctx } = e.detail;
+  const form = ctx.sourceElement;
+  // the toolbar's reactions and deletes name the message it sits on as ":id"
+  if (actions?.contains(form)) {
+    ctx.request.action = ctx.request.action.replace(":id", form.closest(".message").dataset.messageId);
+  }
+  // a typing signal says that someone types, not what; cleared or sent text types nothing
+  if (form.matches(".composer-input")) return form.value ? ctx.request.body = new FormData() : e.preventDefault();
+  if (!form.matches("form.composer")) return;
+  sentText.set(form, form.elements.content.value);
+  if (form.elements.edit_id.value) return ctx.request.action = `/ui/messages/${form.elements.edit_id.value}/edit`;
+  ctx.request.body.set("client_id", form.elements.client_id.value = crypto.randomUUID());
+  if (!form.elements.attachments.files.length) return;
+  e.preventDefault();
+  sendWithFiles(form).then((sent) => sent && afterSend(form));
+}
+
+// The toolbar moves onto the message hovered or focused. One that left the page with a
+// replaced message may have been unwired by htmx: a fresh copy takes its place.
+function showActions(message) {
+  if (!actions || !message || message.matches(".deleted, .kind-system") || actions.parentElement === message) return;
+  if (!actions.isConnected) actions = actions.cloneNode(true);
+  message.append(actions);
+  htmx.process(actions);
+  actions.hidden = false;
+}
+document.addEventListener("mouseover", (e) => showActions(e.target.closest?.(".message")));
+document.addEventListener("focusin", (e) => actions?.contains(e.target) || showActions(e.target.closest?.(".message")));
+document.addEventListener("click", (e) => {
+  const button = e.target.closest?.("#message-actions button[data-action]");
+  const message = button?.closest(".message");
+  const form = message && $(".composer", message.closest(".conversation"));
+  const name = form && $(".sender", message)?.textContent;
+  if (button?.dataset.action === "reply" && form) {
+    setContext(form, { parent: message.dataset.messageId, label: fill(strings.replying_to, { name: name || "" }) });
+  } else if (button?.dataset.action === "edit" && form) {
+    form.elements.content.value = message.dataset.content || "";
+    setContext(form, { edit: message.dataset.messageId, label: strings.editing });
+  }
+});
+// a deleted message's tombstone replaces it, toolbar and all: the toolbar steps out first,
+// so the request's source stays in the page for the events after the swap
+document.addEventListener("htmx:before:swap", ({ detail: { ctx } }) => {
+  if (actions?.contains(ctx.sourceElement) && ctx.sourceElement.dataset.action === "delete") {
+    document.body.append(Object.assign(actions, { hidden: true }));
+  }
+});

@@ -1,0 +1,78 @@
+// Fills in what markup shared by every viewer and language leaves open: local times and
+// days, sizes, translated words, "mine" marks, quotes of replied-to messages, presence.
+export const me = document.body.dataset.userId || "";
+export const strings = JSON.parse(document.body.dataset.strings || "{}");
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+export const fill = (template, params) => (template || "").replace(/\{(\w+)\}/g, (_, k) => params[k] ?? "");
+export const dayKey = (d) => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+export const el = (tag, className, textContent) =>
+  Object.assign(document.createElement(tag), { className, textContent });
+const locale = document.body.dataset.locale || "en";
+const timeFmt = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
+const dayFmt = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const shortDayFmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short" });
+const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
+
+/** A byte count in the page's language, e.g. "1.5 MB". */
+export function sizeText(bytes) {
+  let i = 0;
+  while (i < 3 && bytes >= 1024 ** (i + 1)) i++;
+  const unit = ["byte", "kilobyte", "megabyte", "gigabyte"][i];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: i ? 1 : 0 })
+    .format(bytes / 1024 ** i);
+}
+
+/** "Today", "Yesterday" or the full date. */
+export function dayLabel(date) {
+  const days = Math.round((midnight(date) - midnight(new Date())) / 864e5);
+  const rel = relFmt.format(days, "day");
+  return days === 0 || days === -1 ? rel.charAt(0).toLocaleUpperCase(locale) + rel.slice(1) : dayFmt.format(date);
+}
+
+/** Fills in the viewer's and the language's parts of the markup under root. */
+export function decorate(root) {
+  for (const m of $$(".message", root)) {
+    m.classList.toggle("mine", !!me && m.dataset.authorId === me);
+    const quote = $(".reply-quote", m);
+    if (!quote || quote.textContent.trim()) continue;
+    // the parent was not on the same page: it is quoted from the list, if loaded
+    const parent = document.getElementById(`message-${quote.dataset.parentId}`);
+    const text = parent ? parent.dataset.content ?? strings.deleted : strings.reply_to_message;
+    const who = parent && $(".sender", parent)?.textContent;
+    quote.replaceChildren(
+      ...(who ? [el("span", "quote-sender", who)] : []),
+      el("span", "quote-text", text.slice(0, 120)),
+    );
+  }
+  for (const t of $$("time[datetime]", root)) {
+    const d = new Date(t.getAttribute("datetime"));
+    if (isNaN(d)) continue;
+    t.textContent = (t.dataset.format === "short" && dayKey(d) !== dayKey(new Date()) ? shortDayFmt : timeFmt).format(
+      d,
+    );
+    t.title = `${dayFmt.format(d)} ${timeFmt.format(d)}`;
+  }
+  for (const e of $$("[data-i18n]", root)) e.textContent = strings[e.dataset.i18n] ?? "";
+  for (const e of $$("[data-i18n-title]", root)) e.title = strings[e.dataset.i18nTitle] ?? "";
+  for (const e of $$(".file-size[data-bytes]", root)) e.textContent = sizeText(Number(e.dataset.bytes));
+  for (const r of $$(".reaction[data-user-ids]", root)) {
+    r.classList.toggle("mine", r.dataset.userIds.split(" ").includes(me));
+  }
+  $$(".presence[data-user-id]", root).forEach(presenceText);
+}
+
+/** Writes "online" or "last seen …" wherever a person's presence is shown in words. */
+export function presenceText(dot) {
+  const mins = Math.round((new Date(dot.dataset.lastSeen) - Date.now()) / 60000);
+  const [n, unit] = Math.abs(mins) < 60
+    ? [mins, "minute"]
+    : Math.abs(mins) < 1440
+    ? [mins / 60, "hour"]
+    : [mins / 1440, "day"];
+  const seen = dot.dataset.lastSeen ? fill(strings.last_seen, { time: relFmt.format(Math.round(n), unit) }) : "";
+  for (const e of $$(`[data-presence-of="${CSS.escape(dot.dataset.userId)}"]`)) {
+    e.textContent = dot.dataset.online === "true" ? strings.online : seen;
+  }
+}
