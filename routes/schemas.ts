@@ -50,6 +50,18 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
 
+/** What a valid `createBody` asks `createConversation` for. */
+export function newConversation(b: z.output<typeof createBody>) {
+  return {
+    kind: b.kind,
+    title: b.title,
+    participantIds: b.participant_ids,
+    topic: b.topic,
+    contextType: b.context_type,
+    contextId: b.context_id,
+  };
+}
+
 // message text keeps format characters: emoji sequences are joined by U+200D
 export const sendBody = z.object({
   content: text().max(MAX_CONTENT_LENGTH).optional(),

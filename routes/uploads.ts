@@ -51,7 +51,7 @@ export function uploadSource(c: Context): UploadSource {
  * Sends the message of an upload request (see `isUploadRequest`) for the signed-in user.
  * The buffers its body went through are handed back to the system soon after.
  */
-export async function sendUpload(
+async function sendUpload(
   c: Context<AppEnv>,
   conversationId: string,
 ): Promise<{ message: MessageObject; created: boolean }> {

@@ -20,7 +20,7 @@ import {
   setConversationFlag,
 } from "../../chat/conversations/membership.ts";
 import { requireUser } from "../middleware.ts";
-import { conversationListQuery, createBody, isSet, listOptions } from "../schemas.ts";
+import { conversationListQuery, createBody, isSet, listOptions, newConversation } from "../schemas.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
 import { invalidInput } from "../validation.ts";
 import { conversationMessageRoutes } from "./messages.ts";
@@ -45,15 +45,7 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json(await listConversations(scope, listOptions(q), c.var.deps));
   })
   .post("/", zValidator("json", createBody, invalidInput), async (c) => {
-    const b = c.req.valid("json");
-    const conversation = await createConversation(c.var.scope, {
-      kind: b.kind,
-      title: b.title,
-      participantIds: b.participant_ids,
-      topic: b.topic,
-      contextType: b.context_type,
-      contextId: b.context_id,
-    }, c.var.deps);
+    const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("json")), c.var.deps);
     return c.json(conversation, 201);
   })
   .get("/presence", async (c) => c.json(await listPeople(c.var.scope, c.var.deps)))

@@ -14,7 +14,7 @@ import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
-import { conversationListQuery, createBody, listOptions } from "../schemas.ts";
+import { conversationListQuery, createBody, listOptions, newConversation } from "../schemas.ts";
 import { formList, invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { uiConversationMessageRoutes } from "./messages.tsx";
@@ -29,11 +29,7 @@ const FLAGS = {
 } as const;
 
 // one checked person arrives as a single value
-const groupForm = withoutEmpty(
-  createBody.pick({ kind: true, title: true }).extend({
-    participant_ids: formList(createBody.shape.participant_ids),
-  }),
-);
+const groupForm = withoutEmpty(createBody.extend({ participant_ids: formList(createBody.shape.participant_ids) }));
 const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
 const markRead = markReadRoute((c, id) =>
@@ -90,12 +86,7 @@ export const uiGroupRoutes = new Hono<AppEnv>()
   .onError(uiError)
   .use(requirePageUser)
   .post("/", zValidator("form", groupForm, invalidInput), async (c) => {
-    const fields = c.req.valid("form");
-    const conversation = await createConversation(c.var.scope, {
-      kind: fields.kind,
-      title: fields.title,
-      participantIds: fields.participant_ids,
-    }, c.var.deps);
+    const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("form")), c.var.deps);
     return await paneResponse(c, conversation.id);
   });
 
