@@ -2,18 +2,27 @@ import { Hono } from "hono";
 import { loadConfig } from "./server/config.ts";
 import { createRuntime } from "./server/runtime.ts";
 import type { AppDeps, AppEnv } from "./server/env.ts";
-import { onError } from "./routes/errors.ts";
 import { baseMiddleware } from "./server/security.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { authRoutes } from "./routes/auth.ts";
-import { adminRoutes } from "./routes/admin.ts";
-import { meRoutes } from "./routes/me.ts";
-import { i18n } from "./routes/i18n.ts";
-import { chatRoutes } from "./routes/chat.ts";
-import { realtimeRoutes } from "./routes/realtime.ts";
-import { pageRoutes } from "./routes/pages.tsx";
 import { listen } from "./server/http_server.ts";
 import { answerOptions } from "./server/options.ts";
+import { notFound, onError } from "./routes/errors.ts";
+import { i18n } from "./routes/i18n.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { authRoutes } from "./routes/api/auth.ts";
+import { localeRoutes, meRoutes } from "./routes/api/me.ts";
+import { adminUserRoutes } from "./routes/api/admin_users.ts";
+import { conversationRoutes } from "./routes/api/conversations.ts";
+import { messageRoutes } from "./routes/api/messages.ts";
+import { attachmentRoutes } from "./routes/api/attachments.ts";
+import { chatSettingsRoutes } from "./routes/api/chat_settings.ts";
+import { eventRoutes } from "./routes/api/events.ts";
+import { staticRoutes } from "./routes/ui_static.ts";
+import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./routes/ui/auth.tsx";
+import { invitePageRoutes } from "./routes/ui/invite.tsx";
+import { appPageRoutes } from "./routes/ui/pages.tsx";
+import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui/conversations.tsx";
+import { uiMessageRoutes } from "./routes/ui/messages.tsx";
+import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -27,13 +36,32 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(answerOptions(app));
   app.use(i18n);
   app.route("/", healthRoutes);
+  // the JSON API
   app.route("/api/auth", authRoutes);
-  app.route("/api/admin", adminRoutes);
+  // ahead of /api/me, whose routes all need a session: the switcher works signed out
+  app.route("/api/me/locale", localeRoutes);
   app.route("/api/me", meRoutes);
-  app.route("/api/chat", chatRoutes);
-  app.route("/", realtimeRoutes);
-  app.route("/", pageRoutes);
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found" } }, 404));
+  app.route("/api/admin/users", adminUserRoutes);
+  app.route("/api/chat/conversations", conversationRoutes);
+  app.route("/api/chat/messages", messageRoutes);
+  app.route("/api/chat/attachments", attachmentRoutes);
+  app.route("/api/chat/settings", chatSettingsRoutes);
+  app.route("/api/chat/events", eventRoutes);
+  // the pages and their fragments
+  app.route("/", staticRoutes);
+  app.route("/login", loginRoutes);
+  app.route("/signup", signupRoutes);
+  app.route("/logout", logoutRoutes);
+  app.route("/invite", invitePageRoutes);
+  app.route("/", appPageRoutes);
+  app.route("/ui/locale", uiLocaleRoutes);
+  app.route("/ui/conversations", uiConversationRoutes);
+  app.route("/ui/messages", uiMessageRoutes);
+  app.route("/ui/groups", uiGroupRoutes);
+  app.route("/ui/direct", uiDirectRoutes);
+  app.route("/ui/events", uiEventRoutes);
+  app.route("/ui/events/poll", uiPollRoutes);
+  app.notFound(notFound);
   return app;
 }
 

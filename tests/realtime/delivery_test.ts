@@ -40,7 +40,7 @@ Deno.test("a stream without a session is refused and a malformed cursor is a 400
   assert.equal(anonymous.status, 401);
   await anonymous.body?.cancel();
   assert.equal(badCursor.status, 400);
-  assert.equal((await badCursor.json()).error.code, "bad_request");
+  assert.equal((await badCursor.json()).error.code, "validation_error");
   await server.close();
 });
 

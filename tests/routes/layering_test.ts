@@ -81,6 +81,11 @@ Deno.test("real-time imports no routes", () => {
   assert.deepEqual(offenders("realtime", ["routes"]), []);
 });
 
+Deno.test("route modules (routes/api, routes/ui) reach the data through chat/: types only from db/", () => {
+  assert.deepEqual(offenders("routes/api", ["db"], { valuesOnly: true }), []);
+  assert.deepEqual(offenders("routes/ui", ["db"], { valuesOnly: true }), []);
+});
+
 Deno.test("views take types only: no function of chat/, db/, realtime/ or server/, nothing of routes/", () => {
   assert.deepEqual(offenders("views", ["chat", "db", "realtime", "server"], { valuesOnly: true }), []);
   assert.deepEqual(offenders("views", ["routes"]), []);

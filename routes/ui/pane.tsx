@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { getConversation } from "../chat/conversations/conversations.ts";
-import { listMessages } from "../chat/messages/messages.ts";
-import { markRead } from "../chat/conversations/read_state.ts";
-import type { MessageObject } from "../chat/objects.ts";
-import { readMarksOf } from "../chat/conversations/unread.ts";
-import { ConversationPane } from "../views/message_list.tsx";
-import type { QuotedParent } from "../views/message_item.tsx";
-import type { AppEnv } from "../server/env.ts";
+import { getConversation } from "../../chat/conversations/conversations.ts";
+import { listMessages } from "../../chat/messages/messages.ts";
+import { markRead } from "../../chat/conversations/read_state.ts";
+import type { MessageObject } from "../../chat/objects.ts";
+import { readMarksOf } from "../../chat/conversations/unread.ts";
+import { ConversationPane } from "../../views/message_list.tsx";
+import type { QuotedParent } from "../../views/message_item.tsx";
+import type { AppEnv } from "../../server/env.ts";
 
 export const PAGE_SIZE = 40;
 

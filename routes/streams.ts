@@ -1,15 +1,10 @@
 import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { badRequest } from "../chat/errors.ts";
-import type { ChatEvent } from "../chat/events.ts";
-import { encodeFrame } from "../realtime/sse_frame.ts";
 import { type FrameRenderer, StreamSubscriber } from "../realtime/subscriber.ts";
 import { nodeResponseSink, readableStreamSink } from "../realtime/stream_sink.ts";
-import { startStream } from "../realtime/replay.ts";
+import { longPoll, startStream } from "../realtime/replay.ts";
 import { loadChatSettings } from "../chat/settings.ts";
-import { renderUiEvent } from "../views/ui_events.tsx";
-import { uiEventVariant } from "../realtime/ui_variant.ts";
 import type { AppEnv } from "../server/env.ts";
 
 /**
@@ -23,29 +18,38 @@ const STREAM_HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
+/** Who the signed-in user's streams and polls listen as. */
+function listenerOf(c: Context<AppEnv>) {
+  const user = c.var.user;
+  return { tenantId: user.tenantId, userId: user.id, role: user.role, sessionId: c.var.sessionId };
+}
+
 /**
- * The resume cursor: `Last-Event-ID` (sent by reconnecting clients) wins over `?after=`
- * (embedded by pages in the URL they connect with). Null means "from now".
+ * The signed-in user's events after `after`, waiting up to `timeoutMs` for one when
+ * there are none yet.
+ * @param c the request context (after `requireUser`)
+ * @param after the event id to answer after; null for "from now"
+ * @param options how long to wait, and a signal that ends the wait when the client leaves
  */
-export function resumeCursor(c: Context<AppEnv>): number | null {
-  const raw = c.req.header("last-event-id") || c.req.query("after");
-  if (raw === undefined || raw === "") return null;
-  if (!/^\d{1,15}$/.test(raw)) throw badRequest("Cannot resume: the event id must be a non-negative integer");
-  return Number(raw);
+export function pollEvents(
+  c: Context<AppEnv>,
+  after: number | null,
+  options: { timeoutMs: number; signal?: AbortSignal },
+) {
+  return longPoll(c.var.deps.realtime.hub, listenerOf(c), { after, ...options });
 }
 
 /**
  * Opens one SSE stream for the signed-in user and answers with it at once; the
  * subscription, replay and `connected` event follow inside the stream.
  * @param c the request context (after `requireUser`)
+ * @param cursor the event id to replay from (see `resumeCursor`); null for "from now"
  * @param render for htmx streams, how an event becomes a fragment frame
  */
-export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response {
-  const cursor = resumeCursor(c);
+export function openStream(c: Context<AppEnv>, cursor: number | null, render?: FrameRenderer): Response {
   const { realtime } = c.var.deps;
-  const user = c.var.user;
   const sub: StreamSubscriber = new StreamSubscriber(
-    { tenantId: user.tenantId, userId: user.id, role: user.role, sessionId: c.var.sessionId },
+    listenerOf(c),
     {
       maxQueuedBytes: realtime.maxQueuedBytes,
       render,
@@ -75,28 +79,3 @@ export function openStream(c: Context<AppEnv>, render?: FrameRenderer): Response
     .catch(() => sub.close());
   return response;
 }
-
-/**
- * Renders events as htmx fragments for one viewer. Viewers with the same variant key share
- * the bytes, which are rendered and encoded once per event. Unread badges differ per
- * viewer, so they are not part of the shared fragment: the page fetches them when a
- * message fragment arrives.
- * @param c the request context (after `requireUser`)
- */
-export function uiRenderer(c: Context<AppEnv>): FrameRenderer {
-  const scope = c.var.scope;
-  const locale = c.var.locale;
-  return async (event) => {
-    const variant = await uiEventVariant(scope, locale, event);
-    let frames = uiFrames.get(event);
-    if (!frames) uiFrames.set(event, frames = new Map());
-    if (!frames.has(variant.key)) {
-      const html = renderUiEvent(event, variant);
-      // htmx swaps only unnamed messages, so fragments carry no `event:` line
-      frames.set(variant.key, html ? encodeFrame({ id: event.id || undefined, data: html }) : null);
-    }
-    return frames.get(variant.key)!;
-  };
-}
-
-const uiFrames = new WeakMap<ChatEvent, Map<string, Uint8Array | null>>();

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { AppError } from "../chat/errors.ts";
-import type { AppEnv } from "../server/env.ts";
-import { requireUser } from "./middleware.ts";
+import { AppError } from "../../chat/errors.ts";
+import type { AppEnv } from "../../server/env.ts";
+import { requireUser } from "../middleware.ts";
 
 /**
  * Like `requireUser`, but a signed-out browser is sent to the login page instead of

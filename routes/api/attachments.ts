@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../server/env.ts";
-import { requireUser } from "./middleware.ts";
-import { openAttachment } from "../chat/messages/attachments.ts";
-import { isInlineType, sanitizeFilename } from "../chat/messages/files.ts";
+import type { AppEnv } from "../../server/env.ts";
+import { openAttachment } from "../../chat/messages/attachments.ts";
+import { isInlineType, sanitizeFilename } from "../../chat/messages/files.ts";
+import { requireUser } from "../middleware.ts";
 
 /** RFC 5987 `value-chars`: UTF-8, percent-encoded except for `attr-char`. */
 function extValue(value: string): string {
@@ -20,8 +20,10 @@ function disposition(kind: "inline" | "attachment", stored: string): string {
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${extValue(filename)}`;
 }
 
+/** Downloads, for the members of the attachment's conversation; mounted at /api/chat/attachments. */
 export const attachmentRoutes = new Hono<AppEnv>()
-  .get("/attachments/:id", requireUser, async (c) => {
+  .use(requireUser)
+  .get("/:id", async (c) => {
     const { attachment, bytes } = await openAttachment(c.var.scope, c.req.param("id"), c.var.deps);
     const inline = isInlineType(attachment.contentType);
     c.header("Content-Type", attachment.contentType);

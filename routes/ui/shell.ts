@@ -1,8 +1,13 @@
 import type { Context } from "hono";
-import { CONVERSATION_PAGE, listConversations, listJoinable, listPeople } from "../chat/conversations/conversations.ts";
-import { brandingOf, getWorkspace, latestEventId } from "../chat/accounts/workspace.ts";
-import type { AppShellProps } from "../views/app_page.tsx";
-import type { AppEnv } from "../server/env.ts";
+import {
+  CONVERSATION_PAGE,
+  listConversations,
+  listJoinable,
+  listPeople,
+} from "../../chat/conversations/conversations.ts";
+import { brandingOf, getWorkspace, latestEventId } from "../../chat/accounts/workspace.ts";
+import type { AppShellProps } from "../../views/app_page.tsx";
+import type { AppEnv } from "../../server/env.ts";
 
 /**
  * Everything the app shell (page or widget) shows around the open conversation. The event

@@ -1,6 +1,0 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../server/env.ts";
-import { adminUserRoutes } from "./admin_users.ts";
-
-export const adminRoutes = new Hono<AppEnv>()
-  .route("/users", adminUserRoutes);

@@ -1,0 +1,35 @@
+import type { ErrorHandler } from "hono";
+import { AppError } from "../../chat/errors.ts";
+import type { MessageKey } from "../../i18n/mod.ts";
+import { ErrorPage } from "../../views/error_page.tsx";
+import type { AppEnv } from "../../server/env.ts";
+import { onError } from "../errors.ts";
+
+const ERROR_TEXT: Record<number, MessageKey> = {
+  400: "ui.error_invalid",
+  403: "ui.error_forbidden",
+  404: "ui.error_not_found",
+  409: "ui.error_conflict",
+  413: "ui.error_too_large",
+  415: "ui.error_type",
+  429: "ui.error_rate_limited",
+};
+
+/**
+ * Errors of browser routes: a toast for htmx requests, a small page otherwise. Every
+ * sub-app of pages and fragments sets it with `.onError(uiError)`.
+ */
+export const uiError: ErrorHandler<AppEnv> = (err, c) => {
+  if (!(err instanceof AppError) || err.status === 401) return onError(err, c);
+  const text = c.var.t(ERROR_TEXT[err.status] ?? "ui.error_invalid");
+  if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.ceil(err.retryAfterSeconds)));
+  if (c.req.header("hx-request")) {
+    return c.html(
+      <hx-partial hx-target="body" hx-swap="beforeend">
+        <p class="toast" role="alert">{text}</p>
+      </hx-partial>,
+      err.status as 400,
+    );
+  }
+  return c.html(<ErrorPage locale={c.var.locale} t={c.var.t} text={text} />, err.status as 400);
+};

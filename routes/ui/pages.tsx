@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { AppPage } from "../../views/app_page.tsx";
+import { WidgetPage } from "../../views/widget_page.tsx";
+import { EmptyPane } from "../../views/message_list.tsx";
+import { brandingOf, getWorkspace } from "../../chat/accounts/workspace.ts";
+import type { AppEnv } from "../../server/env.ts";
+import { uiError } from "./errors.tsx";
+import { requirePageUser } from "./middleware.ts";
+import { loadShell } from "./shell.ts";
+import { loadPane } from "./pane.tsx";
+
+/**
+ * The signed-in pages: the app, an open conversation, the embeddable widget and the
+ * workspace's brand stylesheet, mounted at the root. They share no prefix, so the sign-in
+ * check names each of them.
+ */
+export const appPageRoutes = new Hono<AppEnv>()
+  .onError(uiError)
+  .use("/", requirePageUser)
+  .use("/c/*", requirePageUser)
+  .use("/widget", requirePageUser)
+  .use("/brand.css", requirePageUser)
+  .get("/", async (c) => {
+    const shell = await loadShell(c, "/");
+    return c.html(<AppPage {...shell} pane={<EmptyPane t={c.var.t} />} open={false} />);
+  })
+  .get("/c/:id", async (c) => {
+    const id = c.req.param("id");
+    const pane = await loadPane(c, id);
+    const shell = await loadShell(c, `/c/${id}`);
+    return c.html(<AppPage {...shell} pane={pane} open />);
+  })
+  .get("/widget", async (c) => {
+    const shell = await loadShell(c, "/widget");
+    return c.html(<WidgetPage {...shell} />);
+  })
+  .get("/brand.css", async (c) => {
+    const { color } = brandingOf((await getWorkspace(c.var.scope)).settings);
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "private, max-age=31536000, immutable");
+    return c.body(color ? `:root { --brand: ${color}; }\n` : "");
+  });
