@@ -51,7 +51,10 @@ Deno.test({
       assert.equal(created.status, 201);
       const room = (await created.json()).id;
       const post = async (content: string) => {
-        const res = await fetch(`${server.url}/api/chat/conversations/${room}/messages/`, json({ content }, admin.auth));
+        const res = await fetch(
+          `${server.url}/api/chat/conversations/${room}/messages/`,
+          json({ content }, admin.auth),
+        );
         assert.equal(res.status, 201);
         await res.body?.cancel();
       };
@@ -67,7 +70,10 @@ Deno.test({
       for (let i = 0; i < 20; i++) await post(`still down ${i}`);
 
       const failed = failures(logs);
-      assert.deepEqual(failed.map((l) => [l.level, l.connection]).sort(), [["error", "publish"], ["error", "subscribe"]]);
+      assert.deepEqual(failed.map((l) => [l.level, l.connection]).sort(), [["error", "publish"], [
+        "error",
+        "subscribe",
+      ]]);
       assert.ok(failed.every((l) => typeof l.error === "string" && l.error.length > 0));
 
       redis = await startRedis(redisPort);
