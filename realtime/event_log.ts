@@ -12,6 +12,7 @@ export interface EventRouter {
   route(event: ChatEvent, batch: WriteBatch): Promise<boolean>;
 }
 
+/** What the log reads from and reports to, and its timings. */
 export interface EventLogOptions {
   db: Db;
   metrics: RealtimeMetrics;

@@ -30,6 +30,7 @@ export class Heartbeats {
     this.#timer = setInterval(() => this.#beat(), (this.options.heartbeatMs ?? 20_000) / HEARTBEAT_SLICES);
   }
 
+  /** Stops the heartbeats; the streams stay in their groups. */
   stop(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
