@@ -1,8 +1,7 @@
 /**
  * Runs in a worker thread beside the server and keeps the WAL's fsyncs and checkpoints off
  * the server's thread, where every statement runs synchronously: an fsync there stalls
- * every request and stream of the process for as long as the disk takes (tens to hundreds
- * of milliseconds when it is busy).
+ * every request and stream of the process for as long as the disk takes.
  *
  * - Durability: every tick that finds new commits fsyncs the WAL, so with
  *   `synchronous = NORMAL` a commit is on disk within a tick, as a checkpoint per tick
@@ -13,7 +12,7 @@
  * - Restarts: a WAL is only rewritten from its start once it was copied back completely,
  *   and under steady writes a passive checkpoint never gets there (commits arrive while it
  *   fsyncs), so the WAL would grow until the server's own backstop checkpoint ran on its
- *   thread, fsyncs included (about 100 ms every 160 MB, measured). So when a passive
+ *   thread, fsyncs included, stalling everything else. So when a passive
  *   checkpoint leaves frames behind, the worker asks the server to hold its writes
  *   (`"hold"`): the server's writes queue in its write gate without blocking its thread,
  *   and once it answers `"held"` the worker copies the remainder with a RESTART
@@ -24,8 +23,7 @@
  *   may have dropped those pages from its cache by then (under memory pressure, or a host
  *   that reclaims pages nobody touched for a minute), and a frame, which never fills a
  *   page exactly, cannot overwrite a page that is not in memory without reading it from
- *   disk first: about 0.3 ms per page on a virtual disk, a dozen pages per commit, on the
- *   server's thread. So each tick reads the part of the WAL the next commits will
+ *   disk first, several pages per commit, on the server's thread. So each tick reads the part of the WAL the next commits will
  *   overwrite (`WARM_FRAMES` frames past the last one, what was not read yet) into the
  *   cache; commits then find their pages there.
  *

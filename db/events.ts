@@ -1,3 +1,4 @@
+import { builtOncePer } from "./prepared.ts";
 import { asc, gt, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
@@ -136,12 +137,7 @@ export function toLoggedEvent<E extends LoggedEvent = LoggedEvent>(row: EventRow
 }
 
 // The tail reader runs this after every commit: built once per database.
-const tailQueries = new WeakMap<DbOrTx, ReturnType<typeof buildTailQuery>>();
-function tailQuery(db: DbOrTx) {
-  let query = tailQueries.get(db);
-  if (!query) tailQueries.set(db, query = buildTailQuery(db));
-  return query;
-}
+const tailQuery = builtOncePer(buildTailQuery);
 
 function buildTailQuery(db: DbOrTx) {
   return db.select().from(events).where(gt(events.id, sql.placeholder("afterId")))

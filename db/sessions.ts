@@ -1,3 +1,4 @@
+import { builtOncePer } from "./prepared.ts";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, type DbOrTx, selectRows } from "./client.ts";
 import { sessions, type UserRole, users } from "./schema/mod.ts";
@@ -43,12 +44,7 @@ export async function findSessionUser(
 
 // Runs on every authenticated request: built once per database, since building a drizzle
 // query costs more than SQLite takes to answer it.
-const sessionUserQueries = new WeakMap<Db, ReturnType<typeof buildSessionUserQuery>>();
-function sessionUserQuery(db: Db) {
-  let query = sessionUserQueries.get(db);
-  if (!query) sessionUserQueries.set(db, query = buildSessionUserQuery(db));
-  return query;
-}
+const sessionUserQuery = builtOncePer(buildSessionUserQuery);
 
 function buildSessionUserQuery(db: Db) {
   return db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)

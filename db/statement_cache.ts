@@ -1,13 +1,19 @@
+/*
+ * This module patches a third-party prototype: `cachePreparedStatements` replaces
+ * `prepare` on libsql's `Database` class (the native binding under @libsql/client), for
+ * every connection in the process. The rule: the patch only memoizes, so a statement
+ * behaves exactly as the client expects; it must be revisited whenever the `libsql` or
+ * `@libsql/client` version in deno.json changes.
+ *
+ * The reason: the client prepares every statement again on each call and asks it for its
+ * columns twice, which costs more than SQLite takes to run our hot statements (a send
+ * runs several). Prepared statements are reusable: the client sets raw and safe-integer
+ * modes and consumes all rows synchronously on each use, so one statement per SQL text
+ * and connection can serve every call. The cache is per connection and bounded; SQLite
+ * re-prepares a cached statement by itself after a schema change.
+ */
 import Database from "libsql";
 
-/*
- * The libSQL client prepares every statement again on each call and asks it for its
- * columns twice, which costs more than SQLite takes to run our hot statements (a send
- * runs about eight). Prepared statements are reusable: the client sets raw and
- * safe-integer modes and consumes all rows synchronously on each use, so one statement
- * per SQL text and connection can serve every call. The cache is per connection and
- * bounded; SQLite re-prepares a cached statement by itself after a schema change.
- */
 const MAX_PER_CONNECTION = 256;
 
 interface Statement {

@@ -1,3 +1,4 @@
+import { builtOncePer } from "./prepared.ts";
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { type Tenant, tenants } from "./schema/mod.ts";
@@ -23,12 +24,7 @@ export async function getTenant(scope: TenantOnlyScope): Promise<Tenant> {
 }
 
 // Read on every send (chat settings): built once per database or transaction.
-const tenantQueries = new WeakMap<DbOrTx, ReturnType<typeof buildTenantQuery>>();
-function tenantQuery(db: DbOrTx) {
-  let query = tenantQueries.get(db);
-  if (!query) tenantQueries.set(db, query = buildTenantQuery(db));
-  return query;
-}
+const tenantQuery = builtOncePer(buildTenantQuery);
 
 function buildTenantQuery(db: DbOrTx) {
   return db.select().from(tenants).where(eq(tenants.id, sql.placeholder("tenantId"))).limit(1).prepare();

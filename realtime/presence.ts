@@ -46,8 +46,8 @@ const SLOT_MS = 1_000;
  * A tick looks only at the users whose state can have changed: each known user has the
  * time of their next possible change (activity or grace running out, a lease to renew or
  * expiring), and whatever can bring a change sooner (a first stream, activity, another
- * instance's news) moves it up. With 10,000 people online a tick costs next to nothing
- * instead of 20 ms of the server's thread every second.
+ * instance's news) moves it up. So a tick costs what changed, not a scan of everyone
+ * online, which would hold the server's thread in proportion to the people online.
  */
 export class Presence {
   readonly instanceId = crypto.randomUUID();

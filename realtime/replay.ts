@@ -2,7 +2,7 @@ import { eventLogBounds, readUserEventsAfter } from "../db/event_replay.ts";
 import type { ChatEvent } from "../chat/events.ts";
 import type { Hub, RegisterOptions } from "./hub.ts";
 import { encodeFrame, encodeRetry } from "./sse_frame.ts";
-import type { Listener, ListenerIdentity, StreamSubscriber } from "./subscriber.ts";
+import { IdentifiedListener, type Listener, type ListenerIdentity, type StreamSubscriber } from "./subscriber.ts";
 import type { TenantId } from "../chat/tenancy.ts";
 
 const PAGE = 500;
@@ -115,25 +115,11 @@ function jsonFrame(event: ChatEvent): Uint8Array {
 }
 
 /** A waiting long-poll: collects what arrives and answers shortly after the first event. */
-class PollListener implements Listener {
+class PollListener extends IdentifiedListener implements Listener {
   readonly isStream = false;
   sentThrough = 0;
   #events: ChatEvent[] = [];
   #wake: (() => void) | null = null;
-
-  constructor(readonly identity: ListenerIdentity) {}
-  get tenantId() {
-    return this.identity.tenantId;
-  }
-  get userId() {
-    return this.identity.userId;
-  }
-  get role() {
-    return this.identity.role;
-  }
-  get sessionId() {
-    return this.identity.sessionId;
-  }
 
   deliver(event: ChatEvent): boolean {
     if (event.id !== 0 && event.id <= this.sentThrough) return true;

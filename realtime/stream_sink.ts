@@ -77,10 +77,8 @@ const lastWrite = (() => {
  * response's `write` (which frames each chunk anew and defers the socket write to a later
  * tick) and the socket's own `write` (a pass through the Writable machinery per call) are
  * bypassed for the body: the chunked framing is done once per distinct chunk and shared by
- * every stream that gets it, and the bytes go to the handle's write queue at once. On the
- * bare floor of `bench/fanout_floor_node.ts` that takes a frame to 10,000 streams in
- * 80 ms instead of 98 ms through `socket.write`, and it is a third off the 99th
- * percentile of 100 streams at 1,000 messages a second. The handle keeps its writes in
+ * every stream that gets it, and the bytes go to the handle's write queue at once (the
+ * fan-out's cost is mostly these writes; see docs/performance.md). The handle keeps its writes in
  * order; a write it had to queue (the kernel's buffer was full) reports its completion,
  * which is how the sink knows what is still queued. Whenever the socket's Writable holds
  * bytes of its own (the head, or anything written around the sink) the chunk goes through

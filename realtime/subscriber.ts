@@ -30,6 +30,24 @@ export interface Listener extends ListenerIdentity {
   close(retryMs?: number): void;
 }
 
+/** What every listener shares: who it listens for, read from the identity it was opened with. */
+export abstract class IdentifiedListener {
+  constructor(readonly identity: ListenerIdentity) {}
+
+  get tenantId() {
+    return this.identity.tenantId;
+  }
+  get userId() {
+    return this.identity.userId;
+  }
+  get role() {
+    return this.identity.role;
+  }
+  get sessionId() {
+    return this.identity.sessionId;
+  }
+}
+
 /** Turns an event into this stream's frame when it does not use the shared JSON frame (htmx fragments). */
 export type FrameRenderer = (event: ChatEvent) => Promise<Uint8Array | null>;
 
@@ -42,7 +60,7 @@ type Held = { id: number; frame: Uint8Array } | { id: number; event: ChatEvent }
  * waiting, so a slow reader never holds up the fan-out loop; one that lets its queue grow
  * past the bound is disconnected and catches up by replay when it reconnects.
  */
-export class StreamSubscriber implements Listener, SinkEvents, BatchTarget {
+export class StreamSubscriber extends IdentifiedListener implements Listener, SinkEvents, BatchTarget {
   readonly isStream = true;
   batchSlot = -1;
   #sink: ByteSink | null = null;
@@ -57,9 +75,11 @@ export class StreamSubscriber implements Listener, SinkEvents, BatchTarget {
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly identity: ListenerIdentity,
+    identity: ListenerIdentity,
     readonly options: { maxQueuedBytes: number; onClose: (slow: boolean) => void; render?: FrameRenderer },
-  ) {}
+  ) {
+    super(identity);
+  }
 
   /**
    * Connects the stream to where its bytes go (once, before anything is written).
@@ -79,18 +99,6 @@ export class StreamSubscriber implements Listener, SinkEvents, BatchTarget {
     this.#finish(false);
   }
 
-  get tenantId() {
-    return this.identity.tenantId;
-  }
-  get userId() {
-    return this.identity.userId;
-  }
-  get role() {
-    return this.identity.role;
-  }
-  get sessionId() {
-    return this.identity.sessionId;
-  }
   get closed() {
     return this.#closed;
   }

@@ -14,7 +14,7 @@ export interface BatchTarget {
  * that get the same frames in the same order (everyone in a group) share one joined chunk.
  * Targets and their frames sit in two arrays, and each target remembers its place, so
  * adding a frame costs no lookup and no allocation in the common case of one frame per
- * target: for 10,000 streams 0.2 ms against 1.1–1.9 ms with a map of lists.
+ * target (a map of lists would cost both, for every stream of every batch).
  */
 export class WriteBatch {
   #targets: BatchTarget[] = [];

@@ -199,18 +199,9 @@ export async function updateConversation(
     }
     const updated = await findConversation(scope, conversation.id, tx);
     const object = await viewOf(scope, updated ?? conversation, deps, tx);
-    // one event for every member: the actor's unread count, archive and mute stay out of it
-    const shared = sharedConversation(object);
-    await record({ type: "conversation_updated", conversationId: conversation.id, data: { conversation: shared } });
-    await audit(tx, scope, {
-      actorId: scope.userId,
-      action: "conversation.updated",
-      targetType: "conversation",
-      targetId: conversation.id,
-      data: {
-        ...(title !== undefined ? { title } : {}),
-        ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
-      },
+    await announce(scope, { tx, record }, "updated", object, {
+      ...(title !== undefined ? { title } : {}),
+      ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
     });
     return object;
   });
@@ -246,17 +237,37 @@ async function openConversation(
   const conversation = await insertConversation(scope, row, tx);
   await upsertMembers(scope, conversation.id, members, { now: row.createdAt, lastMessageId: null }, tx);
   const object = await viewOf(scope, conversation, deps, tx);
-  // one event for every member: the creator's unread count, archive and mute stay out of it
-  const shared = sharedConversation(object);
-  await record({ type: "conversation_created", conversationId: conversation.id, data: { conversation: shared } });
-  await audit(tx, scope, {
-    actorId: scope.userId,
-    action: "conversation.created",
-    targetType: "conversation",
-    targetId: conversation.id,
-    data: { kind: row.kind, participant_ids: members.map((m) => m.userId) },
+  await announce(scope, { tx, record }, "created", object, {
+    kind: row.kind,
+    participant_ids: members.map((m) => m.userId),
   });
   return object;
+}
+
+/**
+ * Records `conversation_created` or `conversation_updated` and audits the caller's change.
+ * One event serves every member: the caller's own unread count, archive and mute stay out of it.
+ * @param change the open change
+ * @param what created or updated
+ * @param object the conversation as the caller sees it
+ * @param auditData what the audit entry keeps of the change
+ */
+async function announce(
+  scope: TenantScope,
+  change: { tx: Tx; record: RecordEvent },
+  what: "created" | "updated",
+  object: ConversationObject,
+  auditData: Record<string, unknown>,
+): Promise<void> {
+  const data = { conversation: sharedConversation(object) };
+  await change.record({ type: `conversation_${what}`, conversationId: object.id, data });
+  await audit(change.tx, scope, {
+    actorId: scope.userId,
+    action: `conversation.${what}`,
+    targetType: "conversation",
+    targetId: object.id,
+    data: auditData,
+  });
 }
 
 async function viewOf(

@@ -55,10 +55,8 @@ export async function sendMessage(
   input: NewMessageInput,
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
-  // only the sender's own membership: a new message is "sent" whoever else is there, so
-  // the other members (a hundred rows in a big group) are not read on the hot path
-  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
-  if (!me) throw notFound("Conversation");
+  // only the sender's own membership: a new message is "sent" whoever else is there
+  const me = await requireOwnMark(scope, conversationId);
   const conversation = { id: me.participant.conversationId };
   const content = input.content ?? "";
   const files = input.files ?? [];
@@ -165,6 +163,17 @@ export async function listMessages(
     me.participant.lastDeliveredMessageId = newest;
   }
   return await messageObjects(scope, rows, members);
+}
+
+/**
+ * The caller's own membership of a conversation, or 404 as `requireMember` gives. Only
+ * that row: a send does not need the other members (a hundred rows in a big group).
+ * @param conversationId the conversation, as the request named it
+ */
+export async function requireOwnMark(scope: TenantScope, conversationId: string): Promise<MemberMark> {
+  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
+  if (!me) throw notFound("Conversation");
+  return me;
 }
 
 /**

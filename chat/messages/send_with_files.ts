@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { findMemberMark } from "../../db/participants.ts";
 import type { MessageObject } from "../objects.ts";
 import type { ChatDeps } from "../deps.ts";
 import type { TenantScope } from "../tenancy.ts";
-import { AppError, notFound } from "../errors.ts";
-import { isUuid } from "../../db/ids.ts";
+import { AppError } from "../errors.ts";
 import { loadChatSettings } from "../settings.ts";
-import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, messageLimitKey, sendMessage } from "./messages.ts";
+import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, messageLimitKey, requireOwnMark, sendMessage } from "./messages.ts";
 import { receiveMultipart, type UploadSource } from "./multipart.ts";
 import { text } from "../text.ts";
 
@@ -39,8 +37,8 @@ export async function sendMessageWithFiles(
   source: UploadSource,
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
-  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
-  if (!me) throw notFound("Conversation");
+  // checked before any file is stored
+  await requireOwnMark(scope, conversationId);
   const settings = await loadChatSettings(scope, deps);
   const uploads = `chat:uploads:${scope.tenantId}:${scope.userId}`;
   const release = deps.limiter.acquire(uploads, deps.config.maxConcurrentUploads, UPLOAD_RETRY_SECONDS);

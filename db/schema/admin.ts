@@ -1,11 +1,9 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { tenants } from "./tenants.ts";
+import { tenantIdColumn } from "./tenants.ts";
 
 export const auditLog = sqliteTable("audit_log", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   actorId: text("actor_id"),
   action: text("action").notNull(),
   targetType: text("target_type"),
@@ -20,9 +18,7 @@ export const customFieldDefinitions = sqliteTable(
   "custom_field_definitions",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-      onDelete: "cascade",
-    }),
+    tenantId: tenantIdColumn(),
     entity: text("entity", { enum: ["conversation", "message"] }).notNull(),
     key: text("key").notNull(),
     label: text("label").notNull(),
@@ -46,9 +42,7 @@ export const customFieldDefinitions = sqliteTable(
 
 export const webhooks = sqliteTable("webhooks", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   url: text("url").notNull(),
   secret: text("secret").notNull(),
   eventTypes: text("event_types", { mode: "json" }).$type<string[]>().notNull(),

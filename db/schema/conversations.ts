@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { tenants } from "./tenants.ts";
+import { tenantIdColumn } from "./tenants.ts";
 import { users } from "./users.ts";
 
 export const CONVERSATION_KINDS = [
@@ -16,9 +16,7 @@ export type ParticipantRole = typeof PARTICIPANT_ROLES[number];
 /** Conversations of every kind. `directKey` (the two user ids, sorted) makes a direct chat unique per pair. */
 export const conversations = sqliteTable("conversations", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   kind: text("kind", { enum: CONVERSATION_KINDS }).notNull(),
   title: text("title"),
   topic: text("topic"),
@@ -49,19 +47,19 @@ export const conversations = sqliteTable("conversations", {
   index("conversations_tenant_kind_idx").on(t.tenantId, t.kind),
 ]);
 
+/** The conversation a row belongs to; deleting the conversation deletes the row. */
+export function conversationIdColumn() {
+  return text("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" });
+}
+
 /**
  * Membership plus per-user state. Read and delivery state are watermarks (message ids),
  * so sending a message writes nothing per recipient.
  */
 export const participants = sqliteTable("participants", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
-  conversationId: text("conversation_id").notNull().references(
-    () => conversations.id,
-    { onDelete: "cascade" },
-  ),
+  tenantId: tenantIdColumn(),
+  conversationId: conversationIdColumn(),
   userId: text("user_id").notNull().references(() => users.id, {
     onDelete: "cascade",
   }),

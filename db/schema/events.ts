@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { tenants } from "./tenants.ts";
+import { tenantIdColumn } from "./tenants.ts";
 
 /**
  * The durable, ordered event log. The integer id is assigned at insert inside the
@@ -9,9 +9,7 @@ import { tenants } from "./tenants.ts";
  */
 export const events = sqliteTable("events", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   type: text("type").notNull(),
   conversationId: text("conversation_id"),
   userId: text("user_id"),

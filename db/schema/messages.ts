@@ -1,7 +1,7 @@
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { tenants } from "./tenants.ts";
+import { tenantIdColumn } from "./tenants.ts";
 import { users } from "./users.ts";
-import { conversations } from "./conversations.ts";
+import { conversationIdColumn } from "./conversations.ts";
 
 export const MESSAGE_KINDS = ["text", "file", "system", "bot"] as const;
 export type MessageKind = typeof MESSAGE_KINDS[number];
@@ -9,13 +9,8 @@ export type MessageKind = typeof MESSAGE_KINDS[number];
 /** Messages; ids are UUIDv7 so their order is the conversation's order. Deletion is a tombstone. */
 export const messages = sqliteTable("messages", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
-  conversationId: text("conversation_id").notNull().references(
-    () => conversations.id,
-    { onDelete: "cascade" },
-  ),
+  tenantId: tenantIdColumn(),
+  conversationId: conversationIdColumn(),
   senderId: text("sender_id").references(() => users.id, {
     onDelete: "set null",
   }),
@@ -49,9 +44,7 @@ export const messages = sqliteTable("messages", {
 /** Former contents of edited messages (never of deleted ones: deletion clears them). */
 export const messageEdits = sqliteTable("message_edits", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   messageId: text("message_id").notNull().references(() => messages.id, {
     onDelete: "cascade",
   }),
@@ -63,16 +56,11 @@ export const messageEdits = sqliteTable("message_edits", {
 /** Files sent with messages. The bytes live in storage under `storageKey`. */
 export const attachments = sqliteTable("attachments", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   messageId: text("message_id").notNull().references(() => messages.id, {
     onDelete: "cascade",
   }),
-  conversationId: text("conversation_id").notNull().references(
-    () => conversations.id,
-    { onDelete: "cascade" },
-  ),
+  conversationId: conversationIdColumn(),
   filename: text("filename").notNull(),
   contentType: text("content_type").notNull(),
   size: integer("size").notNull(),
@@ -85,9 +73,7 @@ export const attachments = sqliteTable("attachments", {
 /** File bytes for the `db` storage backend. */
 export const attachmentBlobs = sqliteTable("attachment_blobs", {
   storageKey: text("storage_key").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   data: blob("data", { mode: "buffer" }).notNull(),
 });
 
@@ -95,9 +81,7 @@ export const reactions = sqliteTable(
   "reactions",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-      onDelete: "cascade",
-    }),
+    tenantId: tenantIdColumn(),
     messageId: text("message_id").notNull().references(() => messages.id, {
       onDelete: "cascade",
     }),
@@ -121,9 +105,7 @@ export const reactions = sqliteTable(
 /** A mention of a user (`userId`) or of a business entity (`entityType`/`entityId`). */
 export const mentions = sqliteTable("mentions", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   messageId: text("message_id").notNull().references(() => messages.id, {
     onDelete: "cascade",
   }),

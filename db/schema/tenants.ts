@@ -10,5 +10,10 @@ export const tenants = sqliteTable("tenants", {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+/** The tenant a row belongs to; deleting the tenant deletes the row. */
+export function tenantIdColumn() {
+  return text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });
+}
+
 export type Tenant = typeof tenants.$inferSelect;
 export type NewTenant = typeof tenants.$inferInsert;

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { tenants } from "./tenants.ts";
+import { tenantIdColumn } from "./tenants.ts";
 
 export const USER_ROLES = ["admin", "member", "guest"] as const;
 export type UserRole = typeof USER_ROLES[number];
@@ -7,9 +7,7 @@ export type UserRole = typeof USER_ROLES[number];
 /** People in a workspace. Email and username are unique per tenant, not globally. */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   email: text("email").notNull(),
   username: text("username").notNull(),
   name: text("name").notNull(),
@@ -32,9 +30,7 @@ export const users = sqliteTable("users", {
 /** Signed-in sessions; a JWT is honoured only while its row is neither revoked nor expired. */
 export const sessions = sqliteTable("sessions", {
   id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull().references(() => tenants.id, {
-    onDelete: "cascade",
-  }),
+  tenantId: tenantIdColumn(),
   userId: text("user_id").notNull().references(() => users.id, {
     onDelete: "cascade",
   }),

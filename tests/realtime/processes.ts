@@ -48,8 +48,12 @@ export async function seedDatabaseFile(url: string, people: Record<string, "memb
   return seeded;
 }
 
-/** `deno run main.ts` as a subprocess; resolves once it answers its health check. */
-export async function startInstance(env: Record<string, string>, options: { ulimit?: boolean } = {}) {
+/**
+ * `deno run main.ts` as a subprocess; resolves once it answers its health check.
+ * @param options `ulimit`: raise its open-files limit; `logs`: collect its stderr lines there
+ * instead of passing them through
+ */
+export async function startInstance(env: Record<string, string>, options: { ulimit?: boolean; logs?: string[] } = {}) {
   const port = freePort();
   const child = new Deno.Command(options.ulimit ? "bash" : Deno.execPath(), {
     args: options.ulimit
@@ -67,8 +71,19 @@ export async function startInstance(env: Record<string, string>, options: { ulim
       ...env,
     },
     stdout: "null",
-    stderr: "inherit",
+    stderr: options.logs ? "piped" : "inherit",
   }).spawn();
+  const logs = options.logs;
+  const reading = logs
+    ? (async () => {
+      let rest = "";
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop()!;
+        logs.push(...lines);
+      }
+    })()
+    : null;
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${url}/healthz`).then((r) => r.body?.cancel().then(() => r.ok))) ?? false,
@@ -82,6 +97,7 @@ export async function startInstance(env: Record<string, string>, options: { ulim
         child.kill(signal);
       } catch { /* already gone */ }
       await child.status;
+      await reading;
     },
   };
 }
