@@ -1,5 +1,3 @@
-import Database from "libsql";
-
 /*
  * The libSQL client prepares every statement again on each call and asks it for its
  * columns twice, which costs more than SQLite takes to run our hot statements (a send
@@ -16,12 +14,17 @@ interface Statement {
 }
 type Prepare = (this: object, sql: string) => Statement;
 
-let installed = false;
+let installed: Promise<void> | null = null;
 
-/** Makes every libSQL connection of this process reuse its prepared statements. */
-export function cachePreparedStatements(): void {
-  if (installed) return;
-  installed = true;
+/**
+ * Makes every libSQL connection of this process reuse its prepared statements. The native
+ * module is loaded here, for local databases only.
+ */
+export function cachePreparedStatements(): Promise<void> {
+  return installed ??= import("libsql").then(({ default: Database }) => install(Database));
+}
+
+function install(Database: unknown) {
   const proto = (Database as unknown as { prototype: { prepare: Prepare } }).prototype;
   const prepare = proto.prepare;
   const caches = new WeakMap<object, Map<string, Statement>>();
