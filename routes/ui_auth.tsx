@@ -112,7 +112,9 @@ uiAuthRoutes.post("/logout", async (c) => {
   const token = getCookie(c, SESSION_COOKIE);
   const claims = token ? await verifySession(c.var.deps.keys, token) : null;
   if (claims) {
-    await logout(scopeFor({ db: c.var.deps.database.db, bus: c.var.deps.bus }, claims), claims.sessionId);
+    await logout(scopeFor({ db: c.var.deps.database.db, bus: c.var.deps.bus }, claims), claims.sessionId, {
+      ip: clientIp(c),
+    });
   }
   clearSessionCookie(c);
   return c.redirect("/login", 303);
