@@ -9,7 +9,7 @@ RUN deno install --frozen
 
 COPY . .
 # ./data (database, attachments, generated session secret) lives on the volume
-RUN deno cache --frozen main.ts scripts/demo.ts \
+RUN deno cache --frozen main.ts edge.ts scripts/demo.ts scripts/backup.ts scripts/restore.ts \
   && rm -rf data && ln -s /data /app/data \
   && mkdir -p /data && chown -R deno:deno /data /app /deno-dir
 

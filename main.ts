@@ -11,6 +11,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { localeRoutes, meRoutes } from "./routes/api/me.ts";
 import { adminUserRoutes } from "./routes/api/admin_users.ts";
+import { adminAuditRoutes } from "./routes/api/admin_audit.ts";
+import { adminExportRoutes } from "./routes/api/admin_export.ts";
 import { conversationRoutes } from "./routes/api/conversations.ts";
 import { messageRoutes } from "./routes/api/messages.ts";
 import { attachmentRoutes } from "./routes/api/attachments.ts";
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/me/locale", localeRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/admin/users", adminUserRoutes);
+  app.route("/api/admin/audit", adminAuditRoutes);
+  app.route("/api/admin/export", adminExportRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
   app.route("/api/chat/attachments", attachmentRoutes);

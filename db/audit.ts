@@ -1,5 +1,6 @@
+import { and, desc, eq, getTableColumns, gte, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
-import { auditLog } from "./schema/mod.ts";
+import { type AuditEntry, auditLog, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "./scope.ts";
 import { uuidv7 } from "./ids.ts";
 
@@ -35,4 +36,59 @@ export async function audit(
     ip: entry.ip ?? null,
     createdAt: new Date(),
   });
+}
+
+/** Which audit entries to read: every field narrows the selection. */
+export interface AuditFilter {
+  actorId?: string;
+  action?: string;
+  /** Entries at or after this time. */
+  from?: Date;
+  /** Entries before this time. */
+  to?: Date;
+}
+
+/** Where a page of the newest-first log continues: strictly older than this entry. */
+export interface AuditCursor {
+  at: Date;
+  id: string;
+}
+
+/** An audit entry with its actor's current name (null for no actor or one since removed). */
+export type AuditRow = AuditEntry & { actorName: string | null };
+
+/** The time and id of one of the tenant's audit entries, or undefined (also for another tenant's id). */
+export async function findAuditCursor(scope: TenantOnlyScope, id: string): Promise<AuditCursor | undefined> {
+  const [row] = await scope.db.select({ at: auditLog.createdAt, id: auditLog.id }).from(auditLog)
+    .where(and(eq(auditLog.tenantId, scope.tenantId), eq(auditLog.id, id))).limit(1);
+  return row;
+}
+
+/**
+ * One page of the tenant's audit log, newest first (by time, then id), read through the
+ * `(tenant_id, created_at)` index.
+ * @param scope the tenant
+ * @param filter actor, action and time range
+ * @param page `before`: continue after this entry; `limit`: entries at most
+ */
+export async function listAudit(
+  scope: TenantOnlyScope,
+  filter: AuditFilter,
+  page: { before?: AuditCursor; limit: number },
+): Promise<AuditRow[]> {
+  const { before } = page;
+  return await scope.db.select({ ...getTableColumns(auditLog), actorName: users.name }).from(auditLog)
+    .leftJoin(users, and(eq(users.tenantId, auditLog.tenantId), eq(users.id, auditLog.actorId)))
+    .where(and(
+      eq(auditLog.tenantId, scope.tenantId),
+      filter.actorId === undefined ? undefined : eq(auditLog.actorId, filter.actorId),
+      filter.action === undefined ? undefined : eq(auditLog.action, filter.action),
+      filter.from === undefined ? undefined : gte(auditLog.createdAt, filter.from),
+      filter.to === undefined ? undefined : lt(auditLog.createdAt, filter.to),
+      before === undefined
+        ? undefined
+        : or(lt(auditLog.createdAt, before.at), and(eq(auditLog.createdAt, before.at), lt(auditLog.id, before.id))),
+    ))
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(page.limit);
 }

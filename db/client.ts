@@ -1,5 +1,7 @@
-import { type Client, createClient, type InValue } from "@libsql/client";
-import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Client, Config, InValue } from "@libsql/client";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+// the web entry takes a client built here; unlike the default entry it imports no native module
+import { drizzle } from "drizzle-orm/libsql/web";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
 import { cachePreparedStatements } from "./statement_cache.ts";
@@ -27,6 +29,16 @@ export interface Database {
 }
 
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
+
+/**
+ * The libSQL client for a URL. Local files load the native SQLite module; remote databases
+ * (`libsql://`, `http(s)://`) use the client that speaks HTTP and WebSockets only, so an
+ * edge runtime, which cannot load native modules, never loads it.
+ */
+async function connect(local: boolean, config: Config): Promise<Client> {
+  const { createClient } = local ? await import("@libsql/client/sqlite3") : await import("@libsql/client/web");
+  return createClient(config);
+}
 
 /**
  * Connections of a local database. Writes are serialized by the gate and every statement
@@ -79,8 +91,9 @@ export async function openDatabase(
   }
   const singleConnection = url === ":memory:" ||
     url.startsWith("file::memory:");
-  if (local || singleConnection) cachePreparedStatements();
-  const raw = createClient(
+  if (local || singleConnection) await cachePreparedStatements();
+  const raw = await connect(
+    local || singleConnection,
     {
       url: singleConnection ? ":memory:" : url,
       concurrency: POOL_SIZE,
@@ -88,7 +101,7 @@ export async function openDatabase(
       encryptionKey: options.encryptionKey,
       // busy timeout (seconds) for other processes sharing the file
       ...(local ? { timeout: 5 } : {}),
-    } as Parameters<typeof createClient>[0],
+    } as Config,
   );
   if (local) await raw.execute("PRAGMA journal_mode = WAL");
   const background = local && !singleConnection && options.backgroundCheckpoint === true;

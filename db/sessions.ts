@@ -62,8 +62,9 @@ function buildSessionUserQuery(db: Db) {
 export async function revokeSession(
   scope: TenantOnlyScope,
   sessionId: string,
+  db: DbOrTx = scope.db,
 ): Promise<void> {
-  await scope.db.update(sessions).set({ revokedAt: new Date() })
+  await db.update(sessions).set({ revokedAt: new Date() })
     .where(
       and(eq(sessions.tenantId, scope.tenantId), eq(sessions.id, sessionId)),
     );

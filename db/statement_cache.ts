@@ -12,8 +12,6 @@
  * and connection can serve every call. The cache is per connection and bounded; SQLite
  * re-prepares a cached statement by itself after a schema change.
  */
-import Database from "libsql";
-
 const MAX_PER_CONNECTION = 256;
 
 interface Statement {
@@ -22,12 +20,17 @@ interface Statement {
 }
 type Prepare = (this: object, sql: string) => Statement;
 
-let installed = false;
+let installed: Promise<void> | null = null;
 
-/** Makes every libSQL connection of this process reuse its prepared statements. */
-export function cachePreparedStatements(): void {
-  if (installed) return;
-  installed = true;
+/**
+ * Makes every libSQL connection of this process reuse its prepared statements. The native
+ * module is loaded here, for local databases only.
+ */
+export function cachePreparedStatements(): Promise<void> {
+  return installed ??= import("libsql").then(({ default: Database }) => install(Database));
+}
+
+function install(Database: unknown) {
   const proto = (Database as unknown as { prototype: { prepare: Prepare } }).prototype;
   const prepare = proto.prepare;
   const caches = new WeakMap<object, Map<string, Statement>>();

@@ -40,10 +40,15 @@ async function writeWhole(res: Response, outgoing: ServerResponse): Promise<void
   outgoing.end(body ?? undefined);
 }
 
-/** True for responses the adapter gets as they are: event streams, and those already sent. */
+/**
+ * True for responses the adapter gets as they are: event streams, those already sent, and
+ * downloads of unknown length (exports), which it writes as the client takes them instead
+ * of reading them whole into memory first.
+ */
 function passedThrough(res: Response): boolean {
-  return res.headers.has("x-hono-already-sent") || res.headers.get("content-type")?.startsWith("text/event-stream") ===
-      true;
+  const headers = res.headers;
+  return headers.has("x-hono-already-sent") || headers.get("content-type")?.startsWith("text/event-stream") === true ||
+    (headers.get("content-disposition")?.startsWith("attachment") === true && !headers.has("content-length"));
 }
 
 /**

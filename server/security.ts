@@ -28,7 +28,10 @@ export function clientIp(c: Context<AppEnv>): string {
   try {
     peer = getConnInfo(c).remote.address;
   } catch {
-    // no connection: an in-process request
+    // not the node server: Deno.serve (edge.ts) passes the connection as `remoteAddr`,
+    // and an in-process request has none
+    const remote = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
+    peer = remote?.hostname;
   }
   if (!peer) return "unknown";
   const config = c.var.deps.config;

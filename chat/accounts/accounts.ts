@@ -164,12 +164,14 @@ export async function login(
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstNothing(input.password);
   if (!ok || !tenant || !user || !scope) {
-    if (scope && user) {
+    // a workspace's admins see failed attempts on it, also for addresses it does not know
+    if (scope) {
       await audit(db, scope, {
-        actorId: user.id,
+        actorId: user?.id ?? null,
         action: "login.failed",
         targetType: "user",
-        targetId: user.id,
+        targetId: user?.id,
+        data: user ? {} : { email },
         ip: input.ip,
       });
     }
@@ -215,8 +217,18 @@ export async function signup(
  * instance; the user's other sessions keep theirs.
  * @param scope the caller
  * @param sessionId the session to end
+ * @param meta the client's address, for the audit log
  */
-export async function logout(scope: TenantScope, sessionId: string): Promise<void> {
-  await revokeSession(scope, sessionId);
+export async function logout(scope: TenantScope, sessionId: string, meta: { ip?: string | null } = {}): Promise<void> {
+  await scope.db.transaction(async (tx) => {
+    await revokeSession(scope, sessionId, tx);
+    await audit(tx, scope, {
+      actorId: scope.userId,
+      action: "logout",
+      targetType: "user",
+      targetId: scope.userId,
+      ...meta,
+    });
+  });
   await scope.bus.publish({ kind: "revoked", tenantId: scope.tenantId, userId: scope.userId, sessionId });
 }

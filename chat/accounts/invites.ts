@@ -1,4 +1,5 @@
 import { getTenant } from "../../db/tenants.ts";
+import { audit } from "../../db/audit.ts";
 import { findUser, updateUser } from "../../db/users.ts";
 import type { Tenant, User } from "../../db/schema/mod.ts";
 import { verifyInvite } from "./auth.ts";
@@ -45,7 +46,15 @@ export async function acceptInvite(
     // two tabs posting the same link at once: only the first sets the password
     const current = await findUser(scope, opened.user.id, tx);
     if (!current || current.passwordHash || !current.isActive) throw new AppError("not_found", INVALID);
-    return (await updateUser(scope, current.id, { passwordHash, ...(name ? { name } : {}) }, tx))!;
+    const updated = (await updateUser(scope, current.id, { passwordHash, ...(name ? { name } : {}) }, tx))!;
+    await audit(tx, scope, {
+      actorId: current.id,
+      action: "user.invite_accepted",
+      targetType: "user",
+      targetId: current.id,
+      ip: input.ip,
+    });
+    return updated;
   });
   const token = await openSession(db, deps.keys, updated, input);
   return { token, user: updated, tenant: opened.tenant };

@@ -130,20 +130,31 @@ export async function changeUser(
     }
     const after = (await updateUser(scope, userId, changes, tx))!;
     if (changes.isActive === false) await revokeUserSessions(scope, userId, tx);
-    await audit(tx, scope, {
-      actorId: scope.userId,
-      action: before.role !== after.role ? "user.role_changed" : "user.updated",
-      targetType: "user",
-      targetId: userId,
-      data: diff(before, after),
-      ip: meta.ip,
-    });
+    for (const action of userChangeActions(before, after)) {
+      await audit(tx, scope, {
+        actorId: scope.userId,
+        action,
+        targetType: "user",
+        targetId: userId,
+        data: diff(before, after),
+        ip: meta.ip,
+      });
+    }
     return { before, after };
   });
   if (changes.isActive === false || before.role !== after.role) {
     await scope.bus.publish({ kind: "revoked", tenantId: scope.tenantId, userId });
   }
   return after;
+}
+
+/** The audit actions a change makes: one per kind, so filtering by action finds each. */
+function userChangeActions(before: User, after: User): string[] {
+  const actions: string[] = [];
+  if (before.isActive !== after.isActive) actions.push(after.isActive ? "user.reactivated" : "user.deactivated");
+  if (before.role !== after.role) actions.push("user.role_changed");
+  if (before.name !== after.name || actions.length === 0) actions.push("user.updated");
+  return actions;
 }
 
 function diff(before: User, after: User) {

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { createHash } from "node:crypto";
-import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
+import type { BusboyFileStream, BusboyInstance } from "@fastify/busboy";
 import type { TenantOnlyScope } from "../tenancy.ts";
 import { type AttachmentStorage, type BlobWriter, newStorageKey } from "./storage.ts";
 import { AppError, badRequest } from "../errors.ts";
@@ -55,11 +55,13 @@ function notAllowed(filename: string): AppError {
  * @param source the body and its Content-Type
  * @param options where files go and how much may come
  */
-export function receiveMultipart(
+export async function receiveMultipart(
   scope: TenantOnlyScope,
   source: UploadSource,
   options: { storage: AttachmentStorage; limits: UploadLimits },
 ): Promise<{ fields: Map<string, string>; files: StoredUpload[] }> {
+  // the parser is loaded with the first upload, not at start-up
+  const { Busboy } = await import("@fastify/busboy");
   const { storage, limits } = options;
   const { body } = source;
   const fields = new Map<string, string>();

@@ -37,7 +37,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ token, user: toUserObject(user) });
   })
   .post("/logout", async (c) => {
-    await logout(c.var.scope, c.var.sessionId);
+    await logout(c.var.scope, c.var.sessionId, { ip: clientInfo(c).ip });
     clearSessionCookie(c);
     return c.json({ status: "ok" });
   });

@@ -96,7 +96,9 @@ export const logoutRoutes = new Hono<AppEnv>()
     const token = getCookie(c, SESSION_COOKIE);
     const claims = token ? await verifySession(c.var.deps.keys, token) : null;
     if (claims) {
-      await logout(scopeFor({ db: c.var.deps.database.db, bus: c.var.deps.bus }, claims), claims.sessionId);
+      await logout(scopeFor({ db: c.var.deps.database.db, bus: c.var.deps.bus }, claims), claims.sessionId, {
+        ip: clientInfo(c).ip,
+      });
     }
     clearSessionCookie(c);
     return c.redirect("/login", 303);
