@@ -15,10 +15,10 @@ Deno.test("every open stream gets one heartbeat comment per interval, the stream
   );
   await Promise.all(streams.map((s) => s.count("connected", 1)));
 
-  // when each stream's heartbeats arrive, sampled every 10 ms for 4.5 intervals
+  // when each stream's heartbeats arrive, sampled every 10 ms for 5.5 intervals
   const arrivals = streams.map(() => [] as number[]);
   const started = performance.now();
-  while (performance.now() - started < 4.5 * heartbeatMs) {
+  while (performance.now() - started < 5.5 * heartbeatMs) {
     await sleep(10);
     streams.forEach((s, i) => {
       const n = s.comments.filter((c) => c === "heartbeat").length;
@@ -27,8 +27,8 @@ Deno.test("every open stream gets one heartbeat comment per interval, the stream
   }
 
   for (const [i, times] of arrivals.entries()) {
-    // one per interval: four or five in 4.5 intervals, never two within one
-    assert.ok(times.length >= 4 && times.length <= 5, `stream ${i}: ${times.map(Math.round)}`);
+    // one per interval: four to six in 5.5 intervals (a busy machine delays one), never two within one
+    assert.ok(times.length >= 4 && times.length <= 6, `stream ${i}: ${times.map(Math.round)}`);
     assert.ok(times[0] <= 1.5 * heartbeatMs, `stream ${i} waited ${Math.round(times[0])} ms for the first`);
     for (let k = 1; k < times.length; k++) {
       const gap = times[k] - times[k - 1];
