@@ -228,3 +228,12 @@ export async function coMemberIds(
   ));
   return new Set([userId, ...rows.map((r) => r.userId)]);
 }
+
+/** Ids of the conversations a user currently takes part in. */
+export async function listConversationIdsOf(scope: TenantOnlyScope, userId: string): Promise<string[]> {
+  const rows = await selectRows(scope.db, {
+    sql: "SELECT conversation_id FROM participants WHERE tenant_id = ? AND user_id = ? AND left_at IS NULL",
+    args: [scope.tenantId, userId],
+  }, ["conversation_id"]);
+  return rows.map((r) => r[0] as string);
+}

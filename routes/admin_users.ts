@@ -24,8 +24,8 @@ export const adminUserRoutes = new Hono<AppEnv>()
     return c.json({ ...toUserObject(user), ...(inviteUrl ? { invite_url: inviteUrl } : {}) }, 201);
   })
   .patch("/:id", validate("param", userIdParam), validate("json", userChangesSchema), async (c) => {
-    const { name, role, is_active: isActive } = c.req.valid("json");
-    const user = await changeUser(c.var.scope, c.req.valid("param").id, { name, role, isActive }, {
+    const { name, username, role, is_active: isActive } = c.req.valid("json");
+    const user = await changeUser(c.var.scope, c.req.valid("param").id, { name, username, role, isActive }, {
       ip: clientIp(c),
     });
     return c.json(toUserObject(user));

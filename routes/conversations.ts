@@ -5,6 +5,7 @@ import { validate } from "./errors.ts";
 import { requireUser } from "./middleware.ts";
 import { displayText, labelText, text } from "../chat/text.ts";
 import { isUuid } from "../db/ids.ts";
+import { customFieldValuesInput } from "../chat/custom_fields/definitions.ts";
 import {
   createConversation,
   getConversation,
@@ -44,11 +45,15 @@ export const createBody = z.object({
   topic: labelText().max(1000).nullish(),
   context_type: text().min(1).max(50).nullish(),
   context_id: text().min(1).max(200).nullish(),
+  custom_fields: customFieldValuesInput.optional(),
 });
 const patchBody = z.object({
   title: displayText().max(200).optional(),
   topic: labelText().max(1000).nullable().optional(),
-}).refine((b) => b.title !== undefined || b.topic !== undefined, { message: "give title or topic" });
+  custom_fields: customFieldValuesInput.optional(),
+}).refine((b) => b.title !== undefined || b.topic !== undefined || b.custom_fields !== undefined, {
+  message: "give title, topic or custom_fields",
+});
 const participantsBody = z.object({ user_ids: z.array(text().max(100)).min(1).max(500) });
 const yes = (v?: string) => v === "true" || v === "1";
 
@@ -63,7 +68,10 @@ export const conversationRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const scope = c.var.scope;
     if (yes(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
-    return c.json(await listConversations(scope, listOptions(q), c.var.deps));
+    // `?cf_KEY=value` filters by a conversation custom field
+    const fields = Object.entries(c.req.query()).filter(([k]) => k.startsWith("cf_")).map(([k, v]) => [k.slice(3), v]);
+    const options = { ...listOptions(q), customFields: Object.fromEntries(fields) };
+    return c.json(await listConversations(scope, options, c.var.deps));
   })
   .post("/conversations", requireUser, validate("json", createBody), async (c) => {
     const b = c.req.valid("json");
@@ -74,6 +82,7 @@ export const conversationRoutes = new Hono<AppEnv>()
       topic: b.topic,
       contextType: b.context_type,
       contextId: b.context_id,
+      customFields: b.custom_fields,
     }, c.var.deps);
     return c.json(conversation, 201);
   })
@@ -90,7 +99,8 @@ export const conversationRoutes = new Hono<AppEnv>()
   )
   .patch("/conversations/:id", requireUser, validate("json", patchBody), async (c) => {
     const b = c.req.valid("json");
-    return c.json(await updateConversation(c.var.scope, c.req.param("id"), b, c.var.deps));
+    const changes = { title: b.title, topic: b.topic, customFields: b.custom_fields };
+    return c.json(await updateConversation(c.var.scope, c.req.param("id"), changes, c.var.deps));
   })
   .post("/conversations/:id/participants", requireUser, validate("json", participantsBody), async (c) => {
     const ids = c.req.valid("json").user_ids;

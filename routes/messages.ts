@@ -17,10 +17,13 @@ import { markRead } from "../chat/conversations/read_state.ts";
 import { AppError, badRequest } from "../chat/errors.ts";
 import { text } from "../chat/text.ts";
 import { isUploadRequest, sendUpload } from "./uploads.ts";
+import { customFieldValuesInput } from "../chat/custom_fields/definitions.ts";
 
 const pageQuery = z.object({
   since_id: z.string().max(100).optional(),
   before_id: z.string().max(100).optional(),
+  around_id: z.string().max(100).optional(),
+  sender_id: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
 // message text keeps format characters: emoji sequences are joined by U+200D
@@ -28,8 +31,14 @@ export const sendBody = z.object({
   content: text().max(MAX_CONTENT_LENGTH).optional(),
   parent_id: text().max(100).nullish(),
   client_id: text().min(1).max(100).nullish(),
+  custom_fields: customFieldValuesInput.optional(),
 });
-export const editBody = z.object({ content: text().max(MAX_CONTENT_LENGTH) });
+export const editBody = z.object({
+  content: text().max(MAX_CONTENT_LENGTH).optional(),
+  custom_fields: customFieldValuesInput.optional(),
+}).refine((b) => b.content !== undefined || b.custom_fields !== undefined, {
+  message: "give content or custom_fields",
+});
 export const reactionBody = z.object({ emoji: text().min(1).max(64) });
 const readBody = z.object({ up_to_id: text().max(100).nullish() });
 
@@ -43,13 +52,19 @@ async function readSendInput(c: Context<AppEnv>): Promise<NewMessageInput> {
     throw badRequest("Malformed JSON body");
   }
   const b = parseInput(sendBody, raw);
-  return { content: b.content, parentId: b.parent_id, clientId: b.client_id };
+  return { content: b.content, parentId: b.parent_id, clientId: b.client_id, customFields: b.custom_fields };
 }
 
 export const messageRoutes = new Hono<AppEnv>()
   .get("/conversations/:id/messages", requireUser, validate("query", pageQuery), async (c) => {
     const q = c.req.valid("query");
-    const page = { sinceId: q.since_id, beforeId: q.before_id, limit: q.limit };
+    const page = {
+      sinceId: q.since_id,
+      beforeId: q.before_id,
+      aroundId: q.around_id,
+      senderId: q.sender_id,
+      limit: q.limit,
+    };
     return c.json(await listMessages(c.var.scope, c.req.param("id"), page));
   })
   .post("/conversations/:id/messages", requireUser, async (c) => {
@@ -69,8 +84,9 @@ export const messageRoutes = new Hono<AppEnv>()
     return c.json({ status: "ok", marked_read: n });
   })
   .patch("/messages/:id", requireUser, validate("json", editBody), async (c) => {
-    const content = c.req.valid("json").content;
-    return c.json(await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps));
+    const b = c.req.valid("json");
+    const change = { content: b.content, customFields: b.custom_fields };
+    return c.json(await editMessage(c.var.scope, c.req.param("id"), change, c.var.deps));
   })
   .delete(
     "/messages/:id",

@@ -56,9 +56,9 @@ uiMessageRoutes.post("/ui/conversations/:id/messages", async (c) => {
 
 uiMessageRoutes.post("/ui/messages/:id/edit", async (c) => {
   const body = await c.req.parseBody();
-  const content = parseInput(editBody, { content: text(body.content) ?? "" }).content.trim();
+  const content = (parseInput(editBody, { content: text(body.content) ?? "" }).content ?? "").trim();
   if (!content) throw badRequest("Cannot edit message: content is empty");
-  const message = await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps);
+  const message = await editMessage(c.var.scope, c.req.param("id"), { content }, c.var.deps);
   return c.html(<MessageItem message={message} />);
 });
 
