@@ -52,6 +52,14 @@ export function postJson(
   }
   const client = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    const fail = (e: Error) => settle(() => reject(e));
     const request = client.request(target, {
       method: "POST",
       headers: {
@@ -67,25 +75,21 @@ export function postJson(
       response.on("data", (chunk: Uint8Array) => {
         size += chunk.byteLength;
         if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
-        else request.destroy(new Error("Answer too large"));
+        else fail(new Error("Answer too large"));
       });
       response.on("end", () => {
-        clearTimeout(timer);
-        const bytes = new Uint8Array(size);
+        const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
         let at = 0;
         for (const c of chunks) bytes.set(c, (at += c.byteLength) - c.byteLength);
-        resolve({ status: response.statusCode ?? 0, body: new TextDecoder().decode(bytes) });
+        settle(() => resolve({ status: response.statusCode ?? 0, body: new TextDecoder().decode(bytes) }));
       });
       response.on("error", fail);
     });
-    const timer = setTimeout(
-      () => request.destroy(new Error(`No answer within ${options.timeoutMs} ms`)),
-      options.timeoutMs,
-    );
-    function fail(e: Error) {
-      clearTimeout(timer);
-      reject(e);
-    }
+    // the deadline holds whatever the connection does: the caller gets its answer in time
+    const timer = setTimeout(() => {
+      fail(new Error(`No answer within ${options.timeoutMs} ms`));
+      request.destroy();
+    }, options.timeoutMs);
     request.on("error", fail);
     request.end(body);
   });
