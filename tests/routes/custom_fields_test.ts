@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { group, type LiveWorld, liveWorld } from "./live_world.ts";
+import { type LiveWorld, liveWorld } from "./live_world.ts";
 
 async function defineFields(w: LiveWorld) {
   const res = await w.call(w.admin, "PUT", "/api/admin/settings", {
