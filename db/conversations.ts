@@ -168,7 +168,7 @@ export async function findConversationsById(
 ): Promise<Conversation[]> {
   if (conversationIds.length === 0) return [];
   return await db.select().from(conversations)
-    .where(and(eq(conversations.tenantId, scope.tenantId), inArray(conversations.id, conversationIds)));
+    .where(and(sql`+${conversations.tenantId} = ${scope.tenantId}`, inArray(conversations.id, conversationIds)));
 }
 
 /** The conversation tied to a business object, by its context type and id. */

@@ -88,10 +88,11 @@ export async function listMembers(
   db: DbOrTx = scope.db,
 ): Promise<Member[]> {
   if (conversationIds.length === 0) return [];
+  // by conversation: the unary + keeps SQLite from walking the tenant's (tenant, user) index
   return await db.select({ participant: participants, user: users }).from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(and(
-      eq(participants.tenantId, scope.tenantId),
+      sql`+${participants.tenantId} = ${scope.tenantId}`,
       inArray(participants.conversationId, conversationIds),
       isNull(participants.leftAt),
     ))
