@@ -3,7 +3,8 @@
 -- in the same transaction as every insert, edit and deletion:
 --   messages_fts: words, case- and diacritics-insensitive (unicode61, remove_diacritics 2),
 --     plus the conversation id as one token, so a search can be narrowed to the caller's
---     conversations inside the index;
+--     conversations inside the index; prefixes of 2 to 5 characters are indexed too, so a
+--     short prefix does not merge the lists of every word it starts;
 --   messages_fts_cjk: trigrams, for substrings of text written without spaces between words
 --     (Han, kana, Thai, Lao, Myanmar, Khmer); only messages containing such characters.
 -- A message is indexed while it is searchable: not deleted, not a system message, with text.
@@ -15,7 +16,8 @@ CREATE VIEW `messages_search_words` AS
 CREATE VIRTUAL TABLE `messages_fts` USING fts5(
   content, conv,
   content = 'messages_search_words', content_rowid = 'rid',
-  tokenize = 'unicode61 remove_diacritics 2'
+  tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4 5'
 );
 --> statement-breakpoint
 CREATE VIEW `messages_search_cjk` AS
