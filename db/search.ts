@@ -1,5 +1,5 @@
 import type { InValue } from "@libsql/client";
-import { selectRows } from "./client.ts";
+import { type Db, selectRows } from "./client.ts";
 import type { TenantOnlyScope } from "./scope.ts";
 
 /** A search in the FTS5 indexes of db/migrations (`messages_fts`, `messages_fts_cjk`). */
@@ -74,4 +74,42 @@ export async function searchMessageIds(
     args,
   }, ["id", "marked"]);
   return rows.map((r) => ({ id: r[0] as string, marked: r[1] as string }));
+}
+
+/** Characters of scripts without word boundaries, as the `messages_fts_cjk` view selects them. */
+const NO_WORD_BOUNDARIES_GLOB = "*[㐀-䶿一-鿿぀-ヿ฀-๿຀-໿က-႟ក-៿]*";
+
+/**
+ * Indexes the next messages past the progress mark, at most `maxRows` rowids of them, in one
+ * write batch: their words, their trigrams when they have text without word boundaries, and
+ * the new mark. Deleted, system and empty messages are skipped; a message edited before it
+ * was indexed is indexed as it is now.
+ * @param db the database
+ * @param maxRows how far the mark may move at once
+ * @returns whether messages past the mark remain
+ */
+export async function indexNewMessages(db: Db, maxRows: number): Promise<boolean> {
+  const range = `rowid > (SELECT indexed_rowid FROM messages_fts_progress)
+    AND rowid <= (SELECT indexed_rowid FROM messages_fts_progress) + ${Math.floor(maxRows)}
+    AND deleted_at IS NULL AND kind <> 'system'`;
+  await db.$client.batch([
+    `INSERT INTO messages_fts (rowid, content, conv)
+      SELECT rowid, content, replace(conversation_id, '-', '') FROM messages WHERE ${range} AND content <> ''`,
+    {
+      sql: `INSERT INTO messages_fts_cjk (rowid, content)
+        SELECT rowid, content FROM messages WHERE ${range} AND content GLOB ?`,
+      args: [NO_WORD_BOUNDARIES_GLOB],
+    },
+    `UPDATE messages_fts_progress SET indexed_rowid = max(indexed_rowid,
+      min(indexed_rowid + ${Math.floor(maxRows)}, (SELECT coalesce(max(rowid), 0) FROM messages)))`,
+  ], "write");
+  return await hasUnindexedMessages(db);
+}
+
+/** True when messages were stored past the search index's progress mark. */
+export async function hasUnindexedMessages(db: Db): Promise<boolean> {
+  const { rows } = await db.$client.execute(
+    "SELECT (SELECT coalesce(max(rowid), 0) FROM messages) > indexed_rowid FROM messages_fts_progress",
+  );
+  return Number(rows[0]?.[0] ?? 0) === 1;
 }

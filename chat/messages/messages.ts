@@ -28,6 +28,7 @@ import { mentionInsertStatements } from "../../db/mentions.ts";
 import { resolveReferences } from "../mentions/resolve.ts";
 import { loadFeatureSettings } from "../workspace_settings.ts";
 import { checkCustomFields, type CustomFieldValues } from "../custom_fields/definitions.ts";
+import { scheduleIndexing } from "../search/indexer.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -145,6 +146,7 @@ export async function sendMessage(
       conversationId: conversation.id,
       data: { conversation_id: conversation.id, message },
     }]);
+    scheduleIndexing(scope.db);
     return { message, created: true };
   } catch (e) {
     await removeAll(scope, stored, deps);

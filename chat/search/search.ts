@@ -7,6 +7,7 @@ import { DEFAULT_PAGE } from "../messages/messages.ts";
 import { foundMessages } from "../messages/found.ts";
 import { searchTerms } from "./query.ts";
 import { highlightHtml, MATCH_CLOSE, MATCH_OPEN } from "./highlight.ts";
+import { indexNow } from "./indexer.ts";
 
 /** Beyond this many conversations a search is not narrowed inside the index (the join still restricts it). */
 const MAX_LISTED_CONVERSATIONS = 500;
@@ -47,6 +48,8 @@ export async function searchMessages(scope: TenantScope, input: SearchInput): Pr
   }
   if (conversationIds.length === 0) return [];
   if (conversationIds.length > MAX_LISTED_CONVERSATIONS) conversationIds = null;
+  // messages sent in the last moments may not be indexed yet
+  await indexNow(scope.db);
   const found = await searchMessageIds(scope, {
     ...terms,
     userId: scope.userId,

@@ -1,6 +1,5 @@
 -- Full-text search over message content. Two external-content FTS5 indexes read their text
--- from views over `messages` (so the text is stored once) and are kept current by triggers
--- in the same transaction as every insert, edit and deletion:
+-- from views over `messages` (so the text is stored once):
 --   messages_fts: words, case- and diacritics-insensitive (unicode61, remove_diacritics 2),
 --     plus the conversation id as one token, so a search can be narrowed to the caller's
 --     conversations inside the index; prefixes of 2 to 5 characters are indexed too, so a
@@ -8,7 +7,11 @@
 --   messages_fts_cjk: trigrams, for substrings of text written without spaces between words
 --     (Han, kana, Thai, Lao, Myanmar, Khmer); only messages containing such characters.
 -- A message is indexed while it is searchable: not deleted, not a system message, with text.
--- Each view lists exactly the indexed rows, which is what FTS5 expects of its content table.
+-- New messages are indexed in batches after they are sent (db/search.ts `indexNewMessages`),
+-- never inside the send, which stays as cheap as without search; `messages_fts_progress`
+-- holds the last rowid indexed. Edits and deletions of indexed rows update the indexes by
+-- trigger in their own transaction, so a deleted message or a former text is never found;
+-- rows past the progress mark are indexed later as they are then.
 CREATE VIEW `messages_search_words` AS
   SELECT rowid AS rid, content, replace(conversation_id, '-', '') AS conv FROM messages
   WHERE deleted_at IS NULL AND kind <> 'system' AND content <> '';
@@ -31,17 +34,13 @@ CREATE VIRTUAL TABLE `messages_fts_cjk` USING fts5(
   tokenize = 'trigram remove_diacritics 1'
 );
 --> statement-breakpoint
-CREATE TRIGGER `messages_search_insert` AFTER INSERT ON `messages` BEGIN
-  INSERT INTO messages_fts (rowid, content, conv)
-    SELECT new.rowid, new.content, replace(new.conversation_id, '-', '')
-    WHERE new.deleted_at IS NULL AND new.kind <> 'system' AND new.content <> '';
-  INSERT INTO messages_fts_cjk (rowid, content)
-    SELECT new.rowid, new.content
-    WHERE new.deleted_at IS NULL AND new.kind <> 'system'
-      AND new.content GLOB '*[㐀-䶿一-鿿぀-ヿ฀-๿຀-໿က-႟ក-៿]*';
-END;
+CREATE TABLE `messages_fts_progress` (
+  `id` integer PRIMARY KEY CHECK (`id` = 1),
+  `indexed_rowid` integer NOT NULL
+);
 --> statement-breakpoint
-CREATE TRIGGER `messages_search_update` AFTER UPDATE OF content, deleted_at ON `messages` BEGIN
+CREATE TRIGGER `messages_search_update` AFTER UPDATE OF content, deleted_at ON `messages`
+  WHEN old.rowid <= (SELECT indexed_rowid FROM messages_fts_progress) BEGIN
   INSERT INTO messages_fts (messages_fts, rowid, content, conv)
     SELECT 'delete', old.rowid, old.content, replace(old.conversation_id, '-', '')
     WHERE old.deleted_at IS NULL AND old.kind <> 'system' AND old.content <> '';
@@ -58,7 +57,8 @@ CREATE TRIGGER `messages_search_update` AFTER UPDATE OF content, deleted_at ON `
       AND new.content GLOB '*[㐀-䶿一-鿿぀-ヿ฀-๿຀-໿က-႟ក-៿]*';
 END;
 --> statement-breakpoint
-CREATE TRIGGER `messages_search_delete` AFTER DELETE ON `messages` BEGIN
+CREATE TRIGGER `messages_search_delete` AFTER DELETE ON `messages`
+  WHEN old.rowid <= (SELECT indexed_rowid FROM messages_fts_progress) BEGIN
   INSERT INTO messages_fts (messages_fts, rowid, content, conv)
     SELECT 'delete', old.rowid, old.content, replace(old.conversation_id, '-', '')
     WHERE old.deleted_at IS NULL AND old.kind <> 'system' AND old.content <> '';
@@ -72,6 +72,8 @@ END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 --> statement-breakpoint
 INSERT INTO messages_fts_cjk (messages_fts_cjk) VALUES ('rebuild');
+--> statement-breakpoint
+INSERT INTO messages_fts_progress (id, indexed_rowid) SELECT 1, coalesce(max(rowid), 0) FROM messages;
 --> statement-breakpoint
 -- mentions recorded before they carried their conversation
 UPDATE mentions SET conversation_id = (SELECT conversation_id FROM messages WHERE messages.id = mentions.message_id)

@@ -181,3 +181,27 @@ Deno.test("over HTTP, search filters combine and bad parameters are a 400", asyn
   }
   await w.close();
 });
+
+Deno.test("over HTTP, a message already indexed is found by its new text only after an edit, and never after deletion", async () => {
+  const w = await liveWorld();
+  const team = await group(w, w.bob, [w.carol]);
+  const edited = await post(w, w.bob, team, "firstdraft of the plan");
+  const deleted = await post(w, w.bob, team, "confidential numbers");
+  const before = await w.call(w.carol, "GET", q("firstdraft confidential"));
+  const indexed = [await w.call(w.carol, "GET", q("firstdraft")), await w.call(w.carol, "GET", q("confidential"))];
+
+  await w.call(w.bob, "PATCH", `/messages/${edited.id}/`, { content: "seconddraft of the plan" });
+  await w.call(w.bob, "DELETE", `/messages/${deleted.id}/`);
+  const oldText = await w.call(w.carol, "GET", q("firstdraft"));
+  const newText = await w.call(w.carol, "GET", q("seconddraft"));
+  const gone = await w.call(w.carol, "GET", q("confidential"));
+  // the index still agrees with the rows it was built from (SQLITE_CORRUPT otherwise)
+  await w.deps.database.client.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
+
+  assert.deepEqual(before.body, []);
+  assert.deepEqual(indexed.map(ids), [[edited.id], [deleted.id]]);
+  assert.deepEqual(ids(oldText), []);
+  assert.deepEqual(ids(newText), [edited.id]);
+  assert.deepEqual(ids(gone), []);
+  await w.close();
+});
