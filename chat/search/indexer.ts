@@ -4,7 +4,7 @@ import { hasUnindexedMessages, indexNewMessages } from "../../db/search.ts";
 /** How long after a send the new messages are indexed: sends arriving meanwhile share the batch. */
 const INDEX_DELAY_MS = 250;
 /** Rowids indexed per write batch, which bounds how long one batch holds the writer. */
-const BATCH_ROWS = 2_000;
+const BATCH_ROWS = 1_000;
 
 interface IndexerState {
   timer: ReturnType<typeof setTimeout> | null;
