@@ -12,6 +12,10 @@ import { authRoutes } from "./routes/api/auth.ts";
 import { localeRoutes, meRoutes } from "./routes/api/me.ts";
 import { adminUserRoutes } from "./routes/api/admin_users.ts";
 import { adminAuditRoutes } from "./routes/api/admin_audit.ts";
+import { adminSettingsRoutes } from "./routes/api/admin_settings.ts";
+import { searchRoutes } from "./routes/api/search.ts";
+import { mentionRoutes } from "./routes/api/mentions.ts";
+import { contextRoutes } from "./routes/api/context.ts";
 import { adminExportRoutes } from "./routes/api/admin_export.ts";
 import { conversationRoutes } from "./routes/api/conversations.ts";
 import { messageRoutes } from "./routes/api/messages.ts";
@@ -45,11 +49,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/me", meRoutes);
   app.route("/api/admin/users", adminUserRoutes);
   app.route("/api/admin/audit", adminAuditRoutes);
+  app.route("/api/admin/settings", adminSettingsRoutes);
   app.route("/api/admin/export", adminExportRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
   app.route("/api/chat/attachments", attachmentRoutes);
   app.route("/api/chat/settings", chatSettingsRoutes);
+  app.route("/api/chat/search", searchRoutes);
+  app.route("/api/chat/mentions", mentionRoutes);
+  app.route("/api/chat/context", contextRoutes);
   app.route("/api/chat/events", eventRoutes);
   // the pages and their fragments
   app.route("/", staticRoutes);

@@ -1,4 +1,4 @@
-import type { MessageObject, ReactionObject, SharedConversationObject } from "./objects.ts";
+import type { MentionObject, MessageObject, ReactionObject, SharedConversationObject } from "./objects.ts";
 
 /**
  * Every event type, with its data. This one list is shared by the event log, the bus,
@@ -7,7 +7,16 @@ import type { MessageObject, ReactionObject, SharedConversationObject } from "./
 export interface ChatEventData {
   connected: { user_id: string };
   message_created: { conversation_id: string; message: MessageObject };
-  message_updated: { conversation_id: string; message: MessageObject };
+  /**
+   * `new_mentions`: people an edit mentions who were not mentioned before (`new_mentions_all`:
+   * the edit added `@all`), so clients notify them as for a new message.
+   */
+  message_updated: {
+    conversation_id: string;
+    message: MessageObject;
+    new_mentions?: MentionObject[];
+    new_mentions_all?: boolean;
+  };
   message_deleted: { conversation_id: string; message_id: string };
   reaction: {
     conversation_id: string;

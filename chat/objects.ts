@@ -11,7 +11,13 @@ export interface MessageObject {
   has_attachments: boolean;
   attachments: AttachmentObject[];
   reactions: ReactionObject[];
+  /** People the text mentions, in order of first appearance, never the author. */
   mentions: MentionObject[];
+  /** True when `@all` notifies every participant (written by someone allowed to). */
+  mentions_all: boolean;
+  /** Business objects the text links to (`@type#id` of a configured type). */
+  entities: EntityObject[];
+  custom_fields: Record<string, unknown>;
   created_at: string;
   updated_at: string;
   edited_at: string | null;
@@ -36,9 +42,23 @@ export interface ReactionObject {
 }
 
 export interface MentionObject {
-  type: "user" | "entity";
+  user_id: string;
+  username: string;
+  name: string;
+}
+
+export interface EntityObject {
+  type: string;
   id: string;
-  label: string | null;
+  url: string;
+  label: string;
+}
+
+/** A message found by a search or listed as a mention, with where it was said. */
+export interface FoundMessageObject extends MessageObject {
+  conversation_title: string;
+  /** Search only: the excerpt with matches in `<mark>`, everything else HTML-escaped. */
+  highlight?: string;
 }
 
 export interface ParticipantObject {
@@ -60,15 +80,18 @@ export interface ConversationObject {
   updated_at: string;
   last_message: MessageObject | null;
   unread_count: number;
+  /** Messages after the viewer's read watermark that mention them (or everyone). */
+  unread_mentions: number;
   is_archived: boolean;
   is_muted: boolean;
   participants: ParticipantObject[];
   context_type: string | null;
   context_id: string | null;
+  custom_fields: Record<string, unknown>;
 }
 
 /** The fields of a conversation object that belong to its viewer alone. */
-export type ViewerStateKey = "unread_count" | "is_archived" | "is_muted";
+export type ViewerStateKey = "unread_count" | "unread_mentions" | "is_archived" | "is_muted";
 
 /**
  * A conversation as events carry it to every member: without the per-viewer unread count,

@@ -99,6 +99,11 @@ export async function updateChatSettings(
   return await loadChatSettings(scope, deps);
 }
 
+/** Drops the cached chat settings of the scope's tenant, after a change made elsewhere. */
+export function forgetChatSettings(scope: Pick<TenantScope, "tenantId" | "db">): void {
+  recent.get(scope.db)?.delete(scope.tenantId);
+}
+
 /** Per-user actions limited per minute, with the setting that holds each limit. */
 const PER_MINUTE = {
   edits: "edits_per_min",

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, notInArray, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import type { DbOrTx } from "./client.ts";
 import { type Conversation, conversations, type NewConversation, participants } from "./schema/mod.ts";
@@ -92,7 +92,12 @@ export interface ConversationCursor {
 export function conversationPageQuery(
   scope: TenantOnlyScope,
   userId: string,
-  options: { archived: boolean; limit: number; before?: ConversationCursor },
+  options: {
+    archived: boolean;
+    limit: number;
+    before?: ConversationCursor;
+    customFields?: { key: string; value: string | number }[];
+  },
   db: DbOrTx = scope.db,
 ) {
   const before = options.before;
@@ -112,6 +117,9 @@ export function conversationPageQuery(
       isNull(participants.leftAt),
       eq(participants.isArchived, options.archived),
       after,
+      ...(options.customFields ?? []).map((f) =>
+        sql`json_extract(${conversations.customFields}, ${`$.${f.key}`}) = ${f.value}`
+      ),
     ))
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
     .limit(options.limit);
@@ -121,7 +129,12 @@ export function conversationPageQuery(
 export async function listConversationRowsForUser(
   scope: TenantOnlyScope,
   userId: string,
-  options: { archived: boolean; limit: number; before?: ConversationCursor },
+  options: {
+    archived: boolean;
+    limit: number;
+    before?: ConversationCursor;
+    customFields?: { key: string; value: string | number }[];
+  },
   db: DbOrTx = scope.db,
 ): Promise<Conversation[]> {
   const rows = await conversationPageQuery(scope, userId, options, db);
@@ -145,4 +158,29 @@ export async function listJoinableChannels(
       notInArray(conversations.id, mine),
     ))
     .orderBy(conversations.title).limit(500);
+}
+
+/** Conversations of the caller's tenant by id (no visibility check: callers check membership). */
+export async function findConversationsById(
+  scope: TenantOnlyScope,
+  conversationIds: string[],
+  db: DbOrTx = scope.db,
+): Promise<Conversation[]> {
+  if (conversationIds.length === 0) return [];
+  return await db.select().from(conversations)
+    .where(and(sql`+${conversations.tenantId} = ${scope.tenantId}`, inArray(conversations.id, conversationIds)));
+}
+
+/** The conversation tied to a business object, by its context type and id. */
+export async function findContextConversation(
+  scope: TenantOnlyScope,
+  context: { type: string; id: string },
+  db: DbOrTx = scope.db,
+): Promise<Conversation | undefined> {
+  const [row] = await db.select().from(conversations).where(and(
+    eq(conversations.tenantId, scope.tenantId),
+    eq(conversations.contextType, context.type),
+    eq(conversations.contextId, context.id),
+  )).limit(1);
+  return row;
 }

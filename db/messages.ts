@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import { type DbOrTx, selectRows } from "./client.ts";
-import { type Mention, mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
+import { mentions, type Message, messageEdits, messages, type NewMessage } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "./scope.ts";
 import { uuidv7 } from "./ids.ts";
 
@@ -19,6 +19,7 @@ export type MessageRow = Pick<
   | "updatedAt"
   | "editedAt"
   | "deletedAt"
+  | "customFields"
 >;
 
 /*
@@ -38,6 +39,7 @@ const ROW_COLUMNS = [
   "updated_at",
   "edited_at",
   "deleted_at",
+  "custom_fields",
 ];
 const ROW_SQL = ROW_COLUMNS.join(", ");
 
@@ -54,17 +56,18 @@ function messageRowFrom(r: unknown[]): MessageRow {
     updatedAt: new Date(r[8] as number),
     editedAt: r[9] === null ? null : new Date(r[9] as number),
     deletedAt: r[10] === null ? null : new Date(r[10] as number),
+    customFields: r[11] === "{}" || r[11] === null ? {} : JSON.parse(r[11] as string),
   };
 }
 
-/** `insertMessage` as a statement for a batch; metadata and custom fields keep their defaults. */
+/** `insertMessage` as a statement for a batch; metadata keeps its default. */
 export function messageInsertStatement(
   scope: TenantOnlyScope,
   m: MessageRow & { clientId: string | null },
 ): InStatement {
   return {
     sql: `INSERT INTO messages (id, tenant_id, conversation_id, sender_id, kind, content, parent_id,
-      has_attachments, client_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      has_attachments, client_id, created_at, updated_at, custom_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       m.id,
       scope.tenantId,
@@ -77,6 +80,7 @@ export function messageInsertStatement(
       m.clientId,
       m.createdAt.getTime(),
       m.updatedAt.getTime(),
+      JSON.stringify(m.customFields),
     ],
   };
 }
@@ -109,8 +113,10 @@ export async function findMessages(
   db: DbOrTx = scope.db,
 ): Promise<Message[]> {
   if (messageIds.length === 0) return [];
+  // by primary key: the unary + keeps SQLite from walking the tenant's index instead,
+  // which visits every message of the tenant
   return await db.select().from(messages)
-    .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.id, messageIds)));
+    .where(and(sql`+${messages.tenantId} = ${scope.tenantId}`, inArray(messages.id, messageIds)));
 }
 
 /** The message a sender already sent with this client id, if any. */
@@ -128,16 +134,19 @@ export async function findByClientId(
 
 /**
  * One page of a conversation, always ascending by id. Keyset pagination on the
- * (conversation_id, id) index: `beforeId` pages back, `sinceId` pages forward,
- * neither gives the newest page.
+ * (conversation_id, id) index: `beforeId` pages back, `sinceId` pages forward, `aroundId`
+ * gives the page centred on that message, none gives the newest page. `senderId` keeps
+ * one sender's messages only.
  */
 export async function listMessagePage(
   scope: TenantOnlyScope,
   conversationId: string,
-  page: { beforeId?: string; sinceId?: string; limit: number },
+  page: { beforeId?: string; sinceId?: string; aroundId?: string; senderId?: string; limit: number },
 ): Promise<MessageRow[]> {
-  const base = `SELECT ${ROW_SQL} FROM messages WHERE conversation_id = ? AND tenant_id = ?`;
-  const args = [conversationId, scope.tenantId];
+  if (page.aroundId) return await listAround(scope, conversationId, { ...page, aroundId: page.aroundId });
+  const bySender = page.senderId ? " AND sender_id = ?" : "";
+  const base = `SELECT ${ROW_SQL} FROM messages WHERE conversation_id = ? AND tenant_id = ?${bySender}`;
+  const args = page.senderId ? [conversationId, scope.tenantId, page.senderId] : [conversationId, scope.tenantId];
   const stmt = page.sinceId
     ? { sql: `${base} AND id > ? ORDER BY id ASC LIMIT ?`, args: [...args, page.sinceId, page.limit] }
     : page.beforeId
@@ -146,6 +155,36 @@ export async function listMessagePage(
   const rows = (await selectRows(scope.db, stmt, ROW_COLUMNS)).map(messageRowFrom);
   // ids are time-ordered, so sorting by id gives the conversation's order
   return rows.sort((a, b) => a.id < b.id ? -1 : 1);
+}
+
+/**
+ * `limit` messages around one: as many older as newer where the conversation has them, the
+ * message itself included (with an even limit, one more older than newer).
+ */
+async function listAround(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  page: { aroundId: string; senderId?: string; limit: number },
+): Promise<MessageRow[]> {
+  const [older, newer] = await Promise.all([
+    listMessagePage(scope, conversationId, { beforeId: page.aroundId, senderId: page.senderId, limit: page.limit }),
+    listMessagePage(scope, conversationId, {
+      sinceId: page.aroundId,
+      senderId: page.senderId,
+      limit: page.limit,
+    }),
+  ]);
+  const center = await selectRows(scope.db, {
+    sql: `SELECT ${ROW_SQL} FROM messages WHERE id = ? AND conversation_id = ? AND tenant_id = ?`,
+    args: [page.aroundId, conversationId, scope.tenantId],
+  }, ROW_COLUMNS);
+  const own = center.map(messageRowFrom);
+  const after = Math.min(
+    newer.length,
+    Math.max(Math.floor((page.limit - own.length) / 2), page.limit - own.length - older.length),
+  );
+  const before = Math.min(older.length, page.limit - own.length - after);
+  return [...older.slice(older.length - before), ...own, ...newer.slice(0, after)];
 }
 
 /**
@@ -241,41 +280,6 @@ export async function tombstoneMessage(
     deletedBy: change.deletedBy,
     updatedAt: change.at,
   }).where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, messageId)));
-}
-
-/** Mentions of the given messages, only what a message object shows (plain SQL outside a transaction). */
-export async function listMentionMarks(
-  scope: TenantOnlyScope,
-  messageIds: string[],
-  db: DbOrTx = scope.db,
-): Promise<Pick<Mention, "messageId" | "userId" | "entityType" | "entityId" | "label">[]> {
-  if (messageIds.length === 0) return [];
-  if (db !== scope.db) return await listMentionRows(scope, messageIds, db);
-  const rows = await selectRows(scope.db, {
-    sql: `SELECT message_id, user_id, entity_type, entity_id, label FROM mentions
-      WHERE message_id IN (${messageIds.map(() => "?").join(", ")}) AND tenant_id = ?
-      ORDER BY created_at, id`,
-    args: [...messageIds, scope.tenantId],
-  }, ["message_id", "user_id", "entity_type", "entity_id", "label"]);
-  return rows.map((r) => ({
-    messageId: r[0] as string,
-    userId: r[1] as string | null,
-    entityType: r[2] as string | null,
-    entityId: r[3] as string | null,
-    label: r[4] as string | null,
-  }));
-}
-
-/** Mentions recorded for the given messages. */
-export async function listMentionRows(
-  scope: TenantOnlyScope,
-  messageIds: string[],
-  db: DbOrTx = scope.db,
-) {
-  if (messageIds.length === 0) return [];
-  return await db.select().from(mentions)
-    .where(and(eq(mentions.tenantId, scope.tenantId), inArray(mentions.messageId, messageIds)))
-    .orderBy(asc(mentions.createdAt), asc(mentions.id));
 }
 
 /**

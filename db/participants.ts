@@ -88,10 +88,11 @@ export async function listMembers(
   db: DbOrTx = scope.db,
 ): Promise<Member[]> {
   if (conversationIds.length === 0) return [];
+  // by conversation: the unary + keeps SQLite from walking the tenant's (tenant, user) index
   return await db.select({ participant: participants, user: users }).from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(and(
-      eq(participants.tenantId, scope.tenantId),
+      sql`+${participants.tenantId} = ${scope.tenantId}`,
       inArray(participants.conversationId, conversationIds),
       isNull(participants.leftAt),
     ))
@@ -227,4 +228,13 @@ export async function coMemberIds(
     isNull(participants.leftAt),
   ));
   return new Set([userId, ...rows.map((r) => r.userId)]);
+}
+
+/** Ids of the conversations a user currently takes part in. */
+export async function listConversationIdsOf(scope: TenantOnlyScope, userId: string): Promise<string[]> {
+  const rows = await selectRows(scope.db, {
+    sql: "SELECT conversation_id FROM participants WHERE tenant_id = ? AND user_id = ? AND left_at IS NULL",
+    args: [scope.tenantId, userId],
+  }, ["conversation_id"]);
+  return rows.map((r) => r[0] as string);
 }

@@ -56,13 +56,14 @@ export async function findUserByUsername(
   db: DbOrTx = scope.db,
 ) {
   const [row] = await db.select().from(users)
-    .where(and(eq(users.tenantId, scope.tenantId), eq(users.username, username))).limit(1);
+    .where(and(eq(users.tenantId, scope.tenantId), eq(users.username, username.toLowerCase()))).limit(1);
   return row as User | undefined;
 }
 
 /** What a user may change about an account; undefined fields are left alone. */
 export interface UserChanges {
   name?: string;
+  username?: string;
   role?: User["role"];
   isActive?: boolean;
   locale?: string | null;

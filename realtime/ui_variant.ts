@@ -4,6 +4,7 @@ import type { TenantScope } from "../chat/tenancy.ts";
 import { getConversation } from "../chat/conversations/conversations.ts";
 import { unreadOfMembers } from "../chat/conversations/unread.ts";
 import { getMessage } from "../chat/messages/changes.ts";
+import { unreadMentionsOf } from "../chat/mentions/mentions.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 /**
@@ -18,6 +19,8 @@ export interface UiVariant {
   /** The viewer's unread count in the event's conversation, when the fragment shows it. */
   unread?: number;
   muted?: boolean;
+  /** The message mentions the viewer (or everyone): it notifies even in a muted conversation. */
+  mentioned?: boolean;
   /** The conversation as this viewer sees it, for rows that appear or change. */
   conversation?: ConversationObject;
   /** A deleted message as every page now shows it. */
@@ -54,13 +57,14 @@ function tombstoneOf(scope: TenantScope, event: ChatEvent, messageId: string) {
 function viewOf(
   conversation: SharedConversationObject,
   viewerId: string,
-  own: { unread: number; muted: boolean; archived: boolean },
+  own: { unread: number; mentions: number; muted: boolean; archived: boolean },
 ): ConversationObject {
   const other = conversation.kind === "direct" ? conversation.participants.find((p) => p.id !== viewerId) : undefined;
   return {
     ...conversation,
     title: other?.name ?? conversation.title,
     unread_count: own.unread,
+    unread_mentions: own.mentions,
     is_muted: own.muted,
     is_archived: own.archived,
   };
@@ -78,8 +82,10 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
   switch (event.type) {
     case "message_created": {
       const { unread, muted } = await unreadOf(scope, event, event.data.conversation_id);
-      const mine = event.data.message.sender_id === scope.userId;
-      return { ...base, key: `${locale}|${unread}|${muted}|${mine}`, unread, muted };
+      const m = event.data.message;
+      const mine = m.sender_id === scope.userId;
+      const mentioned = !mine && (m.mentions_all || m.mentions.some((x) => x.user_id === scope.userId));
+      return { ...base, key: `${locale}|${unread}|${muted}|${mine}|${mentioned}`, unread, muted, mentioned };
     }
     case "read": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
@@ -91,10 +97,11 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
     case "conversation_created":
     case "conversation_updated": {
       const own = await unreadOf(scope, event, event.data.conversation.id);
-      const seen = viewOf(event.data.conversation, scope.userId, own);
+      const mentions = await unreadMentionsOf(scope, event.data.conversation.id);
+      const seen = viewOf(event.data.conversation, scope.userId, { ...own, mentions });
       return {
         ...base,
-        key: `${locale}|${seen.title}|${own.unread}|${own.muted}|${own.archived}`,
+        key: `${locale}|${seen.title}|${own.unread}|${mentions}|${own.muted}|${own.archived}`,
         conversation: seen,
       };
     }

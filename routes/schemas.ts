@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_CONVERSATION_PAGE } from "../chat/conversations/conversations.ts";
 import { MAX_CONTENT_LENGTH, MAX_PAGE } from "../chat/messages/messages.ts";
 import { displayText, labelText, text } from "../chat/text.ts";
+import { customFieldValuesInput } from "../chat/custom_fields/definitions.ts";
 
 /**
  * The chat's request schemas, shared by the JSON API and the pages' forms that take the
@@ -41,12 +42,15 @@ export const createBody = z.object({
   topic: labelText().max(1000).nullish(),
   context_type: text().min(1).max(50).nullish(),
   context_id: text().min(1).max(200).nullish(),
+  custom_fields: customFieldValuesInput.optional(),
 });
 
 /** A page of messages: the newest, or those just before or after a message. */
 export const pageQuery = z.object({
   since_id: z.string().max(100).optional(),
   before_id: z.string().max(100).optional(),
+  around_id: z.string().max(100).optional(),
+  sender_id: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
 
@@ -59,6 +63,7 @@ export function newConversation(b: z.output<typeof createBody>) {
     topic: b.topic,
     contextType: b.context_type,
     contextId: b.context_id,
+    customFields: b.custom_fields,
   };
 }
 
@@ -67,9 +72,15 @@ export const sendBody = z.object({
   content: text().max(MAX_CONTENT_LENGTH).optional(),
   parent_id: text().max(100).nullish(),
   client_id: text().min(1).max(100).nullish(),
+  custom_fields: customFieldValuesInput.optional(),
 });
 
-export const editBody = z.object({ content: text().max(MAX_CONTENT_LENGTH) });
+export const editBody = z.object({
+  content: text().max(MAX_CONTENT_LENGTH).optional(),
+  custom_fields: customFieldValuesInput.optional(),
+}).refine((b) => b.content !== undefined || b.custom_fields !== undefined, {
+  message: "give content or custom_fields",
+});
 
 export const reactionBody = z.object({ emoji: text().min(1).max(64) });
 

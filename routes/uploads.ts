@@ -83,6 +83,11 @@ export async function sendFromRequest(
   fields: z.output<typeof sendBody>,
 ): Promise<MessageObject> {
   if (isUploadRequest(c)) return (await sendUpload(c, conversationId)).message;
-  const input = { content: fields.content, parentId: fields.parent_id, clientId: fields.client_id };
+  const input = {
+    content: fields.content,
+    parentId: fields.parent_id,
+    clientId: fields.client_id,
+    customFields: fields.custom_fields,
+  };
   return (await sendMessage(c.var.scope, conversationId, input, c.var.deps)).message;
 }

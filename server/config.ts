@@ -62,6 +62,7 @@ const configSchema = z.object({
   AI_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
+  WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "expected debug, info, warn or error" }).default(
     "info",
@@ -128,6 +129,8 @@ function finish(env: z.infer<typeof configSchema>) {
       }
       : null,
     logLevel: env.LOG_LEVEL,
+    /** Whether entity resolvers and webhooks may be called on loopback and private addresses. */
+    webhooksAllowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
     /** Bearer token for `/metrics`; without one, only this machine may read them. */
     metricsToken: env.METRICS_TOKEN ?? null,
   };

@@ -21,5 +21,13 @@ export function clientStrings(t: Translator): Record<string, string> {
     polling: t("ui.polling"),
     reply_to_message: t("ui.reply_to_message"),
     upload_failed: t("ui.upload_failed"),
+    mention_all: t("ui.mention_all"),
+    mentioned_you: t("ui.mentioned_you"),
+    open_discussion: t("ui.open_discussion"),
+    mentions: t("ui.mentions"),
+    no_mentions: t("ui.no_mentions"),
+    search: t("ui.search"),
+    search_no_results: t("ui.search_no_results"),
+    search_result_in: t("ui.search_result_in"),
   };
 }

@@ -1,17 +1,32 @@
 import type { JSX } from "hono/jsx/jsx-runtime";
+import type { EntityObject, MentionObject } from "../chat/objects.ts";
 
 type Node = string | JSX.Element;
 
+/** What a message's text refers to, as its object carries it (see `MessageObject`). */
+export interface TextReferences {
+  mentions: MentionObject[];
+  mentions_all: boolean;
+  entities: EntityObject[];
+}
+
+const NO_REFERENCES: TextReferences = { mentions: [], mentions_all: false, entities: [] };
+
 // One pass over the text: the first alternative that matches at a position wins, so
-// markers inside `code` or inside a URL are left alone.
-const TOKEN = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(@[a-z0-9._-]{1,32})/gi;
+// markers inside `code` or inside a URL are left alone. Mentions and entity links are the
+// tokens chat/mentions/parse.ts resolves: an `@` that follows no letter, digit or `._-@`.
+const TOKEN =
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(?<![\p{L}\p{N}._@-])@([A-Za-z0-9._-]+)(?:#([A-Za-z0-9_-]+))?/gu;
 
 /**
- * Safe message formatting: autolinks, `code`, **bold** and @mentions. The text is never
- * parsed as HTML; every piece is emitted as an escaped text node or one of these elements.
+ * Safe message formatting: autolinks, `code`, **bold**, mention chips and entity links.
+ * The text is never parsed as HTML; every piece is emitted as an escaped text node or one of
+ * these elements. Only what the message resolved is drawn: an `@name` it does not mention
+ * and an `@type#id` it does not link stay text.
  * @param text the message content as typed
+ * @param refs the message's mentions, `@all` and entities
  */
-export function formatText(text: string): Node[] {
+export function formatText(text: string, refs: TextReferences = NO_REFERENCES): Node[] {
   const out: Node[] = [];
   const lines = text.split("\n");
   lines.forEach((line, i) => {
@@ -20,17 +35,63 @@ export function formatText(text: string): Node[] {
     for (const match of line.matchAll(TOKEN)) {
       const at = match.index ?? 0;
       if (at > last) out.push(line.slice(last, at));
-      const [whole, code, bold, url, mention] = match;
+      const [whole, code, bold, url, name, id] = match;
       if (code) out.push(<code>{code.slice(1, -1)}</code>);
       else if (bold) out.push(<strong>{bold.slice(2, -2)}</strong>);
       else if (url) out.push(<a href={url} target="_blank" rel="noopener noreferrer nofollow">{url}</a>);
-      else if (mention) out.push(<span class="mention" data-username={mention.slice(1).toLowerCase()}>{mention}</span>);
-      else out.push(whole);
+      else if (name !== undefined) {
+        const used = reference(whole, name, id, refs);
+        out.push(used.node);
+        if (used.length < whole.length) out.push(whole.slice(used.length));
+      } else out.push(whole);
       last = at + whole.length;
     }
     if (last < line.length) out.push(line.slice(last));
   });
   return out;
+}
+
+/** A mention chip or entity link for a token, or the token as text when the message did not resolve it. */
+function reference(whole: string, name: string, id: string | undefined, refs: TextReferences) {
+  if (id !== undefined) {
+    const entity = refs.entities.find((e) => e.type === name && e.id === id);
+    if (!entity) return { node: whole, length: whole.length };
+    return {
+      node: (
+        <a
+          class="entity-link"
+          href={entity.url}
+          target="_blank"
+          rel="noopener noreferrer nofollow"
+          data-entity-type={entity.type}
+          data-entity-id={entity.id}
+          data-context-url={`/api/chat/context/${entity.type}/${encodeURIComponent(entity.id)}/`}
+        >
+          {entity.label}
+        </a>
+      ),
+      length: whole.length,
+    };
+  }
+  // a sentence may end right after a mention: "thanks @bob."
+  const username = name.toLowerCase().replace(/\.+$/, "");
+  const length = 1 + username.length;
+  if (username === "all" && refs.mentions_all) {
+    return {
+      node: <span class="mention mention-all" data-i18n-title="mention_all">{whole.slice(0, length)}</span>,
+      length,
+    };
+  }
+  const person = refs.mentions.find((m) => m.username === username);
+  if (!person) return { node: whole, length: whole.length };
+  return {
+    node: (
+      <span class="mention" data-user-id={person.user_id} data-username={person.username} title={person.name}>
+        {whole.slice(0, length)}
+      </span>
+    ),
+    length,
+  };
 }
 
 /** A one-line plain-text preview of a message for lists and notifications. */

@@ -38,7 +38,7 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
       </header>
       {m.parent_id ? <ReplyQuote parentId={m.parent_id} parent={props.parent} /> : null}
       <div class="message-body" id={`message-body-${m.id}`}>
-        {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : formatText(m.content)}
+        {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : formatText(m.content, m)}
       </div>
       {!m.is_deleted && m.attachments.length > 0
         ? (

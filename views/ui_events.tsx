@@ -62,6 +62,7 @@ function fragment(event: ChatEvent, v: UiVariant) {
               data-sender={m.sender_name ?? ""}
               data-preview={m.content ? previewText(m.content, 120) : m.attachments[0]?.filename ?? ""}
               data-muted={v.muted ? "true" : "false"}
+              data-mentioned={v.mentioned ? "true" : "false"}
             >
             </parley-notice>
           </hx-partial>

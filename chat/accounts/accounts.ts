@@ -14,12 +14,14 @@ import { AppError, conflict, forbidden } from "../errors.ts";
 import { freeSlug, slugify } from "./slugs.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 
-/** Derives a username from an email's local part: lowercase letters, digits, dot, dash, underscore. */
+/**
+ * Derives a username from an email's local part: lowercase letters, digits, dot, dash and
+ * underscore, 2 to 32 of them (a shorter part is lengthened, an empty one becomes "user").
+ */
 export function usernameFrom(email: string): string {
-  return email.split("@")[0].toLowerCase().replace(/[^a-z0-9._-]/g, "").slice(
-    0,
-    32,
-  ) || "user";
+  const base = email.split("@")[0].toLowerCase().replace(/[^a-z0-9._-]/g, "").slice(0, 32);
+  // "all" is reserved: @all mentions everyone in a conversation
+  return base.length >= 2 && base !== "all" ? base : base ? `${base}_user` : "user";
 }
 
 export interface NewAccount {

@@ -9,9 +9,10 @@ const password = text().min(8, { message: "must be at least 8 characters" }).max
 // names are shown to others: displayText strips invisible format characters first
 const name = displayText().max(80);
 const email = text().trim().toLowerCase().pipe(z.email().max(254));
-const username = text().regex(/^[a-z0-9._-]{1,32}$/, {
-  message: "expected 1-32 lowercase letters, digits, dots, dashes or underscores",
-});
+// usernames are case-insensitive: stored lowercased, so the unique index compares them so
+const username = text().trim().toLowerCase().regex(/^[a-z0-9._-]{2,32}$/, {
+  message: "expected 2-32 letters, digits, dots, dashes or underscores",
+}).refine((u) => u !== "all", { message: '"all" is reserved: @all mentions everyone' });
 
 export const signupSchema = z.object({
   workspace_name: name,
@@ -42,17 +43,19 @@ export const newUserSchema = z.object({
 
 export const userChangesSchema = z.object({
   name: name.optional(),
+  username: username.optional(),
   role: z.enum(USER_ROLES).optional(),
   is_active: z.boolean().optional(),
 }).refine((v) => Object.values(v).some((x) => x !== undefined), {
-  message: "expected at least one of name, role, is_active",
+  message: "expected at least one of name, username, role, is_active",
 });
 
 export const localeSchema = z.object({ locale: z.enum(LOCALES) });
 
 export const profileSchema = z.object({
   name: name.optional(),
+  username: username.optional(),
   locale: z.enum(LOCALES).nullable().optional(),
-}).refine((v) => v.name !== undefined || v.locale !== undefined, {
-  message: "expected name or locale",
+}).refine((v) => v.name !== undefined || v.username !== undefined || v.locale !== undefined, {
+  message: "expected name, username or locale",
 });

@@ -116,7 +116,7 @@ async function freeUsername(scope: TenantScope, base: string): Promise<string> {
 export async function changeUser(
   scope: TenantScope,
   userId: string,
-  changes: { name?: string; role?: UserRole; isActive?: boolean },
+  changes: { name?: string; username?: string; role?: UserRole; isActive?: boolean },
   meta: { ip?: string | null } = {},
 ): Promise<User> {
   requireAdminScope(scope);
@@ -128,7 +128,7 @@ export async function changeUser(
     if (losesAdmin && await countActiveAdmins(scope, tx) <= 1) {
       throw conflict("Cannot demote or deactivate the last active admin");
     }
-    const after = (await updateUser(scope, userId, changes, tx))!;
+    const after = (await updateUser(scope, userId, changes, tx).catch(usernameTaken))!;
     if (changes.isActive === false) await revokeUserSessions(scope, userId, tx);
     for (const action of userChangeActions(before, after)) {
       await audit(tx, scope, {
@@ -159,22 +159,29 @@ function userChangeActions(before: User, after: User): string[] {
 
 function diff(before: User, after: User) {
   const changed: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of ["name", "role", "isActive"] as const) {
+  for (const key of ["name", "username", "role", "isActive"] as const) {
     if (before[key] !== after[key]) changed[key] = { from: before[key], to: after[key] };
   }
   return changed;
 }
 
 /**
- * Changes the caller's own profile (name, interface language).
+ * Changes the caller's own profile (name, username, interface language). A username
+ * another user of the workspace has is a 409.
  * @param scope the caller
  * @param changes undefined fields are left alone; a null locale means "negotiate"
  */
 export async function updateOwnProfile(
   scope: TenantScope,
-  changes: { name?: string; locale?: string | null },
+  changes: { name?: string; username?: string; locale?: string | null },
 ): Promise<User> {
-  const user = await updateUser(scope, scope.userId, changes);
+  const user = await updateUser(scope, scope.userId, changes).catch(usernameTaken);
   if (!user) throw notFound("User");
   return user;
+}
+
+/** A username change refused by the unique index (usernames are unique per workspace) as a 409. */
+function usernameTaken(e: unknown): never {
+  if (isUniqueViolation(e)) throw conflict("This username is taken");
+  throw e;
 }

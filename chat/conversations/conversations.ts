@@ -23,6 +23,14 @@ import { conversationObjects, sharedConversation } from "./object.ts";
 import { postSystemMessage } from "../messages/system.ts";
 import { actionAllowance, loadChatSettings } from "../settings.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { setConversationCustomFields } from "../../db/custom_fields.ts";
+import { loadFeatureSettings } from "../workspace_settings.ts";
+import {
+  checkCustomFields,
+  conversationFieldFilters,
+  type CustomFieldValues,
+  mergeCustomFields,
+} from "../custom_fields/definitions.ts";
 
 /** Conversations in one page of the list unless the caller asks for another number. */
 export const CONVERSATION_PAGE = 50;
@@ -33,18 +41,23 @@ export const MAX_CONVERSATION_PAGE = 200;
  * One page of the caller's conversations, newest activity first (`updated_at`, then id);
  * archived ones only when asked for. The next page starts after the last one's
  * `updated_at` and id.
- * @param options archived; limit (at most MAX_CONVERSATION_PAGE); before: the cursor
+ * @param options archived; limit (at most MAX_CONVERSATION_PAGE); before: the cursor;
+ * customFields: custom field values the conversations must have (`?cf_KEY=value`)
  */
 export async function listConversations(
   scope: TenantScope,
-  options: { archived?: boolean; limit?: number; before?: ConversationCursor },
+  options: { archived?: boolean; limit?: number; before?: ConversationCursor; customFields?: Record<string, string> },
   deps: Pick<ChatDeps, "presence">,
 ): Promise<ConversationObject[]> {
   const limit = Math.min(options.limit ?? CONVERSATION_PAGE, MAX_CONVERSATION_PAGE);
+  const filters = options.customFields && Object.keys(options.customFields).length > 0
+    ? conversationFieldFilters((await loadFeatureSettings(scope)).customFields, options.customFields)
+    : undefined;
   const rows = await listConversationRowsForUser(scope, scope.userId, {
     archived: options.archived ?? false,
     limit,
     before: options.before,
+    customFields: filters,
   });
   return await conversationObjects(scope, scope.userId, rows, deps);
 }
@@ -80,6 +93,7 @@ export interface NewConversationInput {
   topic?: string | null;
   contextType?: string | null;
   contextId?: string | null;
+  customFields?: CustomFieldValues;
 }
 
 /**
@@ -90,10 +104,15 @@ export async function createConversation(
   scope: TenantScope,
   input: NewConversationInput,
   deps: ChatDeps,
+  options: { requireAllFields?: boolean } = {},
 ): Promise<ConversationObject> {
   if (scope.role === "guest") throw forbidden("Guests cannot create conversations");
   const title = input.title.trim();
   if (!title) throw badRequest("Cannot create conversation: title is empty");
+  const { customFields: fields } = await loadFeatureSettings(scope);
+  const customFields = input.customFields || fields.length > 0
+    ? checkCustomFields(fields, "conversation", input.customFields ?? {}, { requireAll: options.requireAllFields })
+    : {};
   const others = [...new Set(input.participantIds)].filter((id) => id !== scope.userId);
   const found = await findUsers(scope, others);
   if (found.length !== others.length || found.some((u) => !u.isActive)) throw notFound("Participant");
@@ -111,6 +130,7 @@ export async function createConversation(
         createdBy: scope.userId,
         contextType: input.contextType ?? null,
         contextId: input.contextId ?? null,
+        customFields,
         createdAt: now,
         updatedAt: now,
       }, [
@@ -168,11 +188,14 @@ export async function startDirect(
   }
 }
 
-/** Renames a group or channel or changes its topic (conversation owners and admins). */
+/**
+ * Renames a group or channel, changes its topic or its custom fields (conversation owners
+ * and admins). Custom field values given replace theirs; a null removes one.
+ */
 export async function updateConversation(
   scope: TenantScope,
   conversationId: string,
-  changes: { title?: string; topic?: string | null },
+  changes: { title?: string; topic?: string | null; customFields?: CustomFieldValues },
   deps: ChatDeps,
 ): Promise<ConversationObject> {
   const { conversation, participant } = await requireMember(scope, conversationId);
@@ -180,9 +203,15 @@ export async function updateConversation(
   if (!canManage(scope, participant)) throw forbidden("Only the conversation's owners and admins can change it");
   const title = changes.title?.trim();
   if (changes.title !== undefined && !title) throw badRequest("Cannot rename conversation: title is empty");
+  const customFields = changes.customFields === undefined ? undefined : checkCustomFields(
+    (await loadFeatureSettings(scope)).customFields,
+    "conversation",
+    mergeCustomFields(conversation.customFields, changes.customFields),
+  );
   const now = new Date(deps.now());
   return await commitChange(scope, async (tx, record) => {
     await updateConversationRow(scope, conversation.id, { title, topic: changes.topic, updatedAt: now }, tx);
+    if (customFields !== undefined) await setConversationCustomFields(scope, conversation.id, customFields, tx);
     if (title !== undefined && title !== conversation.title) {
       await postSystemMessage(
         scope,
@@ -202,6 +231,7 @@ export async function updateConversation(
     await announce(scope, { tx, record }, "updated", object, {
       ...(title !== undefined ? { title } : {}),
       ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
+      ...(customFields !== undefined ? { custom_fields: customFields } : {}),
     });
     return object;
   });

@@ -114,6 +114,20 @@ export async function joinChannel(
   const { conversation, participant } = await requireVisible(scope, conversationId);
   if (participant) return await currentView(scope, conversation.id, deps);
   if (conversation.kind !== "channel") throw notFound("Conversation");
+  return await joinConversation(scope, conversation.id, deps);
+}
+
+/**
+ * Adds the caller to a conversation as a member (a channel they join, a context room they
+ * open), announcing it like any added participant. Callers decide whether they may.
+ */
+export async function joinConversation(
+  scope: TenantScope,
+  conversationId: string,
+  deps: ChatDeps,
+): Promise<ConversationObject> {
+  const conversation = await findConversation(scope, conversationId);
+  if (!conversation) throw notFound("Conversation");
   const now = new Date(deps.now());
   return await commitChange(scope, async (tx, record) => {
     await upsertMembers(scope, conversation.id, [{ userId: scope.userId, role: "member" }], {

@@ -6,6 +6,7 @@ import type { ConversationObject, MessageObject, SharedConversationObject } from
 import type { ChatDeps } from "../deps.ts";
 import type { TenantOnlyScope } from "../tenancy.ts";
 import { messageObjects } from "../messages/object.ts";
+import { countUnreadMentions } from "../../db/mentions.ts";
 
 /** Unread counts are exact up to this number; the display shows "999+" beyond. */
 export const UNREAD_CAP = 999;
@@ -46,6 +47,7 @@ export async function conversationObjects(
       cap: UNREAD_CAP,
     }, db);
   }));
+  const mentions = await countUnreadMentions(scope, viewerId, rows.map((c) => c.id), db);
   return rows.map((c, i) => {
     const own = members.filter((m) => m.participant.conversationId === c.id);
     const me = own.find((m) => m.user.id === viewerId);
@@ -60,6 +62,7 @@ export async function conversationObjects(
       updated_at: c.updatedAt.toISOString(),
       last_message: (c.lastMessageId && lastById.get(c.lastMessageId)) || null,
       unread_count: unread[i],
+      unread_mentions: mentions.get(c.id) ?? 0,
       is_archived: me?.participant.isArchived ?? false,
       is_muted: me?.participant.isMuted ?? false,
       participants: own.map((m) => ({
@@ -71,6 +74,7 @@ export async function conversationObjects(
       })),
       context_type: c.contextType,
       context_id: c.contextId,
+      custom_fields: c.customFields,
     };
   });
 }
@@ -81,6 +85,12 @@ export async function conversationObjects(
  * @param conversation the object as some viewer sees it
  */
 export function sharedConversation(conversation: ConversationObject): SharedConversationObject {
-  const { unread_count: _unread, is_archived: _archived, is_muted: _muted, ...shared } = conversation;
+  const {
+    unread_count: _unread,
+    unread_mentions: _mentions,
+    is_archived: _archived,
+    is_muted: _muted,
+    ...shared
+  } = conversation;
   return shared;
 }

@@ -13,6 +13,11 @@ import { type Membership, requireMember } from "../access.ts";
 import { messageObjects } from "./object.ts";
 import { limitAction, loadChatSettings } from "../settings.ts";
 import { MAX_CONTENT_LENGTH } from "./messages.ts";
+import { replaceMentions } from "../../db/mentions.ts";
+import { setMessageCustomFields } from "../../db/custom_fields.ts";
+import { resolveReferences } from "../mentions/resolve.ts";
+import { loadFeatureSettings } from "../workspace_settings.ts";
+import { checkCustomFields, type CustomFieldValues, mergeCustomFields } from "../custom_fields/definitions.ts";
 
 /** A message the caller can see (they are in its conversation), or 404. */
 export async function requireVisibleMessage(
@@ -35,14 +40,20 @@ export async function getMessage(scope: TenantScope, messageId: string): Promise
   return object;
 }
 
-/** Changes a message's text: its author only, within the tenant's edit window; the former text goes to the edit history. */
+/**
+ * Changes a message's text or custom fields: its author only, within the tenant's edit
+ * window; the former text goes to the edit history. New text resolves its mentions again:
+ * people it newly mentions are named in the event, those it no longer mentions stop counting.
+ * @param change content: the new text (undefined keeps it); customFields: values to set, null removes one
+ */
 export async function editMessage(
   scope: TenantScope,
   messageId: string,
-  content: string,
+  change: { content?: string; customFields?: CustomFieldValues },
   deps: ChatDeps,
 ): Promise<MessageObject> {
   const { message, conversation } = await requireVisibleMessage(scope, messageId);
+  const content = change.content ?? message.content;
   if (message.senderId !== scope.userId) throw forbidden("Only the author can edit a message");
   if (message.deletedAt) throw conflict("Cannot edit message: it was deleted");
   if (content.length > MAX_CONTENT_LENGTH) {
@@ -54,19 +65,38 @@ export async function editMessage(
   if (now.getTime() - message.createdAt.getTime() > settings.edit_window_minutes * 60_000) {
     throw forbidden(`Cannot edit message: the ${settings.edit_window_minutes}-minute edit window has passed`);
   }
+  const fields = change.customFields === undefined ? undefined : checkCustomFields(
+    (await loadFeatureSettings(scope)).customFields,
+    "message",
+    mergeCustomFields(message.customFields, change.customFields),
+  );
+  const fieldsChanged = fields !== undefined && JSON.stringify(fields) !== JSON.stringify(message.customFields);
+  const textChanged = content !== message.content;
   // every edit is an event to all members and a row of history
   await limitAction(scope, "edits", deps);
+  const references = textChanged ? await resolveReferences(scope, conversation.id, content, deps) : null;
   return await commitChange(scope, async (tx, record) => {
-    if (content !== message.content) {
+    const members = await listMembers(scope, [conversation.id], tx);
+    const [before] = await messageObjects(scope, [message], members, tx);
+    if (textChanged) {
       await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now }, tx);
+      await replaceMentions(scope, message, references!.targets, now, tx);
     }
+    if (fieldsChanged) await setMessageCustomFields(scope, message.id, fields!, tx);
     const updated = await findMessage(scope, message.id, tx) ?? message;
-    const [object] = await messageObjects(scope, [updated], await listMembers(scope, [conversation.id], tx), tx);
-    if (content === message.content) return object;
+    const [object] = await messageObjects(scope, [updated], members, tx);
+    if (!textChanged && !fieldsChanged) return object;
+    const known = new Set(before.mentions.map((m) => m.user_id));
+    const newMentions = object.mentions.filter((m) => !known.has(m.user_id));
     await record({
       type: "message_updated",
       conversationId: conversation.id,
-      data: { conversation_id: conversation.id, message: object },
+      data: {
+        conversation_id: conversation.id,
+        message: object,
+        ...(newMentions.length > 0 ? { new_mentions: newMentions } : {}),
+        ...(object.mentions_all && !before.mentions_all ? { new_mentions_all: true } : {}),
+      },
     });
     await audit(tx, scope, {
       actorId: scope.userId,

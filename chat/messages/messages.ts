@@ -24,6 +24,11 @@ import { messageObjects, toMessageObject } from "./object.ts";
 import { loadChatSettings } from "../settings.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import type { StoredUpload } from "./multipart.ts";
+import { mentionInsertStatements } from "../../db/mentions.ts";
+import { resolveReferences } from "../mentions/resolve.ts";
+import { loadFeatureSettings } from "../workspace_settings.ts";
+import { checkCustomFields, type CustomFieldValues } from "../custom_fields/definitions.ts";
+import { scheduleIndexing } from "../search/indexer.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -39,6 +44,8 @@ export interface NewMessageInput {
   files?: StoredUpload[];
   /** The send was counted against the rate limit already, before its body was read. */
   counted?: boolean;
+  /** Values of the workspace's message custom fields. */
+  customFields?: CustomFieldValues;
 }
 
 /**
@@ -80,8 +87,15 @@ export async function sendMessage(
       throw badRequest("Cannot send message: parent_id is not a message of this conversation");
     }
   }
+  const { customFields: fields } = await loadFeatureSettings(scope);
+  // nothing to check without values or definitions: the common send skips the schema
+  const customFields = input.customFields || fields.length > 0
+    ? checkCustomFields(fields, "message", input.customFields ?? {})
+    : {};
   const settings = await loadChatSettings(scope, deps);
   if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
+  // outside the write: an entity resolver may take a while to answer
+  const references = await resolveReferences(scope, conversation.id, content, deps);
   const stored = files;
   const now = new Date(deps.now());
   const row: MessageRow = {
@@ -96,6 +110,7 @@ export async function sendMessage(
     updatedAt: now,
     editedAt: null,
     deletedAt: null,
+    customFields,
   };
   const attachments = stored.map((f) => ({
     id: uuidv7(now.getTime()),
@@ -113,13 +128,14 @@ export async function sendMessage(
     sender: me.user,
     files: attachments,
     reactions: [],
-    mentions: [],
+    mentions: references.marks,
     members: [me],
   });
   try {
     await commitBatch(scope, [
       messageInsertStatement(scope, { ...row, clientId: input.clientId ?? null }),
       ...attachments.map((a) => attachmentInsertStatement(scope, a)),
+      ...mentionInsertStatements(scope, row, references.targets, now),
       lastMessageStatement(scope, conversation.id, row),
       // a sender has read everything up to their own message
       readAdvanceStatement(scope, me.participant.id, row.id),
@@ -128,6 +144,7 @@ export async function sendMessage(
       conversationId: conversation.id,
       data: { conversation_id: conversation.id, message },
     }]);
+    scheduleIndexing(scope.db);
     return { message, created: true };
   } catch (e) {
     await removeAll(scope, stored, deps);
@@ -144,16 +161,19 @@ export async function sendMessage(
 export async function listMessages(
   scope: TenantScope,
   conversationId: string,
-  page: { beforeId?: string; sinceId?: string; limit?: number },
+  page: { beforeId?: string; sinceId?: string; aroundId?: string; senderId?: string; limit?: number },
 ): Promise<MessageObject[]> {
   const limit = page.limit ?? DEFAULT_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw badRequest(`Cannot list messages: limit must be between 1 and ${MAX_PAGE}`);
   }
-  if (page.beforeId && page.sinceId) throw badRequest("Cannot list messages: give before_id or since_id, not both");
-  for (const cursor of [page.beforeId, page.sinceId]) {
+  if ([page.beforeId, page.sinceId, page.aroundId].filter(Boolean).length > 1) {
+    throw badRequest("Cannot list messages: give one of before_id, since_id and around_id");
+  }
+  for (const cursor of [page.beforeId, page.sinceId, page.aroundId]) {
     if (cursor && !isUuid(cursor)) throw badRequest("Cannot list messages: the cursor is not a message id");
   }
+  if (page.senderId && !isUuid(page.senderId)) return [];
   const { members, me } = await requireMembers(scope, conversationId);
   const rows = await listMessagePage(scope, me.participant.conversationId, { ...page, limit });
   const newest = rows.at(-1)?.id;

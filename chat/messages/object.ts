@@ -1,16 +1,16 @@
 import type { DbOrTx } from "../../db/client.ts";
-import type { Attachment, Mention, Reaction, User } from "../../db/schema/mod.ts";
+import type { Attachment, Reaction, User } from "../../db/schema/mod.ts";
 import { listAttachmentsFor } from "../../db/attachments.ts";
 import { listReactionMarks } from "../../db/reactions.ts";
-import { listMentionMarks, type MessageRow } from "../../db/messages.ts";
+import type { MessageRow } from "../../db/messages.ts";
+import { listMentionMarks, type MentionMark } from "../../db/mentions.ts";
 import { findUsers } from "../../db/users.ts";
 import type { MemberMark } from "../../db/participants.ts";
-import type { MentionObject, MessageObject, MessageStatus, ReactionObject } from "../objects.ts";
+import type { EntityObject, MentionObject, MessageObject, MessageStatus, ReactionObject } from "../objects.ts";
 import type { TenantOnlyScope } from "../tenancy.ts";
 
 type AttachmentMark = Pick<Attachment, "id" | "filename" | "contentType" | "size">;
 type ReactionMark = Pick<Reaction, "userId" | "emoji">;
-type MentionMark = Pick<Mention, "userId" | "entityType" | "entityId" | "label">;
 
 /** What a deleted message reads as in every API object and event. */
 export const DELETED_CONTENT = "[Message deleted]";
@@ -106,7 +106,7 @@ export function toMessageObject(
     sender: Pick<User, "name" | "email"> | undefined;
     files: AttachmentMark[];
     reactions: ReactionMark[];
-    mentions: MentionMark[];
+    mentions: Omit<MentionMark, "messageId">[];
     members: MemberMark[];
   },
 ): MessageObject {
@@ -123,13 +123,19 @@ export function toMessageObject(
     has_attachments: !deleted && m.hasAttachments,
     attachments: deleted ? [] : parts.files.map(attachmentObject),
     reactions: deleted ? [] : reactionObjects(parts.reactions),
-    mentions: deleted
-      ? []
-      : parts.mentions.map((x): MentionObject =>
-        x.userId
-          ? { type: "user", id: x.userId, label: x.label }
-          : { type: "entity", id: `${x.entityType}#${x.entityId}`, label: x.label }
-      ),
+    mentions: deleted ? [] : parts.mentions.filter((x) => x.userId && x.username).map((x): MentionObject => ({
+      user_id: x.userId!,
+      username: x.username!,
+      name: x.name ?? "",
+    })),
+    mentions_all: !deleted && parts.mentions.some((x) => x.everyone),
+    entities: deleted ? [] : parts.mentions.filter((x) => x.entityType).map((x): EntityObject => ({
+      type: x.entityType!,
+      id: x.entityId ?? "",
+      url: x.url ?? "",
+      label: x.label ?? "",
+    })),
+    custom_fields: deleted ? {} : m.customFields,
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
     edited_at: m.editedAt?.toISOString() ?? null,

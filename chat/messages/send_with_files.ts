@@ -16,6 +16,17 @@ const uploadFields = z.object({
   content: text().max(MAX_CONTENT_LENGTH).optional(),
   parent_id: text().max(100).optional(),
   client_id: text().max(100).optional(),
+  // custom field values travel as one JSON text field
+  custom_fields: text().max(64 * 1024).transform((raw, ctx) => {
+    try {
+      const value = JSON.parse(raw);
+      if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: "custom", message: "expected a JSON object" });
+    return z.NEVER;
+  }).optional(),
 });
 
 /**
@@ -68,12 +79,19 @@ export async function sendMessageWithFiles(
   }
 }
 
-function inputOf(fields: Map<string, string>): { content?: string; parentId: string | null; clientId: string | null } {
+function inputOf(
+  fields: Map<string, string>,
+): { content?: string; parentId: string | null; clientId: string | null; customFields?: Record<string, unknown> } {
   const parsed = uploadFields.safeParse(Object.fromEntries(fields));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppError("validation_error", `Invalid body: ${issue.path.join(".")} ${issue.message}`);
   }
   const b = parsed.data;
-  return { content: b.content, parentId: b.parent_id || null, clientId: b.client_id || null };
+  return {
+    content: b.content,
+    parentId: b.parent_id || null,
+    clientId: b.client_id || null,
+    customFields: b.custom_fields,
+  };
 }

@@ -102,21 +102,29 @@ export const reactions = sqliteTable(
   ],
 );
 
-/** A mention of a user (`userId`) or of a business entity (`entityType`/`entityId`). */
+/**
+ * What a message points at: a user (`userId`), everyone in its conversation (`everyone`,
+ * from `@all`), or a business entity (`entityType`/`entityId` with its `url` and `label` as
+ * resolved when the message was written). Rows are rewritten when the message is edited.
+ */
 export const mentions = sqliteTable("mentions", {
   id: text("id").primaryKey(),
   tenantId: tenantIdColumn(),
   messageId: text("message_id").notNull().references(() => messages.id, {
     onDelete: "cascade",
   }),
+  conversationId: text("conversation_id"),
   userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  everyone: integer("everyone", { mode: "boolean" }).notNull().default(false),
   entityType: text("entity_type"),
   entityId: text("entity_id"),
   label: text("label"),
+  url: text("url"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 }, (t) => [
   index("mentions_tenant_user_idx").on(t.tenantId, t.userId),
   index("mentions_message_idx").on(t.messageId),
+  index("mentions_conversation_message_idx").on(t.conversationId, t.messageId),
 ]);
 
 export type Message = typeof messages.$inferSelect;

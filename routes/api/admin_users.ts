@@ -30,8 +30,8 @@ export const adminUserRoutes = new Hono<AppEnv>()
     zValidator("param", userIdParam, invalidInput),
     zValidator("json", userChangesSchema, invalidInput),
     async (c) => {
-      const { name, role, is_active: isActive } = c.req.valid("json");
-      const user = await changeUser(c.var.scope, c.req.valid("param").id, { name, role, isActive }, {
+      const { name, username, role, is_active: isActive } = c.req.valid("json");
+      const user = await changeUser(c.var.scope, c.req.valid("param").id, { name, username, role, isActive }, {
         ip: clientIp(c),
       });
       return c.json(toUserObject(user));

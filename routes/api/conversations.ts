@@ -22,6 +22,7 @@ import {
 import { requireUser } from "../middleware.ts";
 import { conversationListQuery, createBody, isSet, listOptions, newConversation } from "../schemas.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
+import { customFieldValuesInput } from "../../chat/custom_fields/definitions.ts";
 import { invalidInput } from "../validation.ts";
 import { conversationMessageRoutes } from "./messages.ts";
 
@@ -30,7 +31,10 @@ const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.
 const patchBody = z.object({
   title: displayText().max(200).optional(),
   topic: labelText().max(1000).nullable().optional(),
-}).refine((b) => b.title !== undefined || b.topic !== undefined, { message: "give title or topic" });
+  custom_fields: customFieldValuesInput.optional(),
+}).refine((b) => b.title !== undefined || b.topic !== undefined || b.custom_fields !== undefined, {
+  message: "give title, topic or custom_fields",
+});
 const participantsBody = z.object({ user_ids: z.array(text().max(100)).min(1).max(500) });
 
 const markRead = markReadRoute((c, _id, marked) => c.json({ status: "ok", marked_read: marked }));
@@ -42,7 +46,10 @@ export const conversationRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const scope = c.var.scope;
     if (isSet(q.joinable)) return c.json(await listJoinable(scope, c.var.deps));
-    return c.json(await listConversations(scope, listOptions(q), c.var.deps));
+    // `?cf_KEY=value` filters by a conversation custom field
+    const fields = Object.entries(c.req.query()).filter(([k]) => k.startsWith("cf_")).map(([k, v]) => [k.slice(3), v]);
+    const options = { ...listOptions(q), customFields: Object.fromEntries(fields) };
+    return c.json(await listConversations(scope, options, c.var.deps));
   })
   .post("/", zValidator("json", createBody, invalidInput), async (c) => {
     const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("json")), c.var.deps);
@@ -57,7 +64,8 @@ export const conversationRoutes = new Hono<AppEnv>()
   .get("/:id", async (c) => c.json(await getConversation(c.var.scope, c.req.param("id"), c.var.deps)))
   .patch("/:id", zValidator("json", patchBody, invalidInput), async (c) => {
     const b = c.req.valid("json");
-    return c.json(await updateConversation(c.var.scope, c.req.param("id"), b, c.var.deps));
+    const changes = { title: b.title, topic: b.topic, customFields: b.custom_fields };
+    return c.json(await updateConversation(c.var.scope, c.req.param("id"), changes, c.var.deps));
   })
   .post("/:id/participants", zValidator("json", participantsBody, invalidInput), async (c) => {
     const ids = c.req.valid("json").user_ids;

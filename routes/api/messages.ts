@@ -4,7 +4,7 @@ import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import type { AppEnv } from "../../server/env.ts";
 import { listMessages } from "../../chat/messages/messages.ts";
-import { deleteMessage, editMessage } from "../../chat/messages/changes.ts";
+import { deleteMessage, editMessage, getMessage } from "../../chat/messages/changes.ts";
 import { addReaction, removeReaction } from "../../chat/messages/reactions.ts";
 import { requireUser } from "../middleware.ts";
 import { editBody, pageQuery, reactionBody, sendBody } from "../schemas.ts";
@@ -21,7 +21,13 @@ const emojiQuery = z.object({ emoji: reactionBody.shape.emoji.optional() });
 export const conversationMessageRoutes = new Hono<AppEnv, BlankSchema, "/:id/messages">()
   .get("/", zValidator("query", pageQuery, invalidInput), async (c) => {
     const q = c.req.valid("query");
-    const page = { sinceId: q.since_id, beforeId: q.before_id, limit: q.limit };
+    const page = {
+      sinceId: q.since_id,
+      beforeId: q.before_id,
+      aroundId: q.around_id,
+      senderId: q.sender_id,
+      limit: q.limit,
+    };
     return c.json(await listMessages(c.var.scope, c.req.param("id"), page));
   })
   .post("/", unlessUpload(zValidator("json", sendBody, invalidInput)), async (c) => {
@@ -33,9 +39,12 @@ export const conversationMessageRoutes = new Hono<AppEnv, BlankSchema, "/:id/mes
 /** One message: edits, deletion and reactions, mounted at /api/chat/messages. */
 export const messageRoutes = new Hono<AppEnv>()
   .use(requireUser)
+  // one message, 404 unless the caller is in its conversation
+  .get("/:id", async (c) => c.json(await getMessage(c.var.scope, c.req.param("id"))))
   .patch("/:id", zValidator("json", editBody, invalidInput), async (c) => {
-    const content = c.req.valid("json").content;
-    return c.json(await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps));
+    const b = c.req.valid("json");
+    const change = { content: b.content, customFields: b.custom_fields };
+    return c.json(await editMessage(c.var.scope, c.req.param("id"), change, c.var.deps));
   })
   .delete("/:id", async (c) => c.json(await deleteMessage(c.var.scope, c.req.param("id"), c.var.deps)))
   .post("/:id/reactions", zValidator("json", reactionBody, invalidInput), async (c) => {

@@ -47,9 +47,9 @@ export const uiMessageRoutes = new Hono<AppEnv>()
   .onError(uiError)
   .use(requirePageUser)
   .post("/:id/edit", zValidator("form", withoutEmpty(editBody), invalidInput), async (c) => {
-    const content = c.req.valid("form").content.trim();
+    const content = (c.req.valid("form").content ?? "").trim();
     if (!content) throw badRequest("Cannot edit message: content is empty");
-    const message = await editMessage(c.var.scope, c.req.param("id"), content, c.var.deps);
+    const message = await editMessage(c.var.scope, c.req.param("id"), { content }, c.var.deps);
     return c.html(<MessageItem message={message} />);
   })
   .post("/:id/delete", async (c) => {

@@ -209,6 +209,7 @@ Deno.test("the conversation object has exactly the SPEC's fields", async () => {
     "context_id",
     "context_type",
     "created_at",
+    "custom_fields",
     "id",
     "is_archived",
     "is_group",
@@ -219,6 +220,7 @@ Deno.test("the conversation object has exactly the SPEC's fields", async () => {
     "title",
     "topic",
     "unread_count",
+    "unread_mentions",
     "updated_at",
   ]);
   assert.deepEqual(Object.keys(res.body.participants[0]).sort(), ["email", "id", "is_online", "name", "username"]);

@@ -95,6 +95,9 @@ export function messageObject(conversationId: string, sender: User, content: str
     attachments: [],
     reactions: [],
     mentions: [],
+    mentions_all: false,
+    entities: [],
+    custom_fields: {},
     created_at: now,
     updated_at: now,
     edited_at: null,
@@ -123,5 +126,6 @@ function conversationObject(id: string, people: User[]): SharedConversationObjec
     })),
     context_type: null,
     context_id: null,
+    custom_fields: {},
   };
 }

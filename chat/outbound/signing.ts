@@ -1,0 +1,22 @@
+/**
+ * Signs an outbound request body so the receiver can tell it came from this server and was
+ * not replayed later: HMAC-SHA256 over `<timestamp>.<body>` with a secret shared with the
+ * receiver, sent as `X-Parley-Signature: sha256=<hex>` beside `X-Parley-Timestamp` (Unix
+ * seconds). Entity resolvers and webhooks are signed the same way.
+ * @param secret the shared secret
+ * @param body the exact bytes sent, as text
+ * @param nowMs the time of sending, in milliseconds
+ */
+export async function signatureHeaders(secret: string, body: string, nowMs: number): Promise<Record<string, string>> {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
+  const hex = Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+  return { "x-parley-timestamp": timestamp, "x-parley-signature": `sha256=${hex}` };
+}
