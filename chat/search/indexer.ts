@@ -3,8 +3,12 @@ import { hasUnindexedMessages, indexNewMessages } from "../../db/search.ts";
 
 /** How long after a send the new messages are indexed: sends arriving meanwhile share the batch. */
 const INDEX_DELAY_MS = 250;
-/** Rowids indexed per write batch, which bounds how long one batch holds the writer. */
-const BATCH_ROWS = 1_000;
+/**
+ * Rowids indexed per write batch. A batch runs on the server's thread and holds the writer,
+ * so it is kept small, and the indexer yields to requests and streams between batches: a
+ * backlog (messages imported in bulk) is worked off without starving sends.
+ */
+const BATCH_ROWS = 500;
 
 interface IndexerState {
   timer: ReturnType<typeof setTimeout> | null;
@@ -50,7 +54,9 @@ export function indexNow(db: Db): Promise<void> {
   state.running ??= (async () => {
     try {
       if (!await hasUnindexedMessages(db)) return;
-      while (await indexNewMessages(db, BATCH_ROWS)) { /* next batch */ }
+      while (await indexNewMessages(db, BATCH_ROWS)) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
     } finally {
       state.running = null;
     }
