@@ -1,5 +1,5 @@
 // Fills in what markup shared by every viewer and language leaves open: local times and
-// days, sizes, translated words, "mine" marks, quotes of replied-to messages, presence.
+// days, sizes, translated words, "mine" marks, presence.
 export const me = document.body.dataset.userId || "";
 export const strings = JSON.parse(document.body.dataset.strings || "{}");
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -33,19 +33,7 @@ export function dayLabel(date) {
 
 /** Fills in the viewer's and the language's parts of the markup under root. */
 export function decorate(root) {
-  for (const m of $$(".message", root)) {
-    m.classList.toggle("mine", !!me && m.dataset.authorId === me);
-    const quote = $(".reply-quote", m);
-    if (!quote || quote.textContent.trim()) continue;
-    // the parent was not on the same page: it is quoted from the list, if loaded
-    const parent = document.getElementById(`message-${quote.dataset.parentId}`);
-    const text = parent ? parent.dataset.content ?? strings.deleted : strings.reply_to_message;
-    const who = parent && $(".sender", parent)?.textContent;
-    quote.replaceChildren(
-      ...(who ? [el("span", "quote-sender", who)] : []),
-      el("span", "quote-text", text.slice(0, 120)),
-    );
-  }
+  for (const m of $$(".message", root)) m.classList.toggle("mine", !!me && m.dataset.authorId === me);
   for (const t of $$("time[datetime]", root)) {
     const d = new Date(t.getAttribute("datetime"));
     if (isNaN(d)) continue;

@@ -3,10 +3,23 @@
 import { $, $$, decorate } from "./format.js";
 import { afterListChange, keepScroll, openPane, restoreScroll, scrollToEnd, setupPane } from "./pane.js";
 import { afterSend, configureRequest, setupComposer } from "./composer.js";
-import { sortConversations, syncTitle } from "./conversation_list.js";
 import { selectTab } from "./widget.js";
 import "./notices.js";
 import "./stream_fallback.js";
+
+const baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
+
+/** The sum of the rows' unread counts (muted ones left out), in the tab title and the widget's bar. */
+function syncTitle() {
+  let n = 0;
+  for (const badge of $$("#conv-list .conv-row:not(.muted) .badge[data-count]")) n += Number(badge.dataset.count || 0);
+  const label = n > 99 ? "99+" : String(n);
+  for (const total of $$("#unread-total")) {
+    [total.dataset.count, total.textContent] = [String(n), n > 0 ? label : ""];
+    total.classList.toggle("empty", n === 0);
+  }
+  document.title = n > 0 ? `(${label}) ${baseTitle}` : baseTitle;
+}
 
 function refresh() {
   if (setupPane(openPane())) {
@@ -16,7 +29,6 @@ function refresh() {
   decorate(document);
   $$(".message-list").forEach(afterListChange);
   restoreScroll();
-  sortConversations();
   syncTitle();
 }
 
