@@ -15,10 +15,8 @@ export function clientStrings(t: Translator): Record<string, string> {
     new_messages: t("ui.new_messages"),
     online: t("ui.online"),
     last_seen: t("ui.last_seen"),
-    new_message_from: t("ui.new_message_from"),
     replying_to: t("ui.replying_to"),
     editing: t("ui.editing"),
-    polling: t("ui.polling"),
     reply_to_message: t("ui.reply_to_message"),
     upload_failed: t("ui.upload_failed"),
   };

@@ -13,6 +13,8 @@ const timeFmt = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-di
 const dayFmt = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 const shortDayFmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short" });
 const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+// "last seen" counts in the largest unit that fits, in minutes each
+const AGO_UNITS = [["minute", 1], ["hour", 60], ["day", 1440]];
 const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
 
 /** A byte count in the page's language, e.g. "1.5 MB". */
@@ -37,9 +39,8 @@ export function decorate(root) {
   for (const t of $$("time[datetime]", root)) {
     const d = new Date(t.getAttribute("datetime"));
     if (isNaN(d)) continue;
-    t.textContent = (t.dataset.format === "short" && dayKey(d) !== dayKey(new Date()) ? shortDayFmt : timeFmt).format(
-      d,
-    );
+    const fmt = t.dataset.format === "short" && dayKey(d) !== dayKey(new Date()) ? shortDayFmt : timeFmt;
+    t.textContent = fmt.format(d);
     t.title = `${dayFmt.format(d)} ${timeFmt.format(d)}`;
   }
   for (const e of $$("[data-i18n]", root)) e.textContent = strings[e.dataset.i18n] ?? "";
@@ -54,12 +55,8 @@ export function decorate(root) {
 /** Writes "online" or "last seen …" wherever a person's presence is shown in words. */
 export function presenceText(dot) {
   const mins = Math.round((new Date(dot.dataset.lastSeen) - Date.now()) / 60000);
-  const [n, unit] = Math.abs(mins) < 60
-    ? [mins, "minute"]
-    : Math.abs(mins) < 1440
-    ? [mins / 60, "hour"]
-    : [mins / 1440, "day"];
-  const seen = dot.dataset.lastSeen ? fill(strings.last_seen, { time: relFmt.format(Math.round(n), unit) }) : "";
+  const [unit, size] = AGO_UNITS.findLast(([, size]) => Math.abs(mins) >= size) ?? AGO_UNITS[0];
+  const seen = isNaN(mins) ? "" : fill(strings.last_seen, { time: relFmt.format(Math.round(mins / size), unit) });
   for (const e of $$(`[data-presence-of="${CSS.escape(dot.dataset.userId)}"]`)) {
     e.textContent = dot.dataset.online === "true" ? strings.online : seen;
   }

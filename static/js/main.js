@@ -1,7 +1,7 @@
 // Parley's page script. htmx makes the requests and swaps the server's fragments; these
 // modules add what markup alone cannot, once at start and after every swap.
 import { $, $$, decorate } from "./format.js";
-import { afterListChange, keepScroll, openPane, restoreScroll, scrollToEnd, setupPane } from "./pane.js";
+import { afterListChange, openPane, setupPane } from "./pane.js";
 import { afterSend, configureRequest, setupComposer } from "./composer.js";
 import { selectTab } from "./widget.js";
 import "./notices.js";
@@ -28,7 +28,6 @@ function refresh() {
   }
   decorate(document);
   $$(".message-list").forEach(afterListChange);
-  restoreScroll();
   syncTitle();
 }
 
@@ -36,15 +35,9 @@ document.addEventListener("htmx:config:request", configureRequest);
 document.addEventListener("htmx:after:request", ({ detail: { ctx } }) => {
   if (ctx.sourceElement?.matches?.("form.composer") && ctx.response?.status < 300) afterSend(ctx.sourceElement);
 });
-document.addEventListener("htmx:before:swap", ({ detail: { ctx } }) => {
-  if (ctx.sourceElement?.matches?.(".load-older")) keepScroll(ctx.sourceElement);
-});
 document.addEventListener("htmx:after:swap", ({ detail: { ctx } }) => {
   refresh();
   if (ctx?.target?.id === "pane" && !openPane()) document.body.classList.remove("has-open");
-});
-document.addEventListener("click", (e) => {
-  if (e.target.closest?.(".jump-latest")) scrollToEnd(e.target.closest(".conversation"));
 });
 document.addEventListener("change", (e) => e.target.matches?.("select.auto-submit") && e.target.form.submit());
 

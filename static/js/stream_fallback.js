@@ -25,10 +25,7 @@ function healthy() {
 }
 
 if (stream) {
-  stream.addEventListener("htmx:sse:after:message", (e) => {
-    healthy();
-    lastEventId = e.detail.message?.id || lastEventId;
-  });
   stream.addEventListener("htmx:sse:after:connection", healthy);
+  stream.addEventListener("htmx:sse:after:message", (e) => lastEventId = e.detail.message?.id || lastEventId);
   for (const type of ["htmx:sse:error", "htmx:error", "htmx:response:error"]) stream.addEventListener(type, failed);
 }
