@@ -212,3 +212,24 @@ export async function listMentioningMessageIds(
   }, ["id"]);
   return rows.map((r) => r[0] as string);
 }
+
+/**
+ * For every current member of one conversation, how many messages after their read
+ * watermark mention them or everyone (not their own, not deleted): one read for all the
+ * recipients of a pushed event.
+ */
+export async function countUnreadMentionsOfMembers(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  db: DbOrTx = scope.db,
+): Promise<Map<string, number>> {
+  const rows = await db.all<{ user_id: string; n: number }>(sql`
+    SELECT p.user_id, count(DISTINCT mn.message_id) AS n FROM participants p
+    JOIN mentions mn ON mn.conversation_id = p.conversation_id AND mn.tenant_id = p.tenant_id
+      AND mn.message_id > coalesce(p.last_read_message_id, '') AND (mn.user_id = p.user_id OR mn.everyone = 1)
+    JOIN messages m ON m.id = mn.message_id AND m.deleted_at IS NULL
+      AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)
+    WHERE p.tenant_id = ${scope.tenantId} AND p.conversation_id = ${conversationId} AND p.left_at IS NULL
+    GROUP BY p.user_id`);
+  return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
+}

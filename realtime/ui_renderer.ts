@@ -1,7 +1,7 @@
 import type { ChatEvent } from "../chat/events.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import type { Locale } from "../i18n/mod.ts";
-import { renderUiEvent } from "../views/ui_events.tsx";
+import { renderUiEvent } from "../views/events/mod.ts";
 import { encodeFrame } from "./sse_frame.ts";
 import type { FrameRenderer } from "./subscriber.ts";
 import { uiEventVariant } from "./ui_variant.ts";
@@ -10,9 +10,7 @@ const uiFrames = new WeakMap<ChatEvent, Map<string, Uint8Array | null>>();
 
 /**
  * Renders events as htmx fragments for one viewer. Viewers with the same variant key share
- * the bytes, which are rendered and encoded once per event. Unread badges differ per
- * viewer, so they are not part of the shared fragment: the page fetches them when a
- * message fragment arrives.
+ * the bytes, which are rendered and encoded once per event and key.
  * @param scope the viewer's tenant scope
  * @param locale the viewer's language
  */

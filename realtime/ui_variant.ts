@@ -2,9 +2,10 @@ import type { ChatEvent } from "../chat/events.ts";
 import type { ConversationObject, MessageObject, SharedConversationObject } from "../chat/objects.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import { getConversation } from "../chat/conversations/conversations.ts";
+import { sharedConversation } from "../chat/conversations/object.ts";
 import { unreadOfMembers } from "../chat/conversations/unread.ts";
 import { getMessage } from "../chat/messages/changes.ts";
-import { unreadMentionsOf } from "../chat/mentions/mentions.ts";
+import { unreadMentionsOfMembers } from "../chat/mentions/mentions.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 /**
@@ -16,37 +17,58 @@ export interface UiVariant {
   key: string;
   locale: Locale;
   viewerId: string;
+  /** The viewer wrote the pushed message: nothing is announced or notified to them. */
+  mine?: boolean;
   /** The viewer's unread count in the event's conversation, when the fragment shows it. */
   unread?: number;
   muted?: boolean;
   /** The message mentions the viewer (or everyone): it notifies even in a muted conversation. */
   mentioned?: boolean;
-  /** The conversation as this viewer sees it, for rows that appear or change. */
+  /** The conversation as this viewer sees it, for rows that appear, change or move up. */
   conversation?: ConversationObject;
   /** A deleted message as every page now shows it. */
   tombstone?: MessageObject;
+  /** The message a pushed reply quotes. */
+  parent?: MessageObject;
 }
 
-// Unread counts of all recipients of one event, read once by whichever stream renders it
-// first: a per-stream count would be one query per recipient on the fan-out path.
-const unreadByEvent = new WeakMap<
-  ChatEvent,
-  Promise<Map<string, { unread: number; muted: boolean; archived: boolean }>>
->();
+type Own = { unread: number; mentions: number; muted: boolean; archived: boolean };
 
-async function unreadOf(scope: TenantScope, event: ChatEvent, conversationId: string) {
-  let all = unreadByEvent.get(event);
-  if (!all) unreadByEvent.set(event, all = unreadOfMembers(scope, conversationId));
-  return (await all).get(scope.userId) ?? { unread: 0, muted: false, archived: false };
+/**
+ * A read made once per event by whichever stream renders it first and shared by all its
+ * recipients: a per-stream read would be one query per recipient on the fan-out path.
+ */
+function oncePerEvent<T, A>(load: (scope: TenantScope, arg: A) => Promise<T>) {
+  const byEvent = new WeakMap<ChatEvent, Promise<T>>();
+  return (scope: TenantScope, event: ChatEvent, arg: A): Promise<T> => {
+    let value = byEvent.get(event);
+    if (!value) byEvent.set(event, value = load(scope, arg));
+    return value;
+  };
 }
 
-// The tombstone is the same for every viewer, so it is read once per event too.
-const tombstoneByEvent = new WeakMap<ChatEvent, Promise<MessageObject | undefined>>();
+const membersOf = oncePerEvent((scope, conversationId: string) => unreadOfMembers(scope, conversationId));
+const mentionsOf = oncePerEvent((scope, conversationId: string) => unreadMentionsOfMembers(scope, conversationId));
+// a message or conversation that went away meanwhile is left out of the fragment
+const messageOf = (scope: TenantScope, id: string) => getMessage(scope, id).catch(() => undefined);
+const tombstoneOf = oncePerEvent(messageOf);
+const quotedOf = oncePerEvent(messageOf);
+const sharedOf = oncePerEvent((scope, conversationId: string) =>
+  getConversation(scope, conversationId, { presence: { isOnline: () => false } }).then(sharedConversation)
+    .catch(() => undefined)
+);
 
-function tombstoneOf(scope: TenantScope, event: ChatEvent, messageId: string) {
-  let tombstone = tombstoneByEvent.get(event);
-  if (!tombstone) tombstoneByEvent.set(event, tombstone = getMessage(scope, messageId).catch(() => undefined));
-  return tombstone;
+async function ownOf(scope: TenantScope, event: ChatEvent, conversationId: string): Promise<Own> {
+  const [members, mentions] = await Promise.all([
+    membersOf(scope, event, conversationId),
+    mentionsOf(scope, event, conversationId),
+  ]);
+  const own = members.get(scope.userId) ?? { unread: 0, muted: false, archived: false };
+  return { ...own, mentions: mentions.get(scope.userId) ?? 0 };
+}
+
+function parentOf(scope: TenantScope, event: ChatEvent, message: MessageObject | undefined) {
+  return message?.parent_id ? quotedOf(scope, event, message.parent_id) : Promise.resolve(undefined);
 }
 
 /**
@@ -54,11 +76,7 @@ function tombstoneOf(scope: TenantScope, event: ChatEvent, messageId: string) {
  * the viewer's title (a direct chat is named after the other person), unread count, mute
  * and archive flags are put back here.
  */
-function viewOf(
-  conversation: SharedConversationObject,
-  viewerId: string,
-  own: { unread: number; mentions: number; muted: boolean; archived: boolean },
-): ConversationObject {
+function viewOf(conversation: SharedConversationObject, viewerId: string, own: Own): ConversationObject {
   const other = conversation.kind === "direct" ? conversation.participants.find((p) => p.id !== viewerId) : undefined;
   return {
     ...conversation,
@@ -70,9 +88,15 @@ function viewOf(
   };
 }
 
+/** The variant key of a conversation row: what differs between viewers' rows. */
+function rowKey(c: ConversationObject): string {
+  return `${c.title}|${c.unread_count}|${c.unread_mentions}|${c.is_muted}|${c.is_archived}`;
+}
+
 /**
- * Loads the per-viewer facts a fragment needs and names the variant. Unread counts and mute
- * flags come from one read per event shared by all its recipients; most events need none.
+ * Loads the per-viewer facts a fragment needs and names the variant. Unread counts, flags,
+ * the conversation and quoted messages come from one read per event shared by all its
+ * recipients; most events need none.
  * @param scope the subscriber's scope
  * @param locale the subscriber's interface language
  * @param event the event being pushed
@@ -81,32 +105,39 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
   const base = { locale, viewerId: scope.userId };
   switch (event.type) {
     case "message_created": {
-      const { unread, muted } = await unreadOf(scope, event, event.data.conversation_id);
-      const m = event.data.message;
-      const mine = m.sender_id === scope.userId;
-      const mentioned = !mine && (m.mentions_all || m.mentions.some((x) => x.user_id === scope.userId));
-      return { ...base, key: `${locale}|${unread}|${muted}|${mine}|${mentioned}`, unread, muted, mentioned };
+      const { conversation_id: cid, message } = event.data;
+      const [own, shared, parent] = await Promise.all([
+        ownOf(scope, event, cid),
+        sharedOf(scope, event, cid),
+        parentOf(scope, event, message),
+      ]);
+      // the row moves up with this message as its latest, whatever was read meanwhile
+      const latest = shared && { ...shared, last_message: message, updated_at: message.created_at };
+      const conversation = latest && viewOf(latest, scope.userId, own);
+      const mine = message.sender_id === scope.userId;
+      const mentioned = !mine && (message.mentions_all || message.mentions.some((x) => x.user_id === scope.userId));
+      const key = `${locale}|${mine}|${mentioned}|${own.muted}|${conversation ? rowKey(conversation) : own.unread}`;
+      return { ...base, key, mine, mentioned, unread: own.unread, muted: own.muted, conversation, parent };
     }
+    case "message_updated":
+      return { ...base, key: locale, parent: await parentOf(scope, event, event.data.message) };
     case "read": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
-      const { unread } = await unreadOf(scope, event, event.data.conversation_id);
+      const { unread } = await ownOf(scope, event, event.data.conversation_id);
       return { ...base, key: `${locale}|self|${unread}`, unread };
     }
     case "typing":
       return { ...base, key: event.data.user_id === scope.userId ? "self" : locale };
     case "conversation_created":
     case "conversation_updated": {
-      const own = await unreadOf(scope, event, event.data.conversation.id);
-      const mentions = await unreadMentionsOf(scope, event.data.conversation.id);
-      const seen = viewOf(event.data.conversation, scope.userId, { ...own, mentions });
-      return {
-        ...base,
-        key: `${locale}|${seen.title}|${own.unread}|${mentions}|${own.muted}|${own.archived}`,
-        conversation: seen,
-      };
+      const own = await ownOf(scope, event, event.data.conversation.id);
+      const conversation = viewOf(event.data.conversation, scope.userId, own);
+      return { ...base, key: `${locale}|${rowKey(conversation)}`, conversation };
     }
-    case "message_deleted":
-      return { ...base, key: locale, tombstone: await tombstoneOf(scope, event, event.data.message_id) };
+    case "message_deleted": {
+      const tombstone = await tombstoneOf(scope, event, event.data.message_id);
+      return { ...base, key: locale, tombstone, parent: await parentOf(scope, event, tombstone) };
+    }
     case "participant_added": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
       const conversation = await getConversation(scope, event.data.conversation_id, {

@@ -6,7 +6,6 @@ import formatJs from "./js/format.js" with { type: "text" };
 import paneJs from "./js/pane.js" with { type: "text" };
 import composerJs from "./js/composer.js" with { type: "text" };
 import uploaderJs from "./js/uploader.js" with { type: "text" };
-import conversationListJs from "./js/conversation_list.js" with { type: "text" };
 import noticesJs from "./js/notices.js" with { type: "text" };
 import streamFallbackJs from "./js/stream_fallback.js" with { type: "text" };
 import widgetJs from "./js/widget.js" with { type: "text" };
@@ -21,7 +20,6 @@ const MODULES: Record<string, string> = {
   "pane.js": paneJs,
   "composer.js": composerJs,
   "uploader.js": uploaderJs,
-  "conversation_list.js": conversationListJs,
   "notices.js": noticesJs,
   "stream_fallback.js": streamFallbackJs,
   "widget.js": widgetJs,

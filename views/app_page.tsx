@@ -26,13 +26,19 @@ export interface AppShellProps {
   back: string;
 }
 
-/** The connection to the UI event stream; pushed fragments carry their own targets. */
-export function EventStream(props: { cursor: number; t: Translator }) {
+/**
+ * The connection to the UI event stream; pushed fragments carry their own targets. The
+ * extension reconnects a stream that dropped; a first connect that failed is asked again
+ * every few seconds (a tick while connected or connecting does nothing).
+ */
+function EventStream(props: { cursor: number; t: Translator }) {
   return (
     <>
       <div
         id="event-stream"
         hx-sse:connect={`/ui/events?after=${props.cursor}`}
+        hx-trigger="load, every 3s"
+        hx-sync="drop"
         hx-swap="none"
         data-cursor={props.cursor}
       >
@@ -40,8 +46,52 @@ export function EventStream(props: { cursor: number; t: Translator }) {
       <div id="notify-slot" hidden></div>
       <div id="live-region" class="sr-only" aria-live="polite" aria-atomic="true"></div>
       <p id="connection-status" class="connection-status" role="status" hidden>{props.t("ui.polling")}</p>
+      <template id="event-poll-template">
+        <EventPoll after={props.cursor} />
+      </template>
       <MessageActions t={props.t} />
     </>
+  );
+}
+
+/**
+ * The long-poll fallback of the event stream, for networks where streams keep failing: it
+ * asks for the events after `after` as soon as it is on the page, again every few seconds
+ * while a poll fails, and each answer brings the next poller in its place.
+ */
+export function EventPoll(props: { after: number }) {
+  return (
+    <div
+      id="event-poll"
+      hx-get={`/ui/events/poll?after=${props.after}`}
+      hx-trigger="load, every 3s"
+      hx-sync="drop"
+      hx-swap="outerHTML"
+      {
+        // a server error keeps this poller, which asks again
+        ...{ "hx-status:5xx": "swap:none" }
+      }
+      hidden
+    >
+    </div>
+  );
+}
+
+/** The document around the signed-in app and the widget, with their event stream. */
+export function ShellLayout(props: AppShellProps & { bodyClass: string; children: Child }) {
+  const t = props.t;
+  return (
+    <Layout
+      title={t("app.name")}
+      locale={props.locale}
+      t={t}
+      userId={props.viewer.id}
+      brandCss={props.brandCss}
+      bodyClass={props.bodyClass}
+    >
+      <EventStream cursor={props.cursor} t={t} />
+      {props.children}
+    </Layout>
   );
 }
 
@@ -67,15 +117,10 @@ export function Sidebar(props: AppShellProps) {
 export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
   const t = props.t;
   return (
-    <Layout
-      title={t("app.name")}
-      locale={props.locale}
-      t={t}
-      userId={props.viewer.id}
-      brandCss={props.brandCss}
+    <ShellLayout
+      {...props}
       bodyClass={`app${props.open ? " has-open" : ""}${props.viewer.role === "admin" ? " is-admin" : ""}`}
     >
-      <EventStream cursor={props.cursor} t={t} />
       <header class="topbar">
         <span class="brand">
           {props.workspace.logoUrl
@@ -96,6 +141,6 @@ export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
         <Sidebar {...props} />
         <main id="pane" class="pane">{props.pane}</main>
       </div>
-    </Layout>
+    </ShellLayout>
   );
 }

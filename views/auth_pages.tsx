@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { Locale, Translator } from "../i18n/mod.ts";
 import { Layout } from "./layout.tsx";
 import { LanguageSwitcher } from "./language_switcher.tsx";
@@ -56,26 +57,38 @@ export function AuthShell(props: AuthPageProps & { title: string; children: unkn
   );
 }
 
+/** A signed-out page's form, posted to the page's own path, and a line that leads elsewhere. */
+function AuthForm(
+  props: AuthPageProps & { title: string; path: string; submit: string; alt?: Child; children: Child },
+) {
+  return (
+    <AuthShell {...props} back={props.path}>
+      <form method="post" action={props.path} class="stack">
+        {props.children}
+        <button type="submit" class="primary">{props.submit}</button>
+      </form>
+      {props.alt ? <p class="auth-alt">{props.alt}</p> : null}
+    </AuthShell>
+  );
+}
+
 /** Sign-in form: workspace, email, password. */
 export function LoginPage(props: AuthPageProps) {
   const t = props.t;
   const v = props.values ?? {};
+  const alt = props.allowSignup
+    ? (
+      <>
+        {t("ui.no_workspace")} <a href="/signup">{t("ui.create_workspace")}</a>
+      </>
+    )
+    : null;
   return (
-    <AuthShell {...props} title={t("auth.login")} back="/login">
-      <form method="post" action="/login" class="stack">
-        <Field name="workspace" label={t("ui.workspace")} value={v.workspace} />
-        <Field name="email" label={t("ui.email")} type="email" value={v.email} />
-        <Field name="password" label={t("ui.password")} type="password" />
-        <button type="submit" class="primary">{t("auth.login")}</button>
-      </form>
-      {props.allowSignup
-        ? (
-          <p class="auth-alt">
-            {t("ui.no_workspace")} <a href="/signup">{t("ui.create_workspace")}</a>
-          </p>
-        )
-        : null}
-    </AuthShell>
+    <AuthForm {...props} title={t("auth.login")} path="/login" submit={t("auth.login")} alt={alt}>
+      <Field name="workspace" label={t("ui.workspace")} value={v.workspace} />
+      <Field name="email" label={t("ui.email")} type="email" value={v.email} />
+      <Field name="password" label={t("ui.password")} type="password" />
+    </AuthForm>
   );
 }
 
@@ -83,25 +96,24 @@ export function LoginPage(props: AuthPageProps) {
 export function SignupPage(props: AuthPageProps) {
   const t = props.t;
   const v = props.values ?? {};
+  const alt = (
+    <>
+      {t("ui.have_account")} <a href="/login">{t("auth.login")}</a>
+    </>
+  );
   return (
-    <AuthShell {...props} title={t("ui.create_workspace")} back="/signup">
-      <form method="post" action="/signup" class="stack">
-        <Field name="workspace_name" label={t("ui.workspace_name")} value={v.workspace_name} />
-        <Field
-          name="workspace_slug"
-          label={t("ui.workspace_slug")}
-          value={v.workspace_slug}
-          required={false}
-          hint={t("ui.workspace_slug_hint")}
-        />
-        <Field name="name" label={t("ui.your_name")} value={v.name} />
-        <Field name="email" label={t("ui.email")} type="email" value={v.email} />
-        <Field name="password" label={t("ui.password")} type="password" hint={t("ui.password_hint")} />
-        <button type="submit" class="primary">{t("ui.create_workspace")}</button>
-      </form>
-      <p class="auth-alt">
-        {t("ui.have_account")} <a href="/login">{t("auth.login")}</a>
-      </p>
-    </AuthShell>
+    <AuthForm {...props} title={t("ui.create_workspace")} path="/signup" submit={t("ui.create_workspace")} alt={alt}>
+      <Field name="workspace_name" label={t("ui.workspace_name")} value={v.workspace_name} />
+      <Field
+        name="workspace_slug"
+        label={t("ui.workspace_slug")}
+        value={v.workspace_slug}
+        required={false}
+        hint={t("ui.workspace_slug_hint")}
+      />
+      <Field name="name" label={t("ui.your_name")} value={v.name} />
+      <Field name="email" label={t("ui.email")} type="email" value={v.email} />
+      <Field name="password" label={t("ui.password")} type="password" hint={t("ui.password_hint")} />
+    </AuthForm>
   );
 }

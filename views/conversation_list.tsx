@@ -53,21 +53,12 @@ export function PreviewText(props: { preview: Preview }) {
 }
 
 /**
- * Preview and time of a row's latest activity. `data-updated` is the conversation's
- * `updated_at`, the list's order key (with the conversation id), so the page script keeps
- * the rows in the server's order when a push replaces this. `data-order` names the message
- * the preview shows, so an edit or delete of that message can find it.
+ * Preview and time of a row's latest activity. `data-order` names the message the preview
+ * shows, so an edit or delete of that message can find it.
  */
-export function ConversationMeta(
-  props: { conversationId: string; orderKey: string; updatedAt: string; preview: Preview; when: string },
-) {
+export function ConversationMeta(props: { conversationId: string; orderKey: string; preview: Preview; when: string }) {
   return (
-    <span
-      class="conv-meta"
-      id={`conv-meta-${props.conversationId}`}
-      data-order={props.orderKey}
-      data-updated={props.updatedAt}
-    >
+    <span class="conv-meta" id={`conv-meta-${props.conversationId}`} data-order={props.orderKey}>
       <span class="conv-preview">
         <PreviewText preview={props.preview} />
       </span>
@@ -95,6 +86,31 @@ function preview(c: ConversationObject, t: Translator): Preview {
   return c.last_message ? messagePreview(c.last_message, t) : { text: c.topic ?? "" };
 }
 
+const FLAG_BUTTONS = {
+  mute: { label: "ui.mute", icon: "🔔" },
+  unmute: { label: "ui.unmute", icon: "🔕" },
+  archive: { label: "ui.archive", icon: "🗄" },
+  unarchive: { label: "ui.unarchive", icon: "📤" },
+} as const;
+
+/** A row's button that sets one of the viewer's flags; the answer replaces the row (an archived one leaves). */
+function FlagButton(props: { conversationId: string; flag: keyof typeof FLAG_BUTTONS; t: Translator }) {
+  const { label, icon } = FLAG_BUTTONS[props.flag];
+  return (
+    <button
+      type="button"
+      class="icon-button"
+      hx-post={`/ui/conversations/${props.conversationId}/${props.flag}`}
+      hx-target={`#conv-${props.conversationId}`}
+      hx-swap="outerHTML"
+      title={props.t(label)}
+      aria-label={props.t(label)}
+    >
+      {icon}
+    </button>
+  );
+}
+
 /** One row of the conversation list, as the given viewer sees it (title, unread, flags). */
 export function ConversationRow(props: { conversation: ConversationObject; t: Translator }) {
   const c = props.conversation;
@@ -106,7 +122,6 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
       class={`conv-row kind-${c.kind}${c.is_muted ? " muted" : ""}`}
       data-conversation-id={c.id}
       data-muted={c.is_muted ? "true" : "false"}
-      data-archived={c.is_archived ? "true" : "false"}
     >
       <a
         class="conv-link"
@@ -121,7 +136,6 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
           <ConversationMeta
             conversationId={c.id}
             orderKey={c.last_message?.id ?? c.id}
-            updatedAt={c.updated_at}
             preview={preview(c, t)}
             when={when}
           />
@@ -131,30 +145,27 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
         </span>
       </a>
       <span class="conv-actions">
-        <button
-          type="button"
-          class="icon-button"
-          hx-post={`/ui/conversations/${c.id}/${c.is_muted ? "unmute" : "mute"}`}
-          hx-target={`#conv-${c.id}`}
-          hx-swap="outerHTML"
-          title={c.is_muted ? t("ui.unmute") : t("ui.mute")}
-          aria-label={c.is_muted ? t("ui.unmute") : t("ui.mute")}
-        >
-          {c.is_muted ? "🔕" : "🔔"}
-        </button>
-        <button
-          type="button"
-          class="icon-button"
-          hx-post={`/ui/conversations/${c.id}/${c.is_archived ? "unarchive" : "archive"}`}
-          hx-target={`#conv-${c.id}`}
-          hx-swap="outerHTML"
-          title={c.is_archived ? t("ui.unarchive") : t("ui.archive")}
-          aria-label={c.is_archived ? t("ui.unarchive") : t("ui.archive")}
-        >
-          {c.is_archived ? "📤" : "🗄"}
-        </button>
+        <FlagButton conversationId={c.id} flag={c.is_muted ? "unmute" : "mute"} t={t} />
+        <FlagButton conversationId={c.id} flag={c.is_archived ? "unarchive" : "archive"} t={t} />
       </span>
     </li>
+  );
+}
+
+/**
+ * A row pushed to the top of the list it belongs in (active or archived, when the page
+ * shows that one), leaving its old place: the list stays in the server's order, newest
+ * activity first, and a conversation older than the loaded pages comes in.
+ */
+export function ConversationRowOnTop(props: { conversation: ConversationObject; t: Translator }) {
+  const c = props.conversation;
+  return (
+    <>
+      <hx-partial hx-target={`#conv-${c.id}`} hx-swap="delete"></hx-partial>
+      <hx-partial hx-target={`.conv-list-wrap[data-archived="${c.is_archived}"] > .conv-list`} hx-swap="afterbegin">
+        <ConversationRow conversation={c} t={props.t} />
+      </hx-partial>
+    </>
   );
 }
 

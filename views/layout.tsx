@@ -37,7 +37,11 @@ export function Layout(props: LayoutProps) {
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={ASSET_URLS.appCss} />
           {props.brandCss ? <link rel="stylesheet" href={props.brandCss} /> : null}
-          <script src={ASSET_URLS.htmx} defer></script>
+          {
+            /* run while the document loads, htmx starts at DOMContentLoaded, after the deferred
+              extensions and modules: started earlier, it would wire the page without them */
+          }
+          <script src={ASSET_URLS.htmx}></script>
           <script src={ASSET_URLS.sse} defer></script>
           <script src={ASSET_URLS.upsert} defer></script>
           {ASSET_URLS.appModules.map((href) => <link rel="modulepreload" href={href} />)}

@@ -11,9 +11,10 @@ export interface QuotedParent {
 
 /**
  * THE markup of one message, used by the page, paged fragments, send responses and pushes.
- * It is pure and identical for every viewer and language: "mine", local times, localized
- * labels and the quote of a parent not given here are filled in by the page script from
- * the data attributes.
+ * It is pure and identical for every viewer and language: "mine", local times and
+ * localized labels are filled in by the page script from the data attributes. A reply
+ * quotes the parent it is given; without one (a parent the viewer may no longer see) it
+ * says that it replies to an earlier message.
  */
 export function MessageItem(props: { message: MessageObject; parent?: QuotedParent }) {
   const m = props.message;
@@ -109,16 +110,10 @@ function ReplyQuote(props: { parentId: string; parent?: QuotedParent }) {
   const p = props.parent;
   return (
     <a class="reply-quote" href={`#message-${props.parentId}`} data-parent-id={props.parentId}>
-      {p
-        ? (
-          <>
-            <span class="quote-sender">{p.sender_name ?? ""}</span>
-            <span class="quote-text" data-i18n={p.is_deleted ? "deleted" : undefined}>
-              {p.is_deleted ? "" : previewText(p.content, 120)}
-            </span>
-          </>
-        )
-        : null}
+      {p ? <span class="quote-sender">{p.sender_name ?? ""}</span> : null}
+      <span class="quote-text" data-i18n={!p ? "reply_to_message" : p.is_deleted ? "deleted" : undefined}>
+        {p && !p.is_deleted ? previewText(p.content, 120) : ""}
+      </span>
     </a>
   );
 }

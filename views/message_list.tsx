@@ -25,12 +25,16 @@ export function ReadMarkItem(props: { conversationId: string; mark: ReadMark }) 
   );
 }
 
-/** Marker above the oldest loaded message; the page before it loads when it scrolls into view. */
+/**
+ * Marker above the oldest loaded message; the page before it loads when it scrolls into
+ * view. The URL's anchor is that message: htmx shows it at the top once the older page is
+ * in, so the reader stays where they were.
+ */
 export function OlderLoader(props: { conversationId: string; beforeId: string }) {
   return (
     <div
       class="load-older"
-      hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}`}
+      hx-get={`/ui/conversations/${props.conversationId}/messages?before_id=${props.beforeId}#message-${props.beforeId}`}
       hx-trigger="intersect once"
       // the last page brings no marker: the swap runs empty and removes this one
       hx-swap="outerHTML swapEmpty:true"
@@ -70,7 +74,7 @@ export interface ConversationPaneProps {
   messages: MessageObject[];
   hasMore: boolean;
   parents: Map<string, QuotedParent>;
-  /** The viewer's read watermark before this visit, for the "new messages" divider. */
+  /** The viewer's read watermark before this visit: the "new messages" divider goes above what came after it. */
   lastReadId: string | null;
   readMarks: ReadMark[];
   viewerId: string;
@@ -83,13 +87,17 @@ export function ConversationPane(props: ConversationPaneProps) {
   const t = props.t;
   const first = props.messages[0];
   const other = c.kind === "direct" ? c.participants.find((p) => p.id !== props.viewerId) : undefined;
+  const lastRead = props.lastReadId;
+  const firstNew = lastRead === null
+    ? undefined
+    : props.messages.find((m) => m.id > lastRead && m.sender_id !== props.viewerId);
   return (
     <section
       id={`conversation-${c.id}`}
       class={`conversation kind-${c.kind}`}
       data-conversation-id={c.id}
       data-kind={c.kind}
-      data-last-read={props.lastReadId ?? ""}
+      data-new-from={firstNew ? `message-${firstNew.id}` : ""}
       data-muted={c.is_muted ? "true" : "false"}
       data-title={c.title}
       aria-label={c.title}
@@ -127,8 +135,10 @@ export function ConversationPane(props: ConversationPaneProps) {
           ))}
         </div>
         {props.messages.length === 0 ? <p class="empty-note">{t("ui.no_messages")}</p> : null}
+        <span id={`end-${c.id}`}></span>
       </div>
-      <button type="button" class="jump-latest" hidden>{t("ui.jump_to_latest")} ↓</button>
+      {/* shown while newer messages are out of view; the scroller follows the link to its end */}
+      <a class="jump-latest" href={`#end-${c.id}`} hidden>{t("ui.jump_to_latest")} ↓</a>
       <p class="seen-by" id={`seen-${c.id}`}></p>
       <TypingSlot conversationId={c.id} />
       <ul class="read-marks" id={`read-marks-${c.id}`} hidden>

@@ -1,5 +1,4 @@
-import { Layout } from "./layout.tsx";
-import { type AppShellProps, EventStream } from "./app_page.tsx";
+import { type AppShellProps, ShellLayout } from "./app_page.tsx";
 import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
 import { PeopleList } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
@@ -17,15 +16,7 @@ export function WidgetPage(props: AppShellProps) {
     { id: "tab-people", label: t("ui.people_and_groups") },
   ];
   return (
-    <Layout
-      title={t("app.name")}
-      locale={props.locale}
-      t={t}
-      userId={props.viewer.id}
-      brandCss={props.brandCss}
-      bodyClass="widget"
-    >
-      <EventStream cursor={props.cursor} t={t} />
+    <ShellLayout {...props} bodyClass="widget">
       <section class="widget-panel" id="widget-panel" hidden aria-label={t("app.name")}>
         <div class="widget-tabs" role="tablist">
           {tabs.map((tab, i) => (
@@ -61,6 +52,6 @@ export function WidgetPage(props: AppShellProps) {
         <span class="chat-bar-status">{t("ui.online")}</span>
         <UnreadTotal count={props.unreadTotal} t={t} />
       </button>
-    </Layout>
+    </ShellLayout>
   );
 }

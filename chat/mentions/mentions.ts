@@ -1,4 +1,4 @@
-import { countUnreadMentions, listMentioningMessageIds } from "../../db/mentions.ts";
+import { countUnreadMentions, countUnreadMentionsOfMembers, listMentioningMessageIds } from "../../db/mentions.ts";
 import type { FoundMessageObject } from "../objects.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { badRequest } from "../errors.ts";
@@ -36,4 +36,16 @@ export async function listMentions(
  */
 export async function unreadMentionsOf(scope: TenantScope, conversationId: string): Promise<number> {
   return (await countUnreadMentions(scope, scope.userId, [conversationId])).get(conversationId) ?? 0;
+}
+
+/**
+ * Unread mentions of every member of a conversation, by user id.
+ * @param scope the caller (any member; the counts are each member's own)
+ * @param conversationId the conversation
+ */
+export async function unreadMentionsOfMembers(
+  scope: TenantScope,
+  conversationId: string,
+): Promise<Map<string, number>> {
+  return await countUnreadMentionsOfMembers(scope, conversationId);
 }

@@ -9,7 +9,6 @@ import {
   startDirect,
 } from "../../chat/conversations/conversations.ts";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
-import { notFound } from "../../chat/errors.ts";
 import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
@@ -57,13 +56,6 @@ export const uiConversationRoutes = new Hono<AppEnv>()
     return c.html(options.before ? <ConversationRows {...page} /> : <ConversationList {...page} />);
   })
   .get("/:id", (c) => paneResponse(c, c.req.param("id")))
-  // one row, for a conversation that comes alive while the list shows only newer ones
-  .get("/:id/row", async (c) => {
-    const conversation = await getConversation(c.var.scope, c.req.param("id"), c.var.deps);
-    // channels are visible to non-members, but only members have them in their list
-    if (!conversation.participants.some((p) => p.id === c.var.user.id)) throw notFound("Conversation");
-    return c.html(<ConversationRow conversation={conversation} t={c.var.t} />);
-  })
   .post("/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
     const id = c.req.param("id");
     const flag = c.req.param("flag") as keyof typeof FLAGS;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { renderUiEvents, uiRenderer } from "../../realtime/ui_renderer.ts";
 import type { AppEnv } from "../../server/env.ts";
+import { EventPoll } from "../../views/app_page.tsx";
 import { requireUser } from "../middleware.ts";
 import { eventCursor, resumeCursor, resumeHeader, resumeQuery } from "../schemas.ts";
 import { openStream, pollEvents } from "../streams.ts";
@@ -28,8 +29,8 @@ export const uiEventRoutes = new Hono<AppEnv>()
 
 /**
  * Long-poll fallback of `/ui/events` for networks where streams keep failing: the same
- * fragments, concatenated, with the cursor to ask from next in `X-Last-Event-Id`; mounted
- * at /ui/events/poll.
+ * fragments, concatenated, then the poller that asks from the next cursor (also in
+ * `X-Last-Event-Id`); mounted at /ui/events/poll.
  */
 export const uiPollRoutes = new Hono<AppEnv>()
   .onError(uiError)
@@ -39,5 +40,5 @@ export const uiPollRoutes = new Hono<AppEnv>()
     const { events, cursor } = await pollEvents(c, after, { timeoutMs: POLL_TIMEOUT_MS, signal: c.req.raw.signal });
     c.header("X-Last-Event-Id", String(cursor));
     c.header("Cache-Control", "no-store");
-    return c.html(await renderUiEvents(c.var.scope, c.var.locale, events));
+    return c.html(`${await renderUiEvents(c.var.scope, c.var.locale, events)}${EventPoll({ after: cursor })}`);
   });

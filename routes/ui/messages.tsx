@@ -5,7 +5,7 @@ import { listMessages } from "../../chat/messages/messages.ts";
 import { deleteMessage, editMessage } from "../../chat/messages/changes.ts";
 import { toggleReaction } from "../../chat/messages/reactions.ts";
 import { badRequest } from "../../chat/errors.ts";
-import { MessageItem, MessageUpsert, Reactions } from "../../views/message_item.tsx";
+import { MessageUpsert, Reactions } from "../../views/message_item.tsx";
 import { MessagePage } from "../../views/message_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { editBody, pageQuery, reactionBody, sendBody } from "../schemas.ts";
@@ -13,7 +13,7 @@ import { sendFromRequest, unlessUpload } from "../uploads.ts";
 import { invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { requirePageUser } from "./middleware.ts";
-import { PAGE_SIZE, parentsOf } from "./pane.tsx";
+import { messageFragment, PAGE_SIZE, parentsOf } from "./pane.tsx";
 
 const olderQuery = withoutEmpty(pageQuery.pick({ before_id: true }));
 
@@ -32,14 +32,14 @@ export const uiConversationMessageRoutes = new Hono<AppEnv, BlankSchema, "/:id/m
         conversationId={id}
         messages={messages}
         hasMore={messages.length === PAGE_SIZE}
-        parents={parentsOf(messages)}
+        parents={await parentsOf(c.var.scope, messages)}
       />,
     );
   })
   // a form without files may come urlencoded
   .post("/", unlessUpload(zValidator("form", withoutEmpty(sendBody), invalidInput)), async (c) => {
     const message = await sendFromRequest(c, c.req.param("id"), c.req.valid("form"));
-    return c.html(<MessageItem message={message} />, 201);
+    return c.html(await messageFragment(c.var.scope, message), 201);
   });
 
 /** What a member does to one message from the page; mounted at /ui/messages. */
@@ -50,13 +50,13 @@ export const uiMessageRoutes = new Hono<AppEnv>()
     const content = (c.req.valid("form").content ?? "").trim();
     if (!content) throw badRequest("Cannot edit message: content is empty");
     const message = await editMessage(c.var.scope, c.req.param("id"), { content }, c.var.deps);
-    return c.html(<MessageItem message={message} />);
+    return c.html(await messageFragment(c.var.scope, message));
   })
   .post("/:id/delete", async (c) => {
     const message = await deleteMessage(c.var.scope, c.req.param("id"), c.var.deps);
     return c.html(
       <MessageUpsert conversationId={message.conversation}>
-        <MessageItem message={message} />
+        {await messageFragment(c.var.scope, message)}
       </MessageUpsert>,
     );
   })

@@ -1,18 +1,34 @@
 import type { Context } from "hono";
 import { getConversation } from "../../chat/conversations/conversations.ts";
 import { listMessages } from "../../chat/messages/messages.ts";
+import { getMessage } from "../../chat/messages/changes.ts";
 import { markRead } from "../../chat/conversations/read_state.ts";
 import type { MessageObject } from "../../chat/objects.ts";
+import type { TenantScope } from "../../chat/tenancy.ts";
 import { readMarksOf } from "../../chat/conversations/unread.ts";
 import { ConversationPane } from "../../views/message_list.tsx";
-import type { QuotedParent } from "../../views/message_item.tsx";
+import { MessageItem, type QuotedParent } from "../../views/message_item.tsx";
 import type { AppEnv } from "../../server/env.ts";
 
 export const PAGE_SIZE = 40;
 
-/** Quotes for replies whose parent is on the same page; others are filled in by the page script. */
-export function parentsOf(messages: MessageObject[]): Map<string, QuotedParent> {
-  return new Map(messages.map((m) => [m.id, m]));
+/**
+ * Quotes for the replies among `messages`: a parent on the same page is taken from it, the
+ * others are read (one the viewer may no longer see is left out).
+ */
+export async function parentsOf(scope: TenantScope, messages: MessageObject[]): Promise<Map<string, QuotedParent>> {
+  const parents = new Map<string, QuotedParent>(messages.map((m) => [m.id, m]));
+  const missing = new Set(messages.flatMap((m) => m.parent_id && !parents.has(m.parent_id) ? [m.parent_id] : []));
+  for (const parent of await Promise.all([...missing].map((id) => getMessage(scope, id).catch(() => undefined)))) {
+    if (parent) parents.set(parent.id, parent);
+  }
+  return parents;
+}
+
+/** One message as a fragment of its own (a send, edit or delete answer), quoting its parent. */
+export async function messageFragment(scope: TenantScope, message: MessageObject) {
+  const parent = message.parent_id ? (await parentsOf(scope, [message])).get(message.parent_id) : undefined;
+  return <MessageItem message={message} parent={parent} />;
 }
 
 /**
@@ -34,7 +50,7 @@ export async function loadPane(c: Context<AppEnv>, conversationId: string) {
       conversation={{ ...conversation, unread_count: 0 }}
       messages={messages}
       hasMore={messages.length === PAGE_SIZE}
-      parents={parentsOf(messages)}
+      parents={await parentsOf(scope, messages)}
       lastReadId={lastReadId}
       readMarks={readMarks}
       viewerId={scope.userId}

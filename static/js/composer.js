@@ -2,23 +2,17 @@
 // typed while a message is on its way stays) and the message toolbar that feeds it.
 import { $, fill, me, strings } from "./format.js";
 import { scrollToEnd } from "./pane.js";
-import { listFiles, sendWithFiles, setupUploads } from "./uploader.js";
+import { fetchWithProgress, listFiles, setupUploads } from "./uploader.js";
 
 const draftKey = (form) => `parley:draft:${me}:${form.dataset.conversationId}`;
 const sentText = new WeakMap();
 let actions = $("#message-actions");
-
-function autosize(input) {
-  input.style.height = "auto";
-  input.style.height = `${Math.min(input.scrollHeight + 2, 160)}px`;
-}
 
 function setContext(form, { parent = "", edit = "", label = "" }) {
   const { content, edit_id: editId, parent_id: parentId } = form.elements;
   if (editId.value && !edit) content.value = localStorage.getItem(draftKey(form)) || "";
   [parentId.value, editId.value, $(".composer-context-label", form).textContent] = [parent, edit, label];
   $(".composer-context", form).hidden = !label;
-  autosize(content);
   if (label) content.focus();
 }
 
@@ -27,7 +21,6 @@ export function setupComposer(form) {
   const input = form?.elements.content;
   if (!input) return;
   input.value = localStorage.getItem(draftKey(form)) || "";
-  autosize(input);
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape") setContext(form, {});
     if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
@@ -35,7 +28,6 @@ export function setupComposer(form) {
     if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
   });
   input.addEventListener("input", () => {
-    autosize(input);
     if (!form.elements.edit_id.value) localStorage[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
   });
   $(".composer-cancel", form).addEventListener("click", () => setContext(form, {}));
@@ -51,7 +43,6 @@ export function afterSend(form) {
   if (input.value === sentText.get(form)) {
     input.value = "";
     localStorage.removeItem(draftKey(form));
-    autosize(input);
   }
   scrollToEnd(form.closest(".conversation"));
 }
@@ -70,9 +61,7 @@ export function configureRequest(e) {
   sentText.set(form, form.elements.content.value);
   if (form.elements.edit_id.value) return ctx.request.action = `/ui/messages/${form.elements.edit_id.value}/edit`;
   ctx.request.body.set("client_id", form.elements.client_id.value = crypto.randomUUID());
-  if (!form.elements.attachments.files.length) return;
-  e.preventDefault();
-  sendWithFiles(form).then((sent) => sent && afterSend(form));
+  if (form.elements.attachments.files.length) ctx.fetch = fetchWithProgress(form);
 }
 
 // The toolbar moves onto the message hovered or focused. One that left the page with a
@@ -90,9 +79,9 @@ document.addEventListener("click", (e) => {
   const button = e.target.closest?.("#message-actions button[data-action]");
   const message = button?.closest(".message");
   const form = message && $(".composer", message.closest(".conversation"));
-  const name = form && $(".sender", message)?.textContent;
   if (button?.dataset.action === "reply" && form) {
-    setContext(form, { parent: message.dataset.messageId, label: fill(strings.replying_to, { name: name || "" }) });
+    const label = fill(strings.replying_to, { name: $(".sender", message)?.textContent ?? "" });
+    setContext(form, { parent: message.dataset.messageId, label });
   } else if (button?.dataset.action === "edit" && form) {
     form.elements.content.value = message.dataset.content || "";
     setContext(form, { edit: message.dataset.messageId, label: strings.editing });

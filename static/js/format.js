@@ -1,5 +1,5 @@
 // Fills in what markup shared by every viewer and language leaves open: local times and
-// days, sizes, translated words, "mine" marks, quotes of replied-to messages, presence.
+// days, sizes, translated words, "mine" marks, presence.
 export const me = document.body.dataset.userId || "";
 export const strings = JSON.parse(document.body.dataset.strings || "{}");
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -13,6 +13,8 @@ const timeFmt = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-di
 const dayFmt = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 const shortDayFmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short" });
 const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+// "last seen" counts in the largest unit that fits, in minutes each
+const AGO_UNITS = [["minute", 1], ["hour", 60], ["day", 1440]];
 const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
 
 /** A byte count in the page's language, e.g. "1.5 MB". */
@@ -33,25 +35,12 @@ export function dayLabel(date) {
 
 /** Fills in the viewer's and the language's parts of the markup under root. */
 export function decorate(root) {
-  for (const m of $$(".message", root)) {
-    m.classList.toggle("mine", !!me && m.dataset.authorId === me);
-    const quote = $(".reply-quote", m);
-    if (!quote || quote.textContent.trim()) continue;
-    // the parent was not on the same page: it is quoted from the list, if loaded
-    const parent = document.getElementById(`message-${quote.dataset.parentId}`);
-    const text = parent ? parent.dataset.content ?? strings.deleted : strings.reply_to_message;
-    const who = parent && $(".sender", parent)?.textContent;
-    quote.replaceChildren(
-      ...(who ? [el("span", "quote-sender", who)] : []),
-      el("span", "quote-text", text.slice(0, 120)),
-    );
-  }
+  for (const m of $$(".message", root)) m.classList.toggle("mine", !!me && m.dataset.authorId === me);
   for (const t of $$("time[datetime]", root)) {
     const d = new Date(t.getAttribute("datetime"));
     if (isNaN(d)) continue;
-    t.textContent = (t.dataset.format === "short" && dayKey(d) !== dayKey(new Date()) ? shortDayFmt : timeFmt).format(
-      d,
-    );
+    const fmt = t.dataset.format === "short" && dayKey(d) !== dayKey(new Date()) ? shortDayFmt : timeFmt;
+    t.textContent = fmt.format(d);
     t.title = `${dayFmt.format(d)} ${timeFmt.format(d)}`;
   }
   for (const e of $$("[data-i18n]", root)) e.textContent = strings[e.dataset.i18n] ?? "";
@@ -66,12 +55,8 @@ export function decorate(root) {
 /** Writes "online" or "last seen …" wherever a person's presence is shown in words. */
 export function presenceText(dot) {
   const mins = Math.round((new Date(dot.dataset.lastSeen) - Date.now()) / 60000);
-  const [n, unit] = Math.abs(mins) < 60
-    ? [mins, "minute"]
-    : Math.abs(mins) < 1440
-    ? [mins / 60, "hour"]
-    : [mins / 1440, "day"];
-  const seen = dot.dataset.lastSeen ? fill(strings.last_seen, { time: relFmt.format(Math.round(n), unit) }) : "";
+  const [unit, size] = AGO_UNITS.findLast(([, size]) => Math.abs(mins) >= size) ?? AGO_UNITS[0];
+  const seen = isNaN(mins) ? "" : fill(strings.last_seen, { time: relFmt.format(Math.round(mins / size), unit) });
   for (const e of $$(`[data-presence-of="${CSS.escape(dot.dataset.userId)}"]`)) {
     e.textContent = dot.dataset.online === "true" ? strings.online : seen;
   }

@@ -1,12 +1,25 @@
 // Parley's page script. htmx makes the requests and swaps the server's fragments; these
 // modules add what markup alone cannot, once at start and after every swap.
 import { $, $$, decorate } from "./format.js";
-import { afterListChange, keepScroll, openPane, restoreScroll, scrollToEnd, setupPane } from "./pane.js";
+import { afterListChange, openPane, setupPane } from "./pane.js";
 import { afterSend, configureRequest, setupComposer } from "./composer.js";
-import { sortConversations, syncTitle } from "./conversation_list.js";
 import { selectTab } from "./widget.js";
 import "./notices.js";
 import "./stream_fallback.js";
+
+const baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
+
+/** The sum of the rows' unread counts (muted ones left out), in the tab title and the widget's bar. */
+function syncTitle() {
+  let n = 0;
+  for (const badge of $$("#conv-list .conv-row:not(.muted) .badge[data-count]")) n += Number(badge.dataset.count || 0);
+  const label = n > 99 ? "99+" : String(n);
+  for (const total of $$("#unread-total")) {
+    [total.dataset.count, total.textContent] = [String(n), n > 0 ? label : ""];
+    total.classList.toggle("empty", n === 0);
+  }
+  document.title = n > 0 ? `(${label}) ${baseTitle}` : baseTitle;
+}
 
 function refresh() {
   if (setupPane(openPane())) {
@@ -15,8 +28,6 @@ function refresh() {
   }
   decorate(document);
   $$(".message-list").forEach(afterListChange);
-  restoreScroll();
-  sortConversations();
   syncTitle();
 }
 
@@ -24,15 +35,9 @@ document.addEventListener("htmx:config:request", configureRequest);
 document.addEventListener("htmx:after:request", ({ detail: { ctx } }) => {
   if (ctx.sourceElement?.matches?.("form.composer") && ctx.response?.status < 300) afterSend(ctx.sourceElement);
 });
-document.addEventListener("htmx:before:swap", ({ detail: { ctx } }) => {
-  if (ctx.sourceElement?.matches?.(".load-older")) keepScroll(ctx.sourceElement);
-});
 document.addEventListener("htmx:after:swap", ({ detail: { ctx } }) => {
   refresh();
   if (ctx?.target?.id === "pane" && !openPane()) document.body.classList.remove("has-open");
-});
-document.addEventListener("click", (e) => {
-  if (e.target.closest?.(".jump-latest")) scrollToEnd(e.target.closest(".conversation"));
 });
 document.addEventListener("change", (e) => e.target.matches?.("select.auto-submit") && e.target.form.submit());
 

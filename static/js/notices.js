@@ -1,20 +1,14 @@
-// A pushed `parley-notice` acts when it lands in the page, then leaves: a message is
-// announced to screen readers and, when its conversation is not in view, notified; a
-// deleted message takes its announcement along; a crowd's presence change is refetched; a
+// A pushed `parley-notice` acts when it lands in the page, then leaves: a message in a
+// conversation that is not in view is notified; a crowd's presence change is refetched; a
 // reset (the stream could not replay what was missed) reloads the page.
-import { $, $$, fill, me, presenceText, strings } from "./format.js";
+import { $, $$, me, presenceText } from "./format.js";
 import { openPane } from "./pane.js";
-import { bringRow } from "./conversation_list.js";
 
-const announce = (text, messageId = "") => Object.assign($("#live-region") ?? {}, { textContent: text, messageId });
 let presenceSync = null;
 
-function onMessage(n) {
-  bringRow(n.conversationId);
-  if (n.authorId === me) return;
-  announce(`${fill(strings.new_message_from, { name: n.sender })} ${n.preview}`, n.messageId);
+function notify(n) {
   const open = openPane()?.dataset.conversationId === n.conversationId && document.visibilityState === "visible";
-  if (open || n.muted === "true" || globalThis.Notification?.permission !== "granted") return;
+  if (open || globalThis.Notification?.permission !== "granted") return;
   const note = new Notification(n.sender, { body: `${n.sender}: ${n.preview}`, tag: `message-${n.messageId}` });
   setTimeout(() => note.close(), 5000);
   note.addEventListener("click", () => {
@@ -44,11 +38,9 @@ customElements.define(
   class extends HTMLElement {
     connectedCallback() {
       this.remove();
-      const n = this.dataset;
-      if (n.kind === "reset") location.reload();
-      if (n.kind === "presence-sync") syncPresenceSoon();
-      if (n.kind === "message") onMessage(n);
-      if (n.kind === "deleted" && $("#live-region")?.messageId === n.messageId) announce("");
+      if (this.dataset.kind === "reset") location.reload();
+      if (this.dataset.kind === "presence-sync") syncPresenceSoon();
+      if (this.dataset.kind === "message") notify(this.dataset);
     }
   },
 );

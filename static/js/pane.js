@@ -1,11 +1,10 @@
 // The open conversation: day separators, the "new messages" divider, read ticks and "seen
-// by", the scroll position as messages arrive or older pages load, marking read.
+// by", the scroll position as messages arrive, marking read.
 import { $, $$, dayKey, dayLabel, decorate, el, fill, me, strings } from "./format.js";
 
 export const openPane = () => $(".conversation[data-conversation-id]");
 const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
 const shapes = new WeakMap();
-let kept = null;
 
 /** Shows a pane's newest message. */
 export function scrollToEnd(pane) {
@@ -21,9 +20,6 @@ export function setupPane(pane) {
   $$(".conv-row.active").forEach((r) => r.classList.remove("active"));
   document.getElementById(`conv-${pane.dataset.conversationId}`)?.classList.add("active");
   decorate(pane);
-  // the divider stays above what was new when the pane opened
-  const isNew = (m) => m.dataset.messageId > pane.dataset.lastRead && m.dataset.authorId !== me;
-  pane.dataset.newFrom = (pane.dataset.lastRead && $$(".message", pane).find(isNew)?.id) || "";
   drawSeparators($(".message-list", pane));
   if ($(".new-divider", pane)) $(".new-divider", pane).scrollIntoView({ block: "start" });
   else scrollToEnd(pane);
@@ -93,13 +89,3 @@ document.addEventListener("scroll", (e) => {
     $(".jump-latest", e.target.parentElement).hidden = true;
   }
 }, { capture: true, passive: true });
-
-// An older page goes in above what is shown: the distance from the bottom is kept, so the view stays put.
-export function keepScroll(loader) {
-  const scroller = loader.closest(".message-scroller");
-  kept = scroller && { scroller, fromBottom: scroller.scrollHeight - scroller.scrollTop };
-}
-export function restoreScroll() {
-  if (kept) kept.scroller.scrollTop = kept.scroller.scrollHeight - kept.fromBottom;
-  kept = null;
-}

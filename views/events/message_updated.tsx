@@ -1,0 +1,18 @@
+import { messagePreview, previewOf, PreviewText } from "../conversation_list.tsx";
+import { MessageItem, MessageUpsert } from "../message_item.tsx";
+import type { FragmentProps } from "./fragment.ts";
+
+/** An edited message: the item in place, and its row's preview while that still shows this message. */
+export function MessageUpdated({ data, variant: v, t }: FragmentProps<"message_updated">) {
+  const { conversation_id: cid, message: m } = data;
+  return (
+    <>
+      <MessageUpsert conversationId={cid}>
+        <MessageItem message={m} parent={v.parent} />
+      </MessageUpsert>
+      <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
+        <PreviewText preview={messagePreview(m, t)} />
+      </hx-partial>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { UnreadBadge } from "../conversation_list.tsx";
+import { ReadWatermark } from "../message_list.tsx";
+import type { FragmentProps } from "./fragment.ts";
+
+/** How far someone has read; the reader's own pages also get the conversation's new unread count. */
+export function Read({ data, variant: v, t }: FragmentProps<"read">) {
+  const { conversation_id: cid, user_id: uid, last_read_message_id: lastRead } = data;
+  return (
+    <>
+      <hx-partial hx-target={`#read-${cid}-${uid}`} hx-swap="outerHTML">
+        <ReadWatermark conversationId={cid} userId={uid} lastReadId={lastRead} />
+      </hx-partial>
+      {v.unread !== undefined
+        ? (
+          <hx-partial hx-target={`#unread-${cid}`} hx-swap="outerHTML">
+            <UnreadBadge conversationId={cid} count={v.unread} t={t} />
+          </hx-partial>
+        )
+        : null}
+    </>
+  );
+}
