@@ -161,6 +161,16 @@ export async function listMentionMarks(
 }
 
 /**
+ * Joins a participant row `p` to the messages after its read watermark that mention that
+ * participant or everyone, not their own and not deleted (`mn`, `m`).
+ */
+const UNREAD_MENTIONS_OF_PARTICIPANT = sql`JOIN mentions mn ON mn.conversation_id = p.conversation_id
+    AND mn.tenant_id = p.tenant_id AND mn.message_id > coalesce(p.last_read_message_id, '')
+    AND (mn.user_id = p.user_id OR mn.everyone = 1)
+  JOIN messages m ON m.id = mn.message_id AND m.deleted_at IS NULL
+    AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)`;
+
+/**
  * Per conversation, how many messages after the user's read watermark mention them or
  * everyone (not their own, not deleted). Only conversations they are in count.
  */
@@ -173,10 +183,7 @@ export async function countUnreadMentions(
   if (conversationIds.length === 0) return new Map();
   const rows = await db.all<{ conversation_id: string; n: number }>(sql`
     SELECT mn.conversation_id, count(DISTINCT mn.message_id) AS n FROM participants p
-    JOIN mentions mn ON mn.conversation_id = p.conversation_id AND mn.tenant_id = p.tenant_id
-      AND mn.message_id > coalesce(p.last_read_message_id, '') AND (mn.user_id = p.user_id OR mn.everyone = 1)
-    JOIN messages m ON m.id = mn.message_id AND m.deleted_at IS NULL
-      AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)
+    ${UNREAD_MENTIONS_OF_PARTICIPANT}
     WHERE p.tenant_id = ${scope.tenantId} AND p.user_id = ${userId} AND p.left_at IS NULL
       AND p.conversation_id IN (${sql.join(conversationIds.map((id) => sql`${id}`), sql`, `)})
     GROUP BY mn.conversation_id`);
@@ -225,10 +232,7 @@ export async function countUnreadMentionsOfMembers(
 ): Promise<Map<string, number>> {
   const rows = await db.all<{ user_id: string; n: number }>(sql`
     SELECT p.user_id, count(DISTINCT mn.message_id) AS n FROM participants p
-    JOIN mentions mn ON mn.conversation_id = p.conversation_id AND mn.tenant_id = p.tenant_id
-      AND mn.message_id > coalesce(p.last_read_message_id, '') AND (mn.user_id = p.user_id OR mn.everyone = 1)
-    JOIN messages m ON m.id = mn.message_id AND m.deleted_at IS NULL
-      AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)
+    ${UNREAD_MENTIONS_OF_PARTICIPANT}
     WHERE p.tenant_id = ${scope.tenantId} AND p.conversation_id = ${conversationId} AND p.left_at IS NULL
     GROUP BY p.user_id`);
   return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
