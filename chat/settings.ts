@@ -1,10 +1,8 @@
 import { z } from "zod";
 import type { DbOrTx } from "../db/client.ts";
-import { getTenant, updateTenantSettings } from "../db/tenants.ts";
-import { audit } from "../db/audit.ts";
+import { getTenant } from "../db/tenants.ts";
 import type { ChatDeps } from "./deps.ts";
 import type { TenantScope } from "./tenancy.ts";
-import { forbidden } from "./errors.ts";
 
 /** The chat part of a tenant's settings, kept under `settings.chat`. */
 export const chatSettingsSchema = z.object({
@@ -73,30 +71,6 @@ async function readChatSettings(
     participant_adds_per_min: lower(own.participant_adds_per_min, limits.participantAddsPerMin),
     streams_per_user: lower(own.streams_per_user, limits.streamsPerUser),
   };
-}
-
-/** Changes the tenant's chat settings (tenant admins only) and audits the change. */
-export async function updateChatSettings(
-  scope: TenantScope,
-  changes: Partial<ChatSettings>,
-  deps: Pick<ChatDeps, "config">,
-): Promise<ChatSettings> {
-  if (scope.role !== "admin") throw forbidden("Admin role required");
-  await scope.db.transaction(async (tx) => {
-    const tenant = await getTenantIn(scope, tx);
-    const settings = { ...(tenant?.settings ?? {}) };
-    const chat = { ...(settings.chat as Record<string, unknown> ?? {}), ...changes };
-    await updateTenantSettings(tx, scope, { ...settings, chat });
-    await audit(tx, scope, {
-      actorId: scope.userId,
-      action: "settings.updated",
-      targetType: "tenant",
-      targetId: scope.tenantId,
-      data: { chat: changes },
-    });
-  });
-  recent.get(scope.db)?.delete(scope.tenantId);
-  return await loadChatSettings(scope, deps);
 }
 
 /** Drops the cached chat settings of the scope's tenant, after a change made elsewhere. */

@@ -81,6 +81,14 @@ export interface ConversationCursor {
   id?: string;
 }
 
+/** Which page of a user's conversation list: archived or not, size, cursor, custom field filters. */
+export interface ConversationPageOptions {
+  archived: boolean;
+  limit: number;
+  before?: ConversationCursor;
+  customFields?: { key: string; value: string | number }[];
+}
+
 /**
  * One page of the conversations a user currently takes part in, newest activity first.
  * The order is `updated_at` (what the objects carry), then id, both descending: a total
@@ -92,12 +100,7 @@ export interface ConversationCursor {
 export function conversationPageQuery(
   scope: TenantOnlyScope,
   userId: string,
-  options: {
-    archived: boolean;
-    limit: number;
-    before?: ConversationCursor;
-    customFields?: { key: string; value: string | number }[];
-  },
+  options: ConversationPageOptions,
   db: DbOrTx = scope.db,
 ) {
   const before = options.before;
@@ -129,12 +132,7 @@ export function conversationPageQuery(
 export async function listConversationRowsForUser(
   scope: TenantOnlyScope,
   userId: string,
-  options: {
-    archived: boolean;
-    limit: number;
-    before?: ConversationCursor;
-    customFields?: { key: string; value: string | number }[];
-  },
+  options: ConversationPageOptions,
   db: DbOrTx = scope.db,
 ): Promise<Conversation[]> {
   const rows = await conversationPageQuery(scope, userId, options, db);
