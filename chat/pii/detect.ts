@@ -48,7 +48,8 @@ const NATIONAL_DIGITS = { min: 9, max: 12 };
 
 function phoneShapes(): string {
   return [
-    String.raw`\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6}`,
+    // one digit (or bracketed group) per step: a long run after "+" cannot be split many ways
+    String.raw`\+[1-9](?:[ .-]?\(\d{1,4}\)|[ .-]?\d){7,14}`,
     String.raw`\(\d{2,4}\)[ .-]?\d{3,5}(?:[ .-]?\d{2,4}){1,2}`,
     String.raw`[2-9]\d{2}(?<sep>[ .-])\d{3}\k<sep>\d{4}`,
     String.raw`0\d{1,4}(?:[ .-]\d{2,5}){1,4}`,
