@@ -244,7 +244,7 @@ export async function countUnreadForMembers(
 export async function reviseMessage(
   scope: TenantOnlyScope,
   message: Message,
-  change: { content: string; editedBy: string; at: Date },
+  change: { content: string; editedBy: string; at: Date; pii?: string[] },
   db: DbOrTx = scope.db,
 ): Promise<void> {
   await db.insert(messageEdits).values({
@@ -255,7 +255,9 @@ export async function reviseMessage(
     editedBy: change.editedBy,
     editedAt: change.at,
   });
-  await db.update(messages).set({ content: change.content, editedAt: change.at, updatedAt: change.at })
+  // the PII flags describe the current text: a new text is flagged afresh or not at all
+  const pii = change.pii?.length ? change.pii : null;
+  await db.update(messages).set({ content: change.content, editedAt: change.at, updatedAt: change.at, pii })
     .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, message.id)));
 }
 

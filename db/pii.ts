@@ -1,7 +1,5 @@
 import type { InStatement } from "@libsql/client";
-import { and, eq } from "drizzle-orm";
-import { type DbOrTx, selectRows } from "./client.ts";
-import { messages } from "./schema/mod.ts";
+import { selectRows } from "./client.ts";
 import type { TenantOnlyScope } from "./scope.ts";
 
 /*
@@ -21,21 +19,6 @@ export async function listPiiFlags(scope: TenantOnlyScope, messageIds: string[])
     args: [scope.tenantId, ...messageIds],
   }, ["id", "pii"]);
   return new Map(rows.map((r) => [r[0] as string, JSON.parse(r[1] as string) as string[]]));
-}
-
-/**
- * Sets or clears (empty list) the flagged kinds of a message.
- * @param messageId a message of the caller's tenant
- * @param labels the kinds found in its current text
- */
-export async function setPiiFlags(
-  scope: TenantOnlyScope,
-  messageId: string,
-  labels: string[],
-  db: DbOrTx = scope.db,
-): Promise<void> {
-  await db.update(messages).set({ pii: labels.length > 0 ? labels : null })
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, messageId)));
 }
 
 /**

@@ -19,7 +19,6 @@ import { resolveReferences } from "../mentions/resolve.ts";
 import { loadFeatureSettings } from "../workspace_settings.ts";
 import { checkCustomFields, type CustomFieldValues, mergeCustomFields } from "../custom_fields/definitions.ts";
 import { applyPiiPolicy } from "../pii/mod.ts";
-import { setPiiFlags } from "../../db/pii.ts";
 import { withPiiFlags } from "./pii_flags.ts";
 
 /** A message the caller can see (they are in its conversation), or 404. */
@@ -90,10 +89,8 @@ export async function editMessage(
     const members = await listMembers(scope, [conversation.id], tx);
     const [before] = await messageObjects(scope, [message], members, tx);
     if (textChanged) {
-      await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now }, tx);
+      await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now, pii: flagged ?? [] }, tx);
       await replaceMentions(scope, message, references!.targets, now, tx);
-      // the flags describe the current text: a new text is flagged afresh or not at all
-      await setPiiFlags(scope, message.id, flagged ?? [], tx);
     }
     if (fieldsChanged) await setMessageCustomFields(scope, message.id, fields!, tx);
     const updated = await findMessage(scope, message.id, tx) ?? message;
