@@ -8,6 +8,12 @@ import { type CustomField, customFieldsSchema } from "./custom_fields/definition
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
+import {
+  type AssistantSettings,
+  assistantSettingsSchema,
+  DEFAULT_ASSISTANT_SETTINGS,
+  loadAssistantSettings,
+} from "./assistant/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -23,6 +29,7 @@ const ownSettingsShape = {
   branding: brandingSchema,
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
+  assistant: assistantSettingsSchema,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -30,8 +37,12 @@ const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[
  * Body of `PUT /api/admin/settings`: any subset of every workspace setting. A key it does
  * not know is refused by name rather than ignored, so a typo never looks like a saved change.
  */
-export const adminSettingsUpdateSchema = z.strictObject({ ...chatSettingsSchema.shape, ...ownSettingsShape })
-  .partial();
+export const adminSettingsUpdateSchema = z.strictObject({
+  ...chatSettingsSchema.shape,
+  ...ownSettingsShape,
+  // a subset of the assistant's settings changes only those
+  assistant: assistantSettingsSchema.partial(),
+}).partial();
 
 export type AdminSettingsUpdate = z.infer<typeof adminSettingsUpdateSchema>;
 
@@ -41,6 +52,7 @@ export type AdminSettings = ChatSettings & {
   branding: z.infer<typeof brandingSchema>;
   entity_types: EntityType[];
   custom_fields: CustomField[];
+  assistant: AssistantSettings;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -88,6 +100,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     branding: own.success ? own.data.branding ?? {} : {},
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
+    assistant: await loadAssistantSettings(scope),
   };
 }
 
@@ -111,8 +124,11 @@ export async function updateAdminSettings(
     const next: Record<string, unknown> = { ...stored };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(changes)) {
+      if (given === undefined) continue;
+      const value = key === "assistant"
+        ? { ...DEFAULT_ASSISTANT_SETTINGS, ...stored.assistant as object, ...given as object }
+        : given;
       const isChat = (CHAT_KEYS as string[]).includes(key);
       const old = isChat ? chat[key] : stored[key];
       if (JSON.stringify(old) === JSON.stringify(value)) continue;
