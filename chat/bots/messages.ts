@@ -58,12 +58,12 @@ export async function postBotMessage(
  * message as it now is, so a client replaying the log always gets a complete text. Not an
  * edit: no edit history, no `edited_at`.
  * @param scope the bot's scope
- * @param change the whole content so far and the status
+ * @param change the whole content so far, the status, and for a streamed text the last delta's seq it includes
  */
 export async function updateBotMessage(
   scope: TenantScope,
   messageId: string,
-  change: { content: string; status: BotStatus; now?: () => number },
+  change: { content: string; status: BotStatus; seq?: number; now?: () => number },
 ): Promise<MessageObject> {
   const found = await findMessage(scope, messageId);
   if (!found || found.kind !== "bot" || found.senderId !== scope.userId || found.deletedAt) throw notFound("Message");
@@ -79,7 +79,7 @@ export async function updateBotMessage(
   await commitBatch(scope, [updateBotMessageStatement(scope, row)], [{
     type: "message_updated",
     conversationId: found.conversationId,
-    data: { conversation_id: found.conversationId, message },
+    data: { conversation_id: found.conversationId, message, ...(change.seq !== undefined ? { seq: change.seq } : {}) },
   }]);
   return message;
 }
