@@ -85,7 +85,7 @@ export class BotStream {
     this.#pending = "";
     this.#lastDeltaAt = now;
     const snapshot = now - this.#lastSnapshotAt >= SNAPSHOT_INTERVAL_MS
-      ? { content: this.#content, status: "streaming" as const, seq: this.#seq }
+      ? { content: this.#content, status: "streaming" as const, seq: this.#seq, base: this.message }
       : null;
     if (snapshot) this.#lastSnapshotAt = now;
     this.#chain = this.#chain.then(async () => {

@@ -58,7 +58,7 @@ export function startFakeOpenAi(defaultReply: FakeReply = { tokens: ["Hello", " 
           if (reply.intervalMs) await new Promise((r) => setTimeout(r, reply.intervalMs));
           if (cancelled) return;
           send(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: tokens[i] } }] })}\n\n`);
-          fake.chunkSent(tokens[i]);
+          fake.chunkSent(tokens[i], record);
         }
         if (cancelled) return;
         if (reply.stallAfter !== undefined) return; // the connection stays open, silent
@@ -81,7 +81,7 @@ export function startFakeOpenAi(defaultReply: FakeReply = { tokens: ["Hello", " 
     /** Replies for the next requests, in order; then the default one. */
     script,
     /** Called as each chunk goes out (benchmarks time chunks with it). */
-    chunkSent: (_token: string) => {},
+    chunkSent: (_token: string, _request: FakeRequest) => {},
     async close() {
       for (const c of open) {
         try {
