@@ -9,6 +9,12 @@ import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
 import { PII_OFF, PII_POLICIES, piiDetectorsSchema, type PiiSettings, piiSettingsOf } from "./pii/mod.ts";
+import {
+  type AssistantSettings,
+  assistantSettingsSchema,
+  DEFAULT_ASSISTANT_SETTINGS,
+  loadAssistantSettings,
+} from "./assistant/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -26,6 +32,7 @@ const ownSettingsShape = {
   custom_fields: customFieldsSchema,
   pii_policy: z.enum(PII_POLICIES),
   pii_detectors: piiDetectorsSchema,
+  assistant: assistantSettingsSchema,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -33,8 +40,12 @@ const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[
  * Body of `PUT /api/admin/settings`: any subset of every workspace setting. A key it does
  * not know is refused by name rather than ignored, so a typo never looks like a saved change.
  */
-export const adminSettingsUpdateSchema = z.strictObject({ ...chatSettingsSchema.shape, ...ownSettingsShape })
-  .partial();
+export const adminSettingsUpdateSchema = z.strictObject({
+  ...chatSettingsSchema.shape,
+  ...ownSettingsShape,
+  // a subset of the assistant's settings changes only those
+  assistant: assistantSettingsSchema.partial(),
+}).partial();
 
 export type AdminSettingsUpdate = z.infer<typeof adminSettingsUpdateSchema>;
 
@@ -46,6 +57,7 @@ export type AdminSettings = ChatSettings & {
   custom_fields: CustomField[];
   pii_policy: PiiSettings["policy"];
   pii_detectors: PiiSettings["detectors"];
+  assistant: AssistantSettings;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -100,6 +112,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     custom_fields: features.customFields,
     pii_policy: features.pii.policy,
     pii_detectors: features.pii.detectors,
+    assistant: await loadAssistantSettings(scope),
   };
 }
 
@@ -123,8 +136,11 @@ export async function updateAdminSettings(
     const next: Record<string, unknown> = { ...stored };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(changes)) {
+      if (given === undefined) continue;
+      const value = key === "assistant"
+        ? { ...DEFAULT_ASSISTANT_SETTINGS, ...stored.assistant as object, ...given as object }
+        : given;
       const isChat = (CHAT_KEYS as string[]).includes(key);
       const old = isChat ? chat[key] : stored[key];
       if (JSON.stringify(old) === JSON.stringify(value)) continue;

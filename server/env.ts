@@ -1,3 +1,4 @@
+import type { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */
   now: () => number;
+  /** Answers questions to the assistant; null without AI_BASE_URL. */
+  assistant: AssistantRunner | null;
 }
 
 export type AppEnv = {

@@ -1,3 +1,4 @@
+import { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
@@ -51,6 +52,8 @@ export async function createRuntime(
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
+  const assistant = config.ai ? new AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now }) : null;
+  assistant?.start();
   return {
     config,
     database,
@@ -61,7 +64,9 @@ export async function createRuntime(
     storage: createStorage(config),
     limiter: new RateLimiter(),
     now: Date.now,
+    assistant,
     async close() {
+      assistant?.stop();
       realtime.stop();
       await bus.close();
       await database.close();

@@ -33,6 +33,7 @@ import { applyPiiPolicy } from "../pii/mod.ts";
 import { piiFlagStatement } from "../../db/pii.ts";
 import { auditStatement } from "../../db/audit.ts";
 import { withPiiFlags } from "./pii_flags.ts";
+import { limitQuestions } from "../assistant/questions.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -101,6 +102,7 @@ export async function sendMessage(
     : {};
   const settings = await loadChatSettings(scope, deps);
   if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
+  await limitQuestions(scope, conversation.id, content, deps);
   // outside the write: an entity resolver may take a while to answer
   const references = await resolveReferences(scope, conversation.id, text, deps);
   const stored = files;
@@ -118,6 +120,7 @@ export async function sendMessage(
     editedAt: null,
     deletedAt: null,
     customFields,
+    botStatus: null,
   };
   const attachments = stored.map((f) => ({
     id: uuidv7(now.getTime()),

@@ -19,6 +19,8 @@ import {
   removeParticipant,
   setConversationFlag,
 } from "../../chat/conversations/membership.ts";
+import { createAssistantConversation } from "../../chat/assistant/conversations.ts";
+import { conflict } from "../../chat/errors.ts";
 import { requireUser } from "../middleware.ts";
 import { conversationListQuery, createBody, isSet, listOptions, newConversation } from "../schemas.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
@@ -52,7 +54,12 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json(await listConversations(scope, options, c.var.deps));
   })
   .post("/", zValidator("json", createBody, invalidInput), async (c) => {
-    const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("json")), c.var.deps);
+    const b = c.req.valid("json");
+    const conversation = b.kind === "assistant"
+      ? await createAssistantConversation(c.var.scope, { title: b.title }, c.var.deps)
+      : b.kind === "support"
+      ? await createSupportConversation(c.var.scope)
+      : await createConversation(c.var.scope, newConversation({ ...b, kind: b.kind }), c.var.deps);
     return c.json(conversation, 201);
   })
   .get("/presence", async (c) => c.json(await listPeople(c.var.scope, c.var.deps)))
@@ -90,3 +97,8 @@ export const conversationRoutes = new Hono<AppEnv>()
   .put("/:id/read", ...markRead)
   .post("/:id/typing", typingRoute((c) => c.json({ status: "ok" })))
   .route("/:id/messages", conversationMessageRoutes);
+
+// the support bot opens these conversations; until a workspace has one, none can be opened
+function createSupportConversation(_scope: unknown): never {
+  throw conflict("Cannot open a support conversation: this workspace has no support bot");
+}
