@@ -136,7 +136,9 @@ Deno.test("over HTTP, the people page searches, changes a role, deactivates, and
   const invitePage = await get(server, new URL(link).pathname);
   assert.equal(invitePage.status, 200);
   const audit = await (await fetch(`${server.url}/api/admin/audit/`, { headers: acme.admin.auth })).json();
-  const actions = audit.filter((e: { target_id: string }) => e.target_id === bobId || e.action === "user.created")
+  const actions = audit.filter((e: { target_id: string; action: string }) =>
+    e.target_id === bobId || e.action === "user.created"
+  )
     .map((e: { action: string }) => e.action);
   for (const action of ["user.role_changed", "user.deactivated", "user.created"]) assert.ok(actions.includes(action));
   await server.close();
