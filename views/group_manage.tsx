@@ -5,14 +5,14 @@ import type { PersonView } from "./people_list.tsx";
 /** The "Manage" menu in a group's or channel's header; its content loads when opened. */
 export function GroupManageMenu(props: { conversationId: string; t: Translator }) {
   return (
-    <details class="group-manage">
+    <details
+      class="group-manage"
+      hx-get={`/ui/conversations/${props.conversationId}/manage`}
+      hx-trigger="toggle once"
+      hx-target="find .group-manage-body"
+    >
       <summary class="link-button">{props.t("group.manage")}</summary>
-      <div
-        id={`manage-${props.conversationId}`}
-        hx-get={`/ui/conversations/${props.conversationId}/manage`}
-        hx-trigger="toggle from:closest details once"
-      >
-      </div>
+      <div class="group-manage-body" id={`manage-${props.conversationId}`}></div>
     </details>
   );
 }
