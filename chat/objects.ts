@@ -23,6 +23,8 @@ export interface MessageObject {
   edited_at: string | null;
   is_deleted: boolean;
   status: MessageStatus;
+  /** Kinds of personal data the PII policy flagged; admins only, and only on flagged messages. */
+  pii?: string[];
 }
 
 export type MessageStatus = "sent" | "delivered" | "read";

@@ -8,6 +8,7 @@ import { type CustomField, customFieldsSchema } from "./custom_fields/definition
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
+import { PII_OFF, PII_POLICIES, piiDetectorsSchema, type PiiSettings, piiSettingsOf } from "./pii/mod.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -23,6 +24,8 @@ const ownSettingsShape = {
   branding: brandingSchema,
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
+  pii_policy: z.enum(PII_POLICIES),
+  pii_detectors: piiDetectorsSchema,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -41,15 +44,19 @@ export type AdminSettings = ChatSettings & {
   branding: z.infer<typeof brandingSchema>;
   entity_types: EntityType[];
   custom_fields: CustomField[];
+  pii_policy: PiiSettings["policy"];
+  pii_detectors: PiiSettings["detectors"];
 };
 
 /** The settings that mentions, entity links and custom fields read. */
 export interface FeatureSettings {
   entityTypes: EntityType[];
   customFields: CustomField[];
+  /** What sends and edits do with personal data in their text. */
+  pii: PiiSettings;
 }
 
-const NO_FEATURES: FeatureSettings = { entityTypes: [], customFields: [] };
+const NO_FEATURES: FeatureSettings = { entityTypes: [], customFields: [], pii: PII_OFF };
 
 /**
  * Settings read in the last few seconds, per database and tenant: sends read them. A change
@@ -69,9 +76,12 @@ export async function loadFeatureSettings(scope: TenantOnlyScope): Promise<Featu
   const stored = (await getTenant(scope))?.settings ?? {};
   const types = entityTypesSchema.safeParse(stored.entity_types ?? []);
   const fields = customFieldsSchema.safeParse(stored.custom_fields ?? []);
-  const settings = types.success || fields.success
-    ? { entityTypes: types.success ? types.data : [], customFields: fields.success ? fields.data : [] }
-    : NO_FEATURES;
+  const settings: FeatureSettings = {
+    ...(types.success || fields.success
+      ? { entityTypes: types.success ? types.data : [], customFields: fields.success ? fields.data : [] }
+      : NO_FEATURES),
+    pii: piiSettingsOf(stored),
+  };
   cache.set(scope.tenantId, { settings, at: Date.now() });
   return settings;
 }
@@ -88,6 +98,8 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     branding: own.success ? own.data.branding ?? {} : {},
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
+    pii_policy: features.pii.policy,
+    pii_detectors: features.pii.detectors,
   };
 }
 

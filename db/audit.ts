@@ -1,3 +1,4 @@
+import type { InStatement } from "@libsql/client";
 import { and, desc, eq, getTableColumns, gte, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { type AuditEntry, auditLog, users } from "./schema/mod.ts";
@@ -36,6 +37,29 @@ export async function audit(
     ip: entry.ip ?? null,
     createdAt: new Date(),
   });
+}
+
+/**
+ * `audit` as a statement, for a change committed as one batch of statements.
+ * @param scope the tenant
+ * @param entry who did what to which target
+ */
+export function auditStatement(scope: TenantOnlyScope, entry: AuditInput): InStatement {
+  return {
+    sql: `INSERT INTO audit_log (id, tenant_id, actor_id, action, target_type, target_id, data, ip, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      uuidv7(),
+      scope.tenantId,
+      entry.actorId,
+      entry.action,
+      entry.targetType ?? null,
+      entry.targetId ?? null,
+      JSON.stringify(entry.data ?? {}),
+      entry.ip ?? null,
+      Date.now(),
+    ],
+  };
 }
 
 /** Which audit entries to read: every field narrows the selection. */

@@ -1,4 +1,4 @@
-import type { Translator } from "../i18n/mod.ts";
+import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { ORDER_KEY } from "./message_item.tsx";
 
 /**
@@ -18,6 +18,10 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       hx-target={`#messages-${id}`}
       hx-swap={`upsert key:${ORDER_KEY}`}
       hx-encoding="multipart/form-data"
+      {
+        // a refused text (personal data the workspace blocks) is explained here and stays in the box
+        ...{ "hx-status:422": `target:#composer-notice-${id} swap:innerHTML` }
+      }
     >
       <div class="composer-context" hidden>
         <span class="composer-context-label"></span>
@@ -28,6 +32,7 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       <input type="hidden" name="parent_id" value="" />
       <input type="hidden" name="client_id" value="" />
       <input type="hidden" name="edit_id" value="" />
+      <p class="composer-notice" id={`composer-notice-${id}`} role="alert"></p>
       <ul class="file-list" aria-live="polite"></ul>
       <progress class="upload-progress" max="100" value="0" hidden></progress>
       <div class="composer-row">
@@ -55,4 +60,12 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       <p class="drop-hint" aria-hidden="true">{t("ui.drop_files")}</p>
     </form>
   );
+}
+
+/**
+ * Why a message was refused for the personal data in it, naming the kinds found.
+ * @param kinds the labels of the refusal's details (`email`, `phone`, `card`, `iban`)
+ */
+export function piiRefusalText(t: Translator, kinds: readonly string[]): string {
+  return t("ui.pii_blocked", { kinds: kinds.map((kind) => t(`ui.pii_${kind}` as MessageKey)).join(", ") });
 }

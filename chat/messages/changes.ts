@@ -18,6 +18,9 @@ import { setMessageCustomFields } from "../../db/custom_fields.ts";
 import { resolveReferences } from "../mentions/resolve.ts";
 import { loadFeatureSettings } from "../workspace_settings.ts";
 import { checkCustomFields, type CustomFieldValues, mergeCustomFields } from "../custom_fields/definitions.ts";
+import { applyPiiPolicy } from "../pii/mod.ts";
+import { setPiiFlags } from "../../db/pii.ts";
+import { withPiiFlags } from "./pii_flags.ts";
 
 /** A message the caller can see (they are in its conversation), or 404. */
 export async function requireVisibleMessage(
@@ -36,7 +39,10 @@ export async function requireVisibleMessage(
 /** One message as the caller may see it (404 otherwise); a deleted one reads as its tombstone. */
 export async function getMessage(scope: TenantScope, messageId: string): Promise<MessageObject> {
   const { message, conversation } = await requireVisibleMessage(scope, messageId);
-  const [object] = await messageObjects(scope, [message], await listMembers(scope, [conversation.id]));
+  const [object] = await withPiiFlags(
+    scope,
+    await messageObjects(scope, [message], await listMembers(scope, [conversation.id])),
+  );
   return object;
 }
 
@@ -53,20 +59,25 @@ export async function editMessage(
   deps: ChatDeps,
 ): Promise<MessageObject> {
   const { message, conversation } = await requireVisibleMessage(scope, messageId);
-  const content = change.content ?? message.content;
+  const written = change.content ?? message.content;
   if (message.senderId !== scope.userId) throw forbidden("Only the author can edit a message");
   if (message.deletedAt) throw conflict("Cannot edit message: it was deleted");
-  if (content.length > MAX_CONTENT_LENGTH) {
+  if (written.length > MAX_CONTENT_LENGTH) {
     throw badRequest(`Cannot edit message: content is longer than ${MAX_CONTENT_LENGTH} characters`);
   }
-  if (!content.trim() && !message.hasAttachments) throw badRequest("Cannot edit message: content is empty");
+  if (!written.trim() && !message.hasAttachments) throw badRequest("Cannot edit message: content is empty");
   const settings = await loadChatSettings(scope, deps);
   const now = new Date(deps.now());
   if (now.getTime() - message.createdAt.getTime() > settings.edit_window_minutes * 60_000) {
     throw forbidden(`Cannot edit message: the ${settings.edit_window_minutes}-minute edit window has passed`);
   }
+  const features = await loadFeatureSettings(scope);
+  // new text only, before it is stored, recorded or resolved (see `sendMessage`)
+  const { content, flagged } = change.content === undefined
+    ? { content: written, flagged: null }
+    : applyPiiPolicy(features.pii, written);
   const fields = change.customFields === undefined ? undefined : checkCustomFields(
-    (await loadFeatureSettings(scope)).customFields,
+    features.customFields,
     "message",
     mergeCustomFields(message.customFields, change.customFields),
   );
@@ -81,6 +92,8 @@ export async function editMessage(
     if (textChanged) {
       await reviseMessage(scope, message, { content, editedBy: scope.userId, at: now }, tx);
       await replaceMentions(scope, message, references!.targets, now, tx);
+      // the flags describe the current text: a new text is flagged afresh or not at all
+      await setPiiFlags(scope, message.id, flagged ?? [], tx);
     }
     if (fieldsChanged) await setMessageCustomFields(scope, message.id, fields!, tx);
     const updated = await findMessage(scope, message.id, tx) ?? message;
@@ -105,7 +118,18 @@ export async function editMessage(
       targetId: message.id,
       data: { conversation_id: conversation.id },
     });
-    return object;
+    if (textChanged && flagged && flagged.length > 0) {
+      await audit(tx, scope, {
+        actorId: scope.userId,
+        action: "message.pii_flagged",
+        targetType: "message",
+        targetId: message.id,
+        data: { conversation_id: conversation.id, pii: flagged },
+      });
+    }
+    return textChanged && flagged && flagged.length > 0 && scope.role === "admin"
+      ? { ...object, pii: flagged }
+      : object;
   });
 }
 

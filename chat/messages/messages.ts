@@ -29,6 +29,10 @@ import { resolveReferences } from "../mentions/resolve.ts";
 import { loadFeatureSettings } from "../workspace_settings.ts";
 import { checkCustomFields, type CustomFieldValues } from "../custom_fields/definitions.ts";
 import { scheduleIndexing } from "../search/indexer.ts";
+import { applyPiiPolicy } from "../pii/mod.ts";
+import { piiFlagStatement } from "../../db/pii.ts";
+import { auditStatement } from "../../db/audit.ts";
+import { withPiiFlags } from "./pii_flags.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -87,7 +91,10 @@ export async function sendMessage(
       throw badRequest("Cannot send message: parent_id is not a message of this conversation");
     }
   }
-  const { customFields: fields } = await loadFeatureSettings(scope);
+  const { customFields: fields, pii } = await loadFeatureSettings(scope);
+  // before anything else reads the text: the row, the event, mentions, search and webhooks
+  // all see it as the workspace's PII policy leaves it (masked, or refused here)
+  const { content: text, flagged } = applyPiiPolicy(pii, content);
   // nothing to check without values or definitions: the common send skips the schema
   const customFields = input.customFields || fields.length > 0
     ? checkCustomFields(fields, "message", input.customFields ?? {})
@@ -95,15 +102,15 @@ export async function sendMessage(
   const settings = await loadChatSettings(scope, deps);
   if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
   // outside the write: an entity resolver may take a while to answer
-  const references = await resolveReferences(scope, conversation.id, content, deps);
+  const references = await resolveReferences(scope, conversation.id, text, deps);
   const stored = files;
   const now = new Date(deps.now());
   const row: MessageRow = {
     id: uuidv7(now.getTime()),
     conversationId: conversation.id,
     senderId: scope.userId,
-    kind: content.trim() ? "text" : "file",
-    content,
+    kind: text.trim() ? "text" : "file",
+    content: text,
     parentId: input.parentId ?? null,
     hasAttachments: stored.length > 0,
     createdAt: now,
@@ -139,13 +146,18 @@ export async function sendMessage(
       lastMessageStatement(scope, conversation.id, row),
       // a sender has read everything up to their own message
       readAdvanceStatement(scope, me.participant.id, row.id),
+      ...(flagged.length > 0 ? flaggedStatements(scope, row, flagged) : []),
     ], [{
       type: "message_created",
       conversationId: conversation.id,
       data: { conversation_id: conversation.id, message },
     }]);
     scheduleIndexing(scope.db);
-    return { message, created: true };
+    // the flags go to an admin's own answer, never into the event every member receives
+    return {
+      message: flagged.length > 0 && scope.role === "admin" ? { ...message, pii: flagged } : message,
+      created: true,
+    };
   } catch (e) {
     await removeAll(scope, stored, deps);
     const winner = clientKey && isUniqueViolation(e) ? await findByClientId(scope, clientKey) : undefined;
@@ -182,7 +194,7 @@ export async function listMessages(
     // the caller's own watermark counts in the status of others' messages on this page
     me.participant.lastDeliveredMessageId = newest;
   }
-  return await messageObjects(scope, rows, members);
+  return await withPiiFlags(scope, await messageObjects(scope, rows, members));
 }
 
 /**
@@ -211,6 +223,20 @@ async function viewMessage(scope: TenantScope, message: MessageRow, members?: Me
   members ??= await listMemberMarks(scope, [message.conversationId]);
   const [object] = await messageObjects(scope, [message], members);
   return object;
+}
+
+/** Marks a message being sent with the kinds of personal data found, and audits it. */
+function flaggedStatements(scope: TenantScope, row: MessageRow, flagged: string[]) {
+  return [
+    piiFlagStatement(scope, row.id, flagged),
+    auditStatement(scope, {
+      actorId: scope.userId,
+      action: "message.pii_flagged",
+      targetType: "message",
+      targetId: row.id,
+      data: { conversation_id: row.conversationId, pii: flagged },
+    }),
+  ];
 }
 
 /** The rate limit counter of a user's sends. */

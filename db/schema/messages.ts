@@ -25,6 +25,8 @@ export const messages = sqliteTable("messages", {
     Record<string, unknown>
   >().notNull().default({}),
   clientId: text("client_id"),
+  /** Kinds of personal data found when the PII policy flags (e.g. `["card"]`); NULL for none. */
+  pii: text("pii", { mode: "json" }).$type<string[]>(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   editedAt: integer("edited_at", { mode: "timestamp_ms" }),

@@ -2,6 +2,7 @@ import type { ErrorHandler } from "hono";
 import { AppError } from "../../chat/errors.ts";
 import type { MessageKey } from "../../i18n/mod.ts";
 import { ErrorPage } from "../../views/error_page.tsx";
+import { piiRefusalText } from "../../views/composer.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { onError } from "../errors.ts";
 
@@ -21,8 +22,12 @@ const ERROR_TEXT: Record<number, MessageKey> = {
  */
 export const uiError: ErrorHandler<AppEnv> = (err, c) => {
   if (!(err instanceof AppError) || err.status === 401) return onError(err, c);
-  const text = c.var.t(ERROR_TEXT[err.status] ?? "ui.error_invalid");
+  const text = err.code === "pii_blocked"
+    ? piiRefusalText(c.var.t, err.details as string[])
+    : c.var.t(ERROR_TEXT[err.status] ?? "ui.error_invalid");
   if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.ceil(err.retryAfterSeconds)));
+  // the composer shows this one inline (its hx-status:422) and keeps the text
+  if (err.code === "pii_blocked" && c.req.header("hx-request")) return c.html(<span>{text}</span>, 422);
   if (c.req.header("hx-request")) {
     return c.html(
       <hx-partial hx-target="body" hx-swap="beforeend">

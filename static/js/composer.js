@@ -38,6 +38,7 @@ export function setupComposer(form) {
 export function afterSend(form) {
   const input = form.elements.content;
   form.elements.edit_id.value = form.elements.attachments.value = "";
+  $(".composer-notice", form).textContent = "";
   setContext(form, {});
   listFiles(form);
   if (input.value === sentText.get(form)) {

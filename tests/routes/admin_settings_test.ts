@@ -35,6 +35,8 @@ Deno.test("over HTTP, GET|PUT /api/admin/settings: one object, any subset change
       "entity_types",
       "messages_per_min",
       "participant_adds_per_min",
+      "pii_detectors",
+      "pii_policy",
       "reactions_per_min",
       "streams_per_user",
       "typing_per_min",
