@@ -6,6 +6,7 @@ import { getTenant } from "../../db/tenants.ts";
 import type { Tenant, User } from "../../db/schema/mod.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
 import type { TenantId, TenantScope } from "../tenancy.ts";
+import type { Bus } from "../bus.ts";
 import { keyFor, type SessionKeys } from "./auth.ts";
 import { hashPassword } from "./passwords.ts";
 import { type AccountDeps, type ClientInfo, openSession, type SignedIn } from "./accounts.ts";
@@ -92,11 +93,12 @@ export async function openReset(
 }
 
 /**
- * Sets a new password from a reset link, ends the user's other sessions and signs them in.
- * The link works once: the new password changes the fingerprint it carries.
+ * Sets a new password from a reset link, ends the user's other sessions (and their open
+ * streams, on every instance) and signs them in. The link works once: the new password
+ * changes the fingerprint it carries.
  */
 export async function completeReset(
-  deps: AccountDeps & { now: () => number },
+  deps: AccountDeps & { now: () => number; bus: Bus },
   input: { token: string; password: string } & ClientInfo,
 ): Promise<SignedIn> {
   const opened = await openReset(deps, input.token);
@@ -121,6 +123,7 @@ export async function completeReset(
     });
     return updated;
   });
+  await deps.bus.publish({ kind: "revoked", tenantId: scope.tenantId, userId: updated.id });
   const token = await openSession(db, deps.keys, updated, input);
   return { token, user: updated, tenant: opened.tenant };
 }

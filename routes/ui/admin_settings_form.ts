@@ -19,6 +19,8 @@ const SECTIONS: { id: string; title: MessageKey; keys: (key: string) => boolean 
   { id: "pii", title: "admin.section_pii", keys: (k) => k.startsWith("pii_") },
   { id: "fields", title: "admin.section_fields", keys: (k) => k === "entity_types" || k === "custom_fields" },
 ];
+/** Every section's id, "other" included: the only ones a form posts to. */
+export const SECTION_IDS = [...SECTIONS.map((s) => s.id), "other"];
 // branding has its own form (colour picker and logo upload)
 const OWN_FORM = new Set(["branding"]);
 

@@ -14,7 +14,7 @@ import { invalidInput } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { loadAdminShell } from "./admin_shell.ts";
-import { settingsFromForm, settingsSections } from "./admin_settings_form.ts";
+import { SECTION_IDS, settingsFromForm, settingsSections } from "./admin_settings_form.ts";
 
 // a workspace is named like a person: the same rules for what may be shown to everyone
 const nameForm = z.object({ name: newUserSchema.shape.name });
@@ -63,7 +63,7 @@ export const adminWorkspaceRoutes = new Hono<AppEnv>()
     }
     return c.html(await brandingView(c, { saved: true }));
   })
-  .post("/settings/:section", async (c) => {
+  .post(`/settings/:section{${SECTION_IDS.join("|")}}`, async (c) => {
     const section = (await sections(c)).find((s) => s.id === c.req.param("section"));
     if (!section) throw new AppError("not_found", "No such settings section");
     const result = settingsFromForm(section, await c.req.parseBody({ all: true }), c.var.deps.config.rateLimits);
