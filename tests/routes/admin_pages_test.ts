@@ -315,3 +315,40 @@ Deno.test("over HTTP, sign-up lands on the app showing the workspace's address, 
   assert.match(login.text, /name="workspace" type="text" value="initech"/);
   await server.close();
 });
+
+Deno.test("over HTTP, the audit page pages through older entries and filters by dates", async () => {
+  const { server, acme } = await world();
+  const bobId = acme.users.bob.user.id;
+  for (let i = 0; i < 60; i++) {
+    const res = await form(
+      server,
+      `/admin/people/${bobId}`,
+      { role: i % 2 === 0 ? "guest" : "member" },
+      acme.admin.auth,
+    );
+    await res.body?.cancel();
+  }
+  const rowsOf = (html: string) => [...html.matchAll(/<tr class="audit-row" data-action="([^"]+)"/g)].map((m) => m[1]);
+
+  const first = await get(server, "/admin/audit?action=user.role_changed", acme.admin.auth);
+  const more = first.text.match(/hx-get="(\/admin\/audit\/rows\?[^"]+)"/)?.[1]?.replaceAll("&amp;", "&");
+  const rest = await get(server, more ?? "/missing", acme.admin.auth);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const later = await get(server, `/admin/audit?from=${tomorrow}`, acme.admin.auth);
+  const today = new Date().toISOString().slice(0, 10);
+  const sameDay = await get(server, `/admin/audit?from=${today}&to=${today}&action=user.role_changed`, acme.admin.auth);
+  const bad = await get(server, "/admin/audit?from=yesterday", acme.admin.auth);
+
+  assert.equal(rowsOf(first.text).length, 50);
+  assert.ok(more, "a first page of 50 offers the older entries");
+  assert.match(more, /action=user\.role_changed/);
+  assert.match(more, /before_id=/);
+  assert.equal(rowsOf(rest.text).length, 10);
+  assert.doesNotMatch(rest.text, /audit\/rows/);
+  assert.deepEqual(new Set([...rowsOf(first.text), ...rowsOf(rest.text)]), new Set(["user.role_changed"]));
+  assert.equal(rowsOf(later.text).length, 0);
+  assert.match(later.text, /No entries\./);
+  assert.equal(rowsOf(sameDay.text).length, 50);
+  assert.equal(bad.status, 400);
+  await server.close();
+});
