@@ -40,3 +40,8 @@ export async function updateTenantSettings(
     eq(tenants.id, scope.tenantId),
   );
 }
+
+/** Renames the tenant. */
+export async function updateTenantName(tx: DbOrTx, scope: TenantOnlyScope, name: string): Promise<void> {
+  await tx.update(tenants).set({ name }).where(eq(tenants.id, scope.tenantId));
+}

@@ -112,3 +112,22 @@ export function resumeCursor(
 ): number | null {
   return header["last-event-id"] ?? query.after ?? null;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A time, or a date (UTC); a date as `to` takes in the whole day. */
+const instant = (endOfDay: boolean) =>
+  z.union([
+    z.iso.datetime({ offset: true }).transform((v) => new Date(v)),
+    z.iso.date().transform((v) => new Date(Date.parse(`${v}T00:00:00Z`) + (endOfDay ? DAY_MS : 0))),
+  ], { error: "expected an ISO 8601 date or date-time" });
+
+/** A page or download of the audit log, as `GET /api/admin/audit` and the audit page take it. */
+export const auditQuery = z.object({
+  actor_id: z.uuid().optional(),
+  action: text().min(1).max(64).optional(),
+  from: instant(false).optional(),
+  to: instant(true).optional(),
+  before_id: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  format: z.enum(["json", "csv", "jsonl"]).default("json"),
+});

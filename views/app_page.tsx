@@ -13,7 +13,7 @@ export interface AppShellProps {
   locale: Locale;
   t: Translator;
   viewer: { id: string; name: string; role: string };
-  workspace: { name: string; logoUrl?: string | null };
+  workspace: { name: string; slug?: string; logoUrl?: string | null };
   brandCss?: string;
   conversations: ConversationObject[];
   /** The list holds a first page only: older conversations load as it scrolls. */
@@ -115,14 +115,33 @@ export function Sidebar(props: AppShellProps) {
           assistant={props.assistant}
           t={t}
         />
-        <PeopleList people={props.people} viewerId={props.viewer.id} t={t} />
+        <PeopleList people={props.people} viewerId={props.viewer.id} t={t} canInvite={props.viewer.role === "admin"} />
       </section>
     </aside>
   );
 }
 
+/** Shown to a new workspace's admin after sign-up: the address people sign in with, and where to invite them. */
+function Welcome(props: { t: Translator; slug: string; signInUrl: string }) {
+  const t = props.t;
+  return (
+    <section class="welcome-banner" role="status">
+      <p>
+        {t("admin.welcome")} {t("admin.address")}: <strong class="workspace-slug">{props.slug}</strong>
+      </p>
+      <label class="field">
+        <span>{t("admin.sign_in_url")}</span>
+        <input class="sign-in-url copy-field" readonly value={props.signInUrl} />
+      </label>
+      <a class="primary button" href="/admin#invite">{t("admin.invite_people")}</a>
+    </section>
+  );
+}
+
 /** The full-page app: top bar, sidebar and the open conversation. */
-export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
+export function AppPage(
+  props: AppShellProps & { pane: Child; open: boolean; welcome?: { slug: string; signInUrl: string } },
+) {
   const t = props.t;
   return (
     <ShellLayout
@@ -139,12 +158,16 @@ export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
         </span>
         <span class="topbar-tools">
           <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
+          {props.viewer.role === "admin"
+            ? <a href="/admin" class="link-button admin-link">{t("admin.title")}</a>
+            : null}
           <span class="viewer-name">{props.viewer.name}</span>
           <form method="post" action="/logout">
             <button type="submit" class="link-button">{t("auth.logout")}</button>
           </form>
         </span>
       </header>
+      {props.welcome ? <Welcome t={t} {...props.welcome} /> : null}
       <div class="layout">
         <Sidebar {...props} />
         <main id="pane" class="pane">{props.pane}</main>

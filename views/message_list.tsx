@@ -4,6 +4,7 @@ import type { Translator } from "../i18n/mod.ts";
 import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.tsx";
 import { Composer } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
+import { GroupManageMenu } from "./group_manage.tsx";
 
 /** The watermark inside a read mark; a `read` push replaces just this element. */
 export function ReadWatermark(props: { conversationId: string; userId: string; lastReadId: string | null }) {
@@ -117,6 +118,7 @@ export function ConversationPane(props: ConversationPaneProps) {
               : t("ui.member_count", { count: c.participants.length })}
           </p>
         </div>
+        {c.kind === "group" || c.kind === "channel" ? <GroupManageMenu conversationId={c.id} t={t} /> : null}
       </header>
       <div class="message-scroller" id={`scroller-${c.id}`} tabindex={-1}>
         {props.hasMore && first ? <OlderLoader conversationId={c.id} beforeId={first.id} /> : null}

@@ -22,27 +22,7 @@ export function NewConversationForms(
           </button>
         )
         : null}
-      <details class="new-group">
-        <summary class="link-button">{t("ui.new_group")}</summary>
-        <form class="stack" hx-post="/ui/groups" hx-target="#pane">
-          <label class="field">
-            <span>{t("ui.group_title")}</span>
-            <input name="title" required maxlength={100} />
-          </label>
-          <fieldset class="member-picker">
-            <legend>{t("ui.members")}</legend>
-            {others.map((p) => (
-              <label class="check">
-                <input type="checkbox" name="participant_ids" value={p.id} /> {p.name}
-              </label>
-            ))}
-          </fieldset>
-          <label class="check">
-            <input type="checkbox" name="kind" value="channel" /> {t("ui.make_channel")}
-          </label>
-          <button type="submit" class="primary">{t("ui.create")}</button>
-        </form>
-      </details>
+      <NewGroupForm people={others} t={t} />
       {props.channels.length > 0
         ? (
           <details class="join-channel">
@@ -65,5 +45,37 @@ export function NewConversationForms(
         )
         : null}
     </div>
+  );
+}
+
+/**
+ * The "New group" form, closed and empty: also sent after a group is created, so the form
+ * starts over instead of keeping the last group's title and members.
+ */
+export function NewGroupForm(props: { people: PersonView[]; t: Translator }) {
+  const t = props.t;
+  const others = props.people;
+  return (
+    <details class="new-group" id="new-group">
+      <summary class="link-button">{t("ui.new_group")}</summary>
+      <form class="stack" hx-post="/ui/groups" hx-target="#pane">
+        <label class="field">
+          <span>{t("ui.group_title")}</span>
+          <input name="title" required maxlength={100} />
+        </label>
+        <fieldset class="member-picker">
+          <legend>{t("ui.members")}</legend>
+          {others.map((p) => (
+            <label class="check">
+              <input type="checkbox" name="participant_ids" value={p.id} /> {p.name}
+            </label>
+          ))}
+        </fieldset>
+        <label class="check">
+          <input type="checkbox" name="kind" value="channel" /> {t("ui.make_channel")}
+        </label>
+        <button type="submit" class="primary">{t("ui.create")}</button>
+      </form>
+    </details>
   );
 }

@@ -26,7 +26,7 @@ export function PresenceDot(props: { userId: string; online: boolean; lastSeen: 
 }
 
 /** People of the workspace; choosing one opens (or starts) the direct chat. */
-export function PeopleList(props: { people: PersonView[]; viewerId: string; t: Translator }) {
+export function PeopleList(props: { people: PersonView[]; viewerId: string; t: Translator; canInvite?: boolean }) {
   const t = props.t;
   const others = props.people.filter((p) => p.id !== props.viewerId);
   return (
@@ -52,7 +52,14 @@ export function PeopleList(props: { people: PersonView[]; viewerId: string; t: T
           </button>
         </li>
       ))}
-      {others.length === 0 ? <li class="empty-note">{t("ui.no_people")}</li> : null}
+      {others.length === 0
+        ? (
+          <li class="empty-note">
+            {t("ui.no_people")}
+            {props.canInvite ? <a class="invite-people" href="/admin#invite">{t("admin.invite_people")}</a> : null}
+          </li>
+        )
+        : null}
     </ul>
   );
 }

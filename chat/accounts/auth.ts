@@ -54,7 +54,7 @@ export function signSession(
 }
 
 /** Picks the verification key a token names by its kid (current or a previous one). */
-function keyFor(keys: SessionKeys) {
+export function keyFor(keys: SessionKeys) {
   return (header: { kid?: string }) => {
     const key = [keys.current, ...(keys.previous ?? [])].find((k) => k.kid === header.kid);
     if (!key) throw new errors.JWSSignatureVerificationFailed();

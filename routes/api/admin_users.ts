@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import { addUser, changeUser, listWorkspaceUsers, toUserObject } from "../../chat/accounts/users.ts";
+import { createResetLink } from "../../chat/accounts/password_reset.ts";
 import { newUserSchema, userChangesSchema } from "../../chat/accounts/schemas.ts";
 import type { AppEnv } from "../../server/env.ts";
 import { clientIp } from "../../server/security.ts";
@@ -36,4 +37,14 @@ export const adminUserRoutes = new Hono<AppEnv>()
       });
       return c.json(toUserObject(user));
     },
-  );
+  )
+  .post("/:id/reset_link", zValidator("param", userIdParam, invalidInput), async (c) => {
+    const { deps } = c.var;
+    const link = await createResetLink(c.var.scope, c.req.valid("param").id, {
+      keys: deps.keys,
+      publicUrl: deps.config.publicUrl,
+      now: deps.now,
+      ip: clientIp(c),
+    });
+    return c.json({ reset_url: link.url, expires_at: link.expiresAt.toISOString() }, 201);
+  });

@@ -32,9 +32,9 @@ function authProps(c: Context<AppEnv>, values?: Record<string, string>) {
   return { locale: c.var.locale, t: c.var.t, allowSignup: c.var.deps.config.allowSignup, values };
 }
 
-function startSession(c: Context<AppEnv>, token: string) {
+function startSession(c: Context<AppEnv>, token: string, to = "/") {
   setSessionCookie(c, token);
-  return c.redirect("/", 303);
+  return c.redirect(to, 303);
 }
 
 const loginAgain = showFormAgain((c, values) =>
@@ -47,7 +47,8 @@ const signupAgain = showFormAgain((c, values) =>
 /** The sign-in page and its form; mounted at /login. */
 export const loginRoutes = new Hono<AppEnv>()
   .onError(uiError)
-  .get("/", (c) => c.html(<LoginPage {...authProps(c)} />))
+  // a workspace's sign-in link names it: `/login?workspace=acme`
+  .get("/", (c) => c.html(<LoginPage {...authProps(c, { workspace: c.req.query("workspace")?.slice(0, 64) ?? "" })} />))
   .post("/", zValidator("form", withoutEmpty(loginSchema), loginAgain), async (c) => {
     const form = c.req.valid("form");
     try {
@@ -77,7 +78,8 @@ export const signupRoutes = new Hono<AppEnv>()
         password: f.password,
         ...clientInfo(c),
       });
-      return startSession(c, signedIn.token);
+      // the new workspace's address is shown once signed in
+      return startSession(c, signedIn.token, "/?welcome");
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       const message = e.status === 409

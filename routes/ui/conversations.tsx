@@ -6,8 +6,10 @@ import {
   createConversation,
   getConversation,
   listConversations,
+  listPeople,
   startDirect,
 } from "../../chat/conversations/conversations.ts";
+import { NewGroupForm } from "../../views/new_conversation.tsx";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
 import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
@@ -18,7 +20,7 @@ import { formList, invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { uiConversationMessageRoutes } from "./messages.tsx";
 import { requirePageUser } from "./middleware.ts";
-import { paneResponse } from "./pane.tsx";
+import { loadPane, paneResponse } from "./pane.tsx";
 
 const FLAGS = {
   mute: { isMuted: true },
@@ -82,7 +84,16 @@ export const uiGroupRoutes = new Hono<AppEnv>()
   .use(requirePageUser)
   .post("/", zValidator("form", groupForm, invalidInput), async (c) => {
     const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("form")), c.var.deps);
-    return await paneResponse(c, conversation.id);
+    const pane = await loadPane(c, conversation.id);
+    // the form starts over: a fresh one in its place, closed
+    const form = <NewGroupForm people={await listPeople(c.var.scope, c.var.deps)} t={c.var.t} />;
+    c.header("HX-Push-Url", `/c/${conversation.id}`);
+    return c.html(
+      <>
+        {pane}
+        <hx-partial hx-target="#new-group" hx-swap="outerHTML">{form}</hx-partial>
+      </>,
+    );
   });
 
 /** The direct conversation with someone from the people list, answered with its pane; mounted at /ui/direct. */

@@ -8,6 +8,7 @@ import { uiError } from "./errors.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { loadShell } from "./shell.ts";
 import { loadPane } from "./pane.tsx";
+import { signInUrl } from "./admin_shell.ts";
 
 /**
  * The signed-in pages: the app, an open conversation, the embeddable widget and the
@@ -22,7 +23,12 @@ export const appPageRoutes = new Hono<AppEnv>()
   .use("/brand.css", requirePageUser)
   .get("/", async (c) => {
     const shell = await loadShell(c, "/");
-    return c.html(<AppPage {...shell} pane={<EmptyPane t={c.var.t} />} open={false} />);
+    // after sign-up the new admin is shown the workspace's address and how to invite people
+    const slug = shell.workspace.slug ?? "";
+    const welcome = c.req.query("welcome") !== undefined && c.var.user.role === "admin"
+      ? { slug, signInUrl: signInUrl(c.var.deps.config.publicUrl, slug) }
+      : undefined;
+    return c.html(<AppPage {...shell} pane={<EmptyPane t={c.var.t} />} open={false} welcome={welcome} />);
   })
   .get("/c/:id", async (c) => {
     const id = c.req.param("id");

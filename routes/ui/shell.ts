@@ -29,7 +29,7 @@ export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppSh
     locale: c.var.locale,
     t: c.var.t,
     viewer: { id: user.id, name: user.name, role: user.role },
-    workspace: { name: tenant.name, logoUrl: brand.logoUrl },
+    workspace: { name: tenant.name, slug: tenant.slug, logoUrl: brand.logoUrl },
     brandCss: brand.color ? `/brand.css?v=${encodeURIComponent(brand.color.slice(1))}` : undefined,
     conversations,
     moreConversations: conversations.length === CONVERSATION_PAGE,

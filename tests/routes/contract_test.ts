@@ -52,7 +52,8 @@ const ids: Record<string, string> = {
 function paramValue(previous: string, param: string): string {
   const choice = /^:\w+\{([^|}]+)/.exec(param);
   if (choice) return choice[1];
-  if (param === ":userId" || previous === "users") return ids.user;
+  if (param === ":userId" || previous === "users" || previous === "people") return ids.user;
+  if (previous === "logo") return "0".repeat(32);
   if (param === ":token") return ids.invite;
   if (previous === "conversations" || previous === "c") return ids.conversation;
   if (previous === "messages") return ids.message;

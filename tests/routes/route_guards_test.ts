@@ -35,7 +35,7 @@ const PUBLIC_PAGES = new Set([
   "POST /ui/locale",
 ]);
 const isPage = (path: string) =>
-  path === "/" || /^\/(c|ui|widget|brand\.css)(\/|$)/.test(path) && !path.startsWith("/ui/events") ||
+  path === "/" || /^\/(c|ui|widget|brand\.css|brand\/logo|admin)(\/|$)/.test(path) && !path.startsWith("/ui/events") ||
   path === "/ui/events/poll";
 
 Deno.test("over HTTP, every API route but sign-up, sign-in, invite and the language switcher is 401 without a session", async () => {
