@@ -8,6 +8,7 @@ import { type CustomField, customFieldsSchema } from "./custom_fields/definition
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
+import { lastRetentionRun } from "../db/retention.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -23,6 +24,8 @@ const ownSettingsShape = {
   branding: brandingSchema,
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
+  // retention: messages older than this many days are purged (null: kept for ever)
+  message_retention_days: z.number().int().min(1).max(36_500).nullable(),
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -41,6 +44,9 @@ export type AdminSettings = ChatSettings & {
   branding: z.infer<typeof brandingSchema>;
   entity_types: EntityType[];
   custom_fields: CustomField[];
+  message_retention_days: number | null;
+  /** Read-only: the retention job's last run and what it removed in this workspace. */
+  retention_last_run: { at: string; purged_messages: number; purged_attachments: number } | null;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -88,6 +94,17 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     branding: own.success ? own.data.branding ?? {} : {},
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
+    message_retention_days: own.success ? own.data.message_retention_days ?? null : null,
+    retention_last_run: await retentionLastRun(scope),
+  };
+}
+
+async function retentionLastRun(scope: TenantScope): Promise<AdminSettings["retention_last_run"]> {
+  const run = await lastRetentionRun(scope);
+  return run && {
+    at: run.at.toISOString(),
+    purged_messages: run.purgedMessages,
+    purged_attachments: run.purgedAttachments,
   };
 }
 

@@ -8,6 +8,7 @@ import type { AttachmentStorage } from "../chat/messages/storage.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import type { User } from "../db/schema/mod.ts";
 import type { Locale, Translator } from "../i18n/mod.ts";
+import type { RetentionJob } from "../chat/retention/job.ts";
 
 /** Read side of presence, as the chat API needs it. */
 export interface PresenceView {
@@ -32,6 +33,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */
   now: () => number;
+  /** Purges deleted and expired messages at start and every hour. */
+  retention: RetentionJob;
 }
 
 export type AppEnv = {
