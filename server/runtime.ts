@@ -5,7 +5,7 @@ import { BroadcastBus, MemoryBus } from "../realtime/bus.ts";
 import { createRealtime } from "../realtime/mod.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
-import { sessionKeysFrom } from "../chat/accounts/auth.ts";
+import { sessionKeysFrom } from "../chat/accounts/session_keys.ts";
 import type { AppDeps } from "./env.ts";
 import { RetentionJob } from "../chat/retention/job.ts";
 
@@ -48,6 +48,8 @@ export async function createRuntime(
     authToken: config.databaseAuthToken,
     encryptionKey: config.encryptionKey,
     backgroundCheckpoint: true,
+    // after the first requests: a restart answers sooner without that thread starting beside it
+    checkpointDelayMs: 2_000,
   });
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });

@@ -36,6 +36,8 @@ export interface RetentionRun {
   purged_attachments: number;
   /** Transactions it took. */
   batches: number;
+  /** The longest of them, in milliseconds, from asking for the write gate to the commit. */
+  longest_batch_ms: number;
 }
 
 type Counts = Map<string, { messages: number; attachments: number }>;
@@ -89,7 +91,7 @@ export class RetentionJob {
 
   async #run(): Promise<RetentionRun> {
     const at = this.now();
-    const run: RetentionRun = { at, purged_messages: 0, purged_attachments: 0, batches: 0 };
+    const run: RetentionRun = { at, purged_messages: 0, purged_attachments: 0, batches: 0, longest_batch_ms: 0 };
     const counts: Counts = new Map();
     await this.#purge(run, counts, (db, limit) => dueDeletedMessages(db, at - DELETED_MESSAGE_DAYS * DAY_MS, limit));
     for (const { tenantId, days } of await tenantsWithRetention(this.db)) {
@@ -126,6 +128,7 @@ export class RetentionJob {
   /** Purges what `due` lists, batch by batch, until it lists nothing or the job stops. */
   async #purge(run: RetentionRun, counts: Counts, due: (db: DbOrTx, limit: number) => Promise<DueMessage[]>) {
     while (!this.#stopped) {
+      const began = performance.now();
       const { done, files } = await this.db.transaction(async (tx) => {
         const started = performance.now();
         const files: { tenantId: string; key: string }[] = [];
@@ -140,6 +143,7 @@ export class RetentionJob {
         }
         return { done: false, files };
       });
+      run.longest_batch_ms = Math.max(run.longest_batch_ms, performance.now() - began);
       run.batches++;
       // the rows are gone: the bytes follow, outside the transaction
       for (const f of files) {
