@@ -6,6 +6,9 @@
  * (ATTACHMENTS=db), a `libsql://` or `https://` DATABASE_URL is reached over HTTP, and new
  * passwords are hashed with WebCrypto's PBKDF2 instead of native argon2.
  */
+// first, so the route modules are in this entry's module graph, which edge runtimes bundle
+// (main.ts loads them by a name it computes, which a bundler cannot follow)
+import "./routes/mount.ts";
 import { createApp } from "./main.ts";
 import { loadConfig } from "./server/config.ts";
 import { createRuntime } from "./server/runtime.ts";

@@ -6,38 +6,10 @@ import { baseMiddleware } from "./server/security.ts";
 import { listen } from "./server/http_server.ts";
 import { answerOptions } from "./server/options.ts";
 import { notFound, onError } from "./routes/errors.ts";
-import { i18n } from "./routes/i18n.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { authRoutes } from "./routes/api/auth.ts";
-import { localeRoutes, meRoutes } from "./routes/api/me.ts";
-import { adminUserRoutes } from "./routes/api/admin_users.ts";
-import { adminAuditRoutes } from "./routes/api/admin_audit.ts";
-import { adminSettingsRoutes } from "./routes/api/admin_settings.ts";
-import { searchRoutes } from "./routes/api/search.ts";
-import { mentionRoutes } from "./routes/api/mentions.ts";
-import { contextRoutes } from "./routes/api/context.ts";
-import { adminExportRoutes } from "./routes/api/admin_export.ts";
-import { conversationRoutes } from "./routes/api/conversations.ts";
-import { messageRoutes } from "./routes/api/messages.ts";
-import { attachmentRoutes } from "./routes/api/attachments.ts";
-import { chatSettingsRoutes } from "./routes/api/chat_settings.ts";
-import { eventRoutes } from "./routes/api/events.ts";
-import { staticRoutes } from "./routes/ui_static.ts";
-import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./routes/ui/auth.tsx";
-import { invitePageRoutes } from "./routes/ui/invite.tsx";
-import { resetPageRoutes } from "./routes/ui/reset.tsx";
-import { adminPeopleRoutes } from "./routes/ui/admin.tsx";
-import { adminWorkspaceRoutes, logoRoutes } from "./routes/ui/admin_workspace.tsx";
-import { adminAuditPageRoutes } from "./routes/ui/admin_audit.tsx";
-import { appPageRoutes } from "./routes/ui/pages.tsx";
-import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui/conversations.tsx";
-import { uiAssistantRoutes } from "./routes/ui/assistant.tsx";
-import { uiGroupManageRoutes } from "./routes/ui/group_manage.tsx";
-import { uiMessageRoutes } from "./routes/ui/messages.tsx";
-import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
 
-/** Builds the Hono app from its dependencies. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+/** The app's middleware, in order, on a new app; `answerOptions` reads that app's routes. */
+function withMiddleware(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.onError(onError);
   app.use(async (c, next) => {
@@ -46,47 +18,73 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use(...baseMiddleware(deps));
   app.use(answerOptions(app));
-  app.use(i18n);
-  app.route("/", healthRoutes);
-  // the JSON API
-  app.route("/api/auth", authRoutes);
-  // ahead of /api/me, whose routes all need a session: the switcher works signed out
-  app.route("/api/me/locale", localeRoutes);
-  app.route("/api/me", meRoutes);
-  app.route("/api/admin/users", adminUserRoutes);
-  app.route("/api/admin/audit", adminAuditRoutes);
-  app.route("/api/admin/settings", adminSettingsRoutes);
-  app.route("/api/admin/export", adminExportRoutes);
-  app.route("/api/chat/conversations", conversationRoutes);
-  app.route("/api/chat/messages", messageRoutes);
-  app.route("/api/chat/attachments", attachmentRoutes);
-  app.route("/api/chat/settings", chatSettingsRoutes);
-  app.route("/api/chat/search", searchRoutes);
-  app.route("/api/chat/mentions", mentionRoutes);
-  app.route("/api/chat/context", contextRoutes);
-  app.route("/api/chat/events", eventRoutes);
-  // the pages and their fragments
-  app.route("/", staticRoutes);
-  app.route("/login", loginRoutes);
-  app.route("/signup", signupRoutes);
-  app.route("/logout", logoutRoutes);
-  app.route("/invite", invitePageRoutes);
-  app.route("/reset", resetPageRoutes);
-  app.route("/admin/workspace", adminWorkspaceRoutes);
-  app.route("/admin/audit", adminAuditPageRoutes);
-  app.route("/admin", adminPeopleRoutes);
-  app.route("/brand/logo", logoRoutes);
-  app.route("/", appPageRoutes);
-  app.route("/ui/locale", uiLocaleRoutes);
-  app.route("/ui/conversations", uiConversationRoutes);
-  app.route("/ui/conversations", uiGroupManageRoutes);
-  app.route("/ui/messages", uiMessageRoutes);
-  app.route("/ui/groups", uiGroupRoutes);
-  app.route("/ui/direct", uiDirectRoutes);
-  app.route("/ui/assistant", uiAssistantRoutes);
-  app.route("/ui/events", uiEventRoutes);
-  app.route("/ui/events/poll", uiPollRoutes);
-  app.notFound(notFound);
+  return app;
+}
+
+type Mount = typeof import("./routes/mount.ts");
+/**
+ * Every route module, with the domain and the views behind them. Named by a variable, not a
+ * literal: Deno prepares the modules of every literal dynamic import while it starts, which
+ * costs more than importing them outright. Entries for bundling runtimes import it
+ * statically (edge.ts), so it is in their module graph.
+ */
+const ROUTES = new URL("./routes/mount.ts", import.meta.url).href;
+let mount: Mount | null = null;
+let mounting: Promise<Mount> | null = null;
+
+/** Loads every route module, once. */
+function loadRoutes(): Promise<Mount> {
+  return mounting ??= (import(ROUTES) as Promise<Mount>).then((m) => mount = m);
+}
+
+// Imported as a module (tests, edge.ts, benches, scripts), the routes are loaded with it, so
+// `createApp` builds the complete app at once. Run as the server, they load once it listens.
+if (!import.meta.main) await loadRoutes();
+
+/** Until the routes load, a started server waits this long for a first request before loading them anyway. */
+const IDLE_LOAD_MS = 500;
+
+/**
+ * Builds the Hono app from its dependencies. When the route modules are not loaded yet (the
+ * server process, just started), `GET /healthz` is answered at once by an app of the same
+ * middleware with the health routes only (the language middleware, which nothing there
+ * reads, comes with the routes); the routes start loading after that answer, at the first
+ * other request or after IDLE_LOAD_MS, and every other request waits for them, then goes
+ * to the complete app, as do all requests once they are loaded.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = withMiddleware(deps);
+  const complete = (m: Mount) => {
+    m.mountRoutes(app);
+    app.notFound(notFound);
+  };
+  if (mount) {
+    complete(mount);
+    return app;
+  }
+  const health = withMiddleware(deps);
+  health.route("/", healthRoutes);
+  health.notFound(notFound);
+  let loaded: Promise<void> | null = null;
+  let ready = false;
+  const load = () =>
+    loaded ??= loadRoutes().then((m) => {
+      complete(m);
+      ready = true;
+    });
+  const timer = setTimeout(load, IDLE_LOAD_MS);
+  Deno.unrefTimer(timer);
+  const fetch = app.fetch;
+  app.fetch = async (request, env, executionCtx) => {
+    if (ready) return await fetch(request, env, executionCtx);
+    if (request.method === "GET" && new URL(request.url).pathname === "/healthz") {
+      const res = await health.fetch(request, env, executionCtx);
+      setTimeout(load, 0);
+      return res;
+    }
+    await load();
+    return await fetch(request, env, executionCtx);
+  };
   return app;
 }
 

@@ -15,6 +15,7 @@ import {
   DEFAULT_ASSISTANT_SETTINGS,
   loadAssistantSettings,
 } from "./assistant/settings.ts";
+import { lastRetentionRun } from "../db/retention.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -33,6 +34,8 @@ const ownSettingsShape = {
   pii_policy: z.enum(PII_POLICIES),
   pii_detectors: piiDetectorsSchema,
   assistant: assistantSettingsSchema,
+  // retention: messages older than this many days are purged (null: kept for ever)
+  message_retention_days: z.number().int().min(1).max(36_500).nullable(),
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -58,6 +61,9 @@ export type AdminSettings = ChatSettings & {
   pii_policy: PiiSettings["policy"];
   pii_detectors: PiiSettings["detectors"];
   assistant: AssistantSettings;
+  message_retention_days: number | null;
+  /** Read-only: the retention job's last run and what it removed in this workspace. */
+  retention_last_run: { at: string; purged_messages: number; purged_attachments: number } | null;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -113,6 +119,17 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     pii_policy: features.pii.policy,
     pii_detectors: features.pii.detectors,
     assistant: await loadAssistantSettings(scope),
+    message_retention_days: own.success ? own.data.message_retention_days ?? null : null,
+    retention_last_run: await retentionLastRun(scope),
+  };
+}
+
+async function retentionLastRun(scope: TenantScope): Promise<AdminSettings["retention_last_run"]> {
+  const run = await lastRetentionRun(scope);
+  return run && {
+    at: run.at.toISOString(),
+    purged_messages: run.purgedMessages,
+    purged_attachments: run.purgedAttachments,
   };
 }
 

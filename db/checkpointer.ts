@@ -22,6 +22,11 @@ export interface CheckpointerOptions {
    * completing (see `checkpoint_worker.ts`).
    */
   holdWrites: (fn: () => Promise<void>) => Promise<void>;
+  /**
+   * Starts the thread this much later: a server starting up has nothing to checkpoint yet
+   * and answers sooner without a second thread loading the database module beside it.
+   */
+  delayMs?: number;
 }
 
 /**
@@ -31,6 +36,23 @@ export interface CheckpointerOptions {
  * @param options see `CheckpointerOptions`
  */
 export function startCheckpointer(path: string, options: CheckpointerOptions): Checkpointer {
+  if (!options.delayMs) return spawnCheckpointer(path, options);
+  let started: Checkpointer | null = null;
+  let stopped = false;
+  const timer = setTimeout(() => {
+    if (!stopped) started = spawnCheckpointer(path, options);
+  }, options.delayMs);
+  Deno.unrefTimer(timer);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      return started?.stop() ?? Promise.resolve();
+    },
+  };
+}
+
+function spawnCheckpointer(path: string, options: CheckpointerOptions): Checkpointer {
   const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url), { type: "module" });
   let released: (() => void) | null = null;
   let stoppedByWorker: (() => void) | null = null;

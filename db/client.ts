@@ -1,8 +1,5 @@
 import type { Client, Config, InValue } from "@libsql/client";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
-// the web entry takes a client built here; unlike the default entry it imports no native module
-import { drizzle } from "drizzle-orm/libsql/web";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/mod.ts";
 import { cachePreparedStatements } from "./statement_cache.ts";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
@@ -31,13 +28,37 @@ export interface Database {
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
 
 /**
- * The libSQL client for a URL. Local files load the native SQLite module; remote databases
- * (`libsql://`, `http(s)://`) use the client that speaks HTTP and WebSockets only, so an
- * edge runtime, which cannot load native modules, never loads it.
+ * The libSQL client for a URL, and the drizzle entry that goes with it. Local files load the
+ * native SQLite module and not the HTTP and WebSocket client; remote databases (`libsql://`,
+ * `http(s)://`) load only that client, so an edge runtime, which cannot load native modules,
+ * never loads it. Each drizzle entry imports its own client module, so the pair is loaded
+ * together.
  */
-async function connect(local: boolean, config: Config): Promise<Client> {
-  const { createClient } = local ? await import("@libsql/client/sqlite3") : await import("@libsql/client/web");
-  return createClient(config);
+async function connect(local: boolean, config: Config) {
+  const [{ createClient }, { drizzle }] = local
+    ? await Promise.all([import("@libsql/client/sqlite3"), import("drizzle-orm/libsql/sqlite3")])
+    : await Promise.all([import("@libsql/client/web"), import("drizzle-orm/libsql/web")]);
+  return { raw: createClient(config), drizzle };
+}
+
+/**
+ * Applies pending migrations. Drizzle applies those newer than the newest one recorded; when
+ * that one is the journal's newest there is nothing to apply, and the migrator (which reads
+ * and hashes every migration file) is not loaded at all, which keeps a restart quick.
+ */
+async function migrateIfNeeded(db: Db, client: Client): Promise<void> {
+  const journal: { entries: { when: number }[] } = JSON.parse(
+    await Deno.readTextFile(`${MIGRATIONS}/meta/_journal.json`),
+  );
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const { rows } = await client.execute("SELECT max(created_at) AS at FROM __drizzle_migrations");
+    if (rows[0].at !== null && Number(rows[0].at) >= newest) return;
+  } catch {
+    // a new database: no migrations table yet
+  }
+  const { migrate } = await import("drizzle-orm/libsql/migrator");
+  await migrate(db, { migrationsFolder: MIGRATIONS });
 }
 
 /**
@@ -76,12 +97,18 @@ const BACKSTOP_CHECKPOINT_PAGES = 40_000;
  * @param url a libSQL url: `file:…`, `:memory:`, `libsql://…` or `http(s)://…`
  * @param options `backgroundCheckpoint`: checkpoint a local file's WAL on a worker thread
  * instead of inside commits (for servers; short-lived scripts need not); `checkpointFrames`:
- * the WAL frames that start a background checkpoint (default about 64 MB of them)
+ * the WAL frames that start a background checkpoint (default about 64 MB of them);
+ * `checkpointDelayMs`: start that thread this much later
  */
 export async function openDatabase(
   url: string,
-  options: { authToken?: string; encryptionKey?: string; backgroundCheckpoint?: boolean; checkpointFrames?: number } =
-    {},
+  options: {
+    authToken?: string;
+    encryptionKey?: string;
+    backgroundCheckpoint?: boolean;
+    checkpointFrames?: number;
+    checkpointDelayMs?: number;
+  } = {},
 ): Promise<Database> {
   const local = url.startsWith("file:");
   const path = url.slice("file:".length);
@@ -92,7 +119,7 @@ export async function openDatabase(
   const singleConnection = url === ":memory:" ||
     url.startsWith("file::memory:");
   if (local || singleConnection) await cachePreparedStatements();
-  const raw = await connect(
+  const { raw, drizzle } = await connect(
     local || singleConnection,
     {
       url: singleConnection ? ":memory:" : url,
@@ -120,12 +147,13 @@ export async function openDatabase(
   // the write gate (see write_gate.ts)
   const gate = new FifoLock();
   const client = gated(raw, gate, singleConnection, inFlight, timings);
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
+  const db = drizzle(client, { schema }) as Db;
+  await migrateIfNeeded(db, client);
   const checkpointer: Checkpointer | null = background
     ? startCheckpointer(path, {
       encryptionKey: options.encryptionKey,
       checkpointFrames: options.checkpointFrames,
+      delayMs: options.checkpointDelayMs,
       holdWrites: (fn) => gate.run(fn),
     })
     : null;

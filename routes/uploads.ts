@@ -11,25 +11,11 @@ import { releaseFreedMemorySoon } from "../server/memory.ts";
 import type { AppEnv } from "../server/env.ts";
 import type { sendBody } from "./schemas.ts";
 import { when } from "./validation.ts";
-
-/** The sends that take files: the API's and the composer's. */
-const UPLOAD_PATH = /^\/(?:api\/chat|ui)\/conversations\/[^/]+\/messages\/?$/;
+import { isUploadRequest } from "./upload_request.ts";
 
 function incomingOf(c: Context): IncomingMessage | null {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming instanceof IncomingMessage ? incoming : null;
-}
-
-/**
- * True for a multipart send with files. Its body is not read by the generic body limit:
- * the route reads it as a stream once the session and rate limits passed, and enforces
- * the file and body limits while reading. When the answer goes out before the whole body
- * came in (401, 429, 413…), the server adapter discards the rest for a short while, so the
- * client can read the answer, then closes the connection.
- */
-export function isUploadRequest(c: Context): boolean {
-  return c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) &&
-    c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data") === true;
 }
 
 /**

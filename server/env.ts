@@ -9,6 +9,7 @@ import type { AttachmentStorage } from "../chat/messages/storage.ts";
 import type { TenantScope } from "../chat/tenancy.ts";
 import type { User } from "../db/schema/mod.ts";
 import type { Locale, Translator } from "../i18n/mod.ts";
+import type { RetentionJob } from "../chat/retention/job.ts";
 
 /** Read side of presence, as the chat API needs it. */
 export interface PresenceView {
@@ -35,6 +36,8 @@ export interface AppDeps {
   now: () => number;
   /** Answers questions to the assistant; null without AI_BASE_URL. */
   assistant: AssistantRunner | null;
+  /** Purges deleted and expired messages at start and every hour. */
+  retention: RetentionJob;
 }
 
 export type AppEnv = {

@@ -6,8 +6,9 @@ import { BroadcastBus, MemoryBus } from "../realtime/bus.ts";
 import { createRealtime } from "../realtime/mod.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
-import { sessionKeysFrom } from "../chat/accounts/auth.ts";
+import { sessionKeysFrom } from "../chat/accounts/session_keys.ts";
 import type { AppDeps } from "./env.ts";
+import { RetentionJob } from "../chat/retention/job.ts";
 
 /**
  * The session secret: configured, or in development generated once and kept under ./data
@@ -37,16 +38,19 @@ export async function resolveSessionSecret(
 /**
  * Opens everything the app depends on. `close()` releases it in reverse order.
  * @param options `sessionSecret` instead of the configured or generated one; `startRealtime: false`
- * leaves the event tail reader and presence timers off (tests that need live streams start them)
+ * leaves the event tail reader and presence timers off (tests that need live streams start them);
+ * `startRetention: false` leaves the retention job's runs to the caller (`deps.retention.run()`)
  */
 export async function createRuntime(
   config: Config,
-  options: { sessionSecret?: string; startRealtime?: boolean } = {},
+  options: { sessionSecret?: string; startRealtime?: boolean; startRetention?: boolean } = {},
 ): Promise<AppDeps & { close(): Promise<void> }> {
   const database = await openDatabase(config.databaseUrl, {
     authToken: config.databaseAuthToken,
     encryptionKey: config.encryptionKey,
     backgroundCheckpoint: true,
+    // after the first requests: a restart answers sooner without that thread starting beside it
+    checkpointDelayMs: 2_000,
   });
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
@@ -54,24 +58,30 @@ export async function createRuntime(
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
   const assistant = config.ai ? new AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now }) : null;
   assistant?.start();
-  return {
+  const storage = createStorage(config);
+  const deps: AppDeps & { close(): Promise<void> } = {
     config,
     database,
     bus,
     keys,
     presence: realtime.presence,
     realtime,
-    storage: createStorage(config),
+    storage,
     limiter: new RateLimiter(),
     now: Date.now,
     assistant,
+    // reads the clock through deps, so a clock injected later drives the job too
+    retention: new RetentionJob(database.db, storage, () => deps.now()),
     async close() {
       assistant?.stop();
       realtime.stop();
+      await deps.retention.stop();
       await bus.close();
       await database.close();
     },
   };
+  if (options.startRetention ?? true) deps.retention.start();
+  return deps;
 }
 
 /**

@@ -10,7 +10,7 @@ import { bodyTooLarge, limitNodeBody } from "./request_body.ts";
 import { parseTrustedProxies, TrustedProxies } from "./trusted_proxies.ts";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { AppError, badRequest } from "../chat/errors.ts";
-import { isUploadRequest } from "../routes/uploads.ts";
+import { isUploadRequest } from "../routes/upload_request.ts";
 
 /** JSON and form bodies are small; only message sends with files may be large. */
 export const MAX_BODY_BYTES = 1024 * 1024;

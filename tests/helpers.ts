@@ -17,8 +17,12 @@ export async function testDeps(
     ATTACHMENTS: "db",
     ...env,
   });
-  // realtime not started: tests that need live streams start it themselves
-  return await createRuntime(config, { sessionSecret: "test-secret-test-secret-test-secret-!", startRealtime: false });
+  // realtime and the retention job not started: tests that need them start or run them
+  return await createRuntime(config, {
+    sessionSecret: "test-secret-test-secret-test-secret-!",
+    startRealtime: false,
+    startRetention: false,
+  });
 }
 
 /** A test app plus its deps. */

@@ -1,5 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { UserRole } from "../../db/schema/mod.ts";
+import type { SessionKeys } from "./session_keys.ts";
 
 /** Claims a Parley session token carries. */
 export interface SessionClaims {
@@ -12,30 +13,7 @@ export interface SessionClaims {
 export const SESSION_TTL_SECONDS = 60 * 60 * 24 * 14;
 const ISSUER = "parley";
 
-/** Signing key with a key id, so keys can be rotated: tokens name the key they were signed with. */
-export interface SessionKeys {
-  current: { kid: string; secret: CryptoKey };
-  previous?: { kid: string; secret: CryptoKey }[];
-}
-
-/**
- * Derives session keys from the configured secret. The key id is a digest prefix, so
- * changing the secret changes the kid and old tokens fail cleanly.
- */
-export async function sessionKeysFrom(secret: string): Promise<SessionKeys> {
-  const bytes = new TextEncoder().encode(secret);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const kid = Array.from(
-    digest.slice(0, 6),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-  // imported once: jose would otherwise import raw key bytes again on every verification
-  const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-  return { current: { kid, secret: key } };
-}
+export { type SessionKeys, sessionKeysFrom } from "./session_keys.ts";
 
 /** Signs a session JWT (HS256, exp, kid). */
 export function signSession(

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { tenantIdColumn } from "./tenants.ts";
+import { tenantIdColumn, tenants } from "./tenants.ts";
 
 export const auditLog = sqliteTable("audit_log", {
   id: text("id").primaryKey(),
@@ -49,6 +49,14 @@ export const webhooks = sqliteTable("webhooks", {
   isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 }, (t) => [index("webhooks_tenant_idx").on(t.tenantId)]);
+
+/** The retention job's last run as each workspace saw it: when, and what it removed there. */
+export const retentionRuns = sqliteTable("retention_runs", {
+  tenantId: text("tenant_id").primaryKey().references(() => tenants.id, { onDelete: "cascade" }),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  purgedMessages: integer("purged_messages").notNull(),
+  purgedAttachments: integer("purged_attachments").notNull(),
+});
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;

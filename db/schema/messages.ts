@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { tenantIdColumn } from "./tenants.ts";
 import { users } from "./users.ts";
@@ -37,6 +38,8 @@ export const messages = sqliteTable("messages", {
   editedAt: integer("edited_at", { mode: "timestamp_ms" }),
   deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
   deletedBy: text("deleted_by"),
+  /** When retention removed what the message held; such a message stays only as a stub its replies point at. */
+  purgedAt: integer("purged_at", { mode: "timestamp_ms" }),
 }, (t) => [
   index("messages_conversation_id_idx").on(t.conversationId, t.id),
   uniqueIndex("messages_client_id_uq").on(
@@ -45,7 +48,11 @@ export const messages = sqliteTable("messages", {
     t.clientId,
   ),
   index("messages_tenant_sender_idx").on(t.tenantId, t.senderId),
-  index("messages_deleted_idx").on(t.deletedAt),
+  // retention: deleted messages by age of deletion, a workspace's messages by age, and a
+  // message's replies (replies only, so plain sends pay nothing); purged stubs are left out
+  index("messages_deleted_idx").on(t.deletedAt).where(sql`purged_at IS NULL`),
+  index("messages_tenant_created_idx").on(t.tenantId, t.createdAt).where(sql`purged_at IS NULL`),
+  index("messages_parent_idx").on(t.parentId).where(sql`parent_id IS NOT NULL`),
 ]);
 
 /** Former contents of edited messages (never of deleted ones: deletion clears them). */
