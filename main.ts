@@ -13,6 +13,7 @@ import { localeRoutes, meRoutes } from "./routes/api/me.ts";
 import { adminUserRoutes } from "./routes/api/admin_users.ts";
 import { adminAuditRoutes } from "./routes/api/admin_audit.ts";
 import { adminSettingsRoutes } from "./routes/api/admin_settings.ts";
+import { adminSsoRoutes } from "./routes/api/admin_sso.ts";
 import { searchRoutes } from "./routes/api/search.ts";
 import { mentionRoutes } from "./routes/api/mentions.ts";
 import { contextRoutes } from "./routes/api/context.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/admin/users", adminUserRoutes);
   app.route("/api/admin/audit", adminAuditRoutes);
   app.route("/api/admin/settings", adminSettingsRoutes);
+  app.route("/api/admin/sso/secrets", adminSsoRoutes);
   app.route("/api/admin/export", adminExportRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);

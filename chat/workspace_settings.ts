@@ -8,6 +8,7 @@ import { type CustomField, customFieldsSchema } from "./custom_fields/definition
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
+import { type EmbedSettings, embedSettingsOf, embedSettingsShape } from "./embed/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -23,6 +24,8 @@ const ownSettingsShape = {
   branding: brandingSchema,
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
+  // embedding and SSO: allowed host origins, the host's JWKS, whether hosts may sign in admins
+  ...embedSettingsShape,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -41,7 +44,7 @@ export type AdminSettings = ChatSettings & {
   branding: z.infer<typeof brandingSchema>;
   entity_types: EntityType[];
   custom_fields: CustomField[];
-};
+} & EmbedSettings;
 
 /** The settings that mentions, entity links and custom fields read. */
 export interface FeatureSettings {
@@ -88,6 +91,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     branding: own.success ? own.data.branding ?? {} : {},
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
+    ...embedSettingsOf(stored),
   };
 }
 

@@ -111,3 +111,6 @@ export function resumeCursor(
 ): number | null {
   return header["last-event-id"] ?? query.after ?? null;
 }
+
+/** `POST /api/auth/sso`: a host-signed sign-in token (a compact JWT). */
+export const ssoBody = z.object({ token: z.string().min(1).max(8192) });
