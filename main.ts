@@ -30,6 +30,7 @@ import { appPageRoutes } from "./routes/ui/pages.tsx";
 import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui/conversations.tsx";
 import { uiMessageRoutes } from "./routes/ui/messages.tsx";
 import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
+import { uiWidgetRoutes, widgetPageRoutes } from "./routes/ui/widget.tsx";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -67,12 +68,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/signup", signupRoutes);
   app.route("/logout", logoutRoutes);
   app.route("/invite", invitePageRoutes);
+  app.route("/widget", widgetPageRoutes);
   app.route("/", appPageRoutes);
   app.route("/ui/locale", uiLocaleRoutes);
   app.route("/ui/conversations", uiConversationRoutes);
   app.route("/ui/messages", uiMessageRoutes);
   app.route("/ui/groups", uiGroupRoutes);
   app.route("/ui/direct", uiDirectRoutes);
+  app.route("/ui/widget", uiWidgetRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
   app.notFound(notFound);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { ASSETS } from "../static/assets.ts";
+import { etag } from "hono/etag";
+import { ASSETS, WIDGET_LOADER } from "../static/assets.ts";
 import type { AppEnv } from "../server/env.ts";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -13,3 +14,12 @@ for (const asset of ASSETS) {
     return c.body(asset.body);
   });
 }
+
+// The loader's stable URL, which host pages name: cached, but checked again on use (an
+// unchanged one costs a 304), so a deploy reaches every host page at once.
+staticRoutes.get("/widget.js", etag(), (c) => {
+  c.header("Cache-Control", "public, no-cache");
+  c.header("Content-Type", `${WIDGET_LOADER.type}; charset=utf-8`);
+  c.header("Access-Control-Allow-Origin", "*");
+  return c.body(WIDGET_LOADER.body);
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { getTenant } from "../../db/tenants.ts";
+import { findTenantBySlug, getTenant } from "../../db/tenants.ts";
+import type { Db } from "../../db/client.ts";
 import type { TenantOnlyScope } from "../tenancy.ts";
 
 // An https origin, or a pattern for its subdomains (`https://*.example.com`); plain http only
@@ -47,4 +48,13 @@ export function embedSettingsOf(stored: Record<string, unknown>): EmbedSettings 
 /** The workspace's embedding and SSO settings. */
 export async function loadEmbedSettings(scope: TenantOnlyScope): Promise<EmbedSettings> {
   return embedSettingsOf((await getTenant(scope)).settings ?? {});
+}
+
+/**
+ * The origins allowed to frame a workspace's widget, by its public slug (the frame is opened
+ * before anyone signed in); empty for an unknown workspace.
+ */
+export async function embedOriginsBySlug(db: Db, slug: string): Promise<string[]> {
+  const tenant = await findTenantBySlug(db, slug);
+  return tenant ? embedSettingsOf(tenant.settings ?? {}).embed_origins : [];
 }
