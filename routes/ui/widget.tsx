@@ -64,6 +64,8 @@ export const widgetPageRoutes = new Hono<AppEnv>()
   })
   .get("/sign-in", optionalPageUser, zValidator("query", widgetQuery, invalidInput), (c) => {
     c.header("Cache-Control", "no-store");
+    // the popup talks back to the widget that opened it, inside another site's page
+    c.header("Cross-Origin-Opener-Policy", "unsafe-none");
     const token = c.var.user ? sessionToken(c, getCookie(c, SESSION_COOKIE))?.token : undefined;
     if (token) return c.html(<WidgetHandoffPage locale={c.var.locale} t={c.var.t} token={token} />);
     const workspace = c.req.valid("query").workspace;
@@ -73,6 +75,7 @@ export const widgetPageRoutes = new Hono<AppEnv>()
     const form = c.req.valid("form");
     try {
       setSessionCookie(c, (await login(c.var.deps, { ...form, ...clientInfo(c) })).token);
+      c.header("Cross-Origin-Opener-Policy", "unsafe-none");
       return c.redirect("/widget/sign-in", 303);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

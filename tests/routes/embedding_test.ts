@@ -112,6 +112,8 @@ Deno.test("over HTTP, /widget.js is small, revalidated at its stable URL and imm
   assert.equal(loader.headers.get("cache-control"), "public, no-cache");
   assert.ok(etag);
   assert.equal(again.status, 304);
+  assert.equal(loader.headers.get("cross-origin-resource-policy"), "cross-origin", "host pages of other sites run it");
+  assert.equal(again.headers.get("cross-origin-resource-policy"), "cross-origin", "after revalidation too");
   assert.ok(new TextEncoder().encode(body).length <= 6 * 1024, `widget.js is ${body.length} bytes`);
   assert.doesNotMatch(body, /\bimport\b|\brequire\(/, "no dependencies");
   assert.equal(pinned.status, 200);
