@@ -5,14 +5,16 @@ import { scrollToEnd } from "./pane.js";
 import { fetchWithProgress, listFiles, setupUploads } from "./uploader.js";
 
 // drafts stay in memory where the page may not use storage (a frame on another site)
-const drafts = (() => {
+function draftStore() {
   try {
-    return localStorage;
+    if (localStorage) return localStorage;
   } catch {
-    const kept = new Map();
-    return { getItem: (k) => kept.get(k), setItem: (k, v) => kept.set(k, v), removeItem: (k) => kept.delete(k) };
+    // reading `localStorage` throws there
   }
-})();
+  const kept = new Map();
+  return { getItem: (k) => kept.get(k), setItem: (k, v) => kept.set(k, v), removeItem: (k) => kept.delete(k) };
+}
+const drafts = draftStore();
 const draftKey = (form) => `parley:draft:${me}:${form.dataset.conversationId}`;
 const sentText = new WeakMap();
 let actions = $("#message-actions");
