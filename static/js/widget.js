@@ -58,7 +58,6 @@ async function exchange(token) {
 }
 
 function signedOut() {
-  if (!embedded) return location.assign("/login");
   session = null;
   tell("signed-out");
   location.replace(location.href);
@@ -109,7 +108,10 @@ document.addEventListener("htmx:config:request", ({ detail: { ctx } }) => {
   ctx.request.headers["X-Parley-Widget"] = "1";
   Object.assign(ctx.request.headers, auth());
 });
-document.addEventListener("htmx:response:error", ({ detail: { ctx } }) => ctx?.response?.status === 401 && signedOut());
+// (a page is sent to sign-in by the server's HX-Redirect instead)
+document.addEventListener("htmx:response:error", ({ detail: { ctx } }) => {
+  if (embedded && ctx?.response?.status === 401) signedOut();
+});
 document.addEventListener("parley:session-ended", signedOut);
 document.addEventListener("htmx:after:swap", () =>
   setTimeout(() => {

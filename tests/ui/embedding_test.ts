@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { chromium, type Frame, type Page } from "playwright-core";
-import { CHROMIUM, chromiumAvailable, screenshot, startServer } from "./browser.ts";
+import { CHROMIUM, chromiumAvailable, PASSWORD, screenshot, startServer } from "./browser.ts";
 import { openSession } from "../../chat/accounts/accounts.ts";
 import { createHostApp } from "../../examples/host/main.ts";
 
@@ -56,12 +56,17 @@ Deno.test({
           }),
       "127.0.0.1",
     );
+    const plainHost = serve(() =>
+      new Response(`<h1>No SSO here</h1><script src="${parley.url}/widget.js" data-workspace="acme" async></script>`, {
+        headers: { "content-type": "text/html" },
+      })
+    );
     const framer = serve((req) => {
       const src = new URL(req.url).searchParams.get("src")!;
       return new Response(`<iframe src="${src}"></iframe>`, { headers: { "content-type": "text/html" } });
     });
     assert.equal(
-      (await api("/api/admin/settings", { method: "PUT", body: { embed_origins: [host.url] } })).status,
+      (await api("/api/admin/settings", { method: "PUT", body: { embed_origins: [host.url, plainHost.url] } })).status,
       200,
     );
     const browser = await chromium.launch({
@@ -198,6 +203,37 @@ Deno.test({
         assert.equal(new URL(frame.url()).pathname, "/widget", "opening a conversation keeps the widget's address");
       });
 
+      await step("the host opens the conversation about a business object", async () => {
+        const types = [{
+          type: "order",
+          url_template: "https://erp.example/orders/{id}",
+          label_template: "Order {id}",
+        }];
+        await api("/api/admin/settings", { method: "PUT", body: { entity_types: types } });
+        await page.evaluate(() =>
+          (globalThis as unknown as { Parley: { openContext(...a: string[]): void } })
+            .Parley.openContext("order", "42", "Order 42 (Ann's)")
+        );
+        await frame.waitForSelector('#tab-chat .conversation h2:has-text("Order 42 (Ann\'s)")');
+        assert.equal(await frame.isVisible("#widget-panel"), true);
+      });
+
+      await step("without SSO, a password sign-in popup hands its session to the widget", async () => {
+        const plain = await context.newPage();
+        await plain.goto(plainHost.url);
+        const plainFrame = await widgetFrame(plain);
+        await plainFrame.waitForSelector("#sign-in-bar:has-text('Sign in to chat')");
+        const [popup] = await Promise.all([context.waitForEvent("page"), plainFrame.click("#sign-in-bar")]);
+        await popup.waitForSelector("input[name=email]");
+        assert.equal(await popup.inputValue("input[name=workspace]"), "acme");
+        await popup.fill("input[name=email]", "ann@acme.test");
+        await popup.fill("input[name=password]", PASSWORD);
+        await popup.click("button[type=submit]");
+        await plainFrame.waitForSelector(`#widget-root[data-user-id="${users.ann.id}"] #chat-bar`);
+        if (!popup.isClosed()) await popup.waitForEvent("close");
+        await plain.close();
+      });
+
       await step("a host not on the list sees that chat is not available", async () => {
         const other = await context.newPage();
         await hostSignIn(other, unlisted.url, "bruno");
@@ -209,7 +245,7 @@ Deno.test({
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
-      for (const server of [host, unlisted, cookieProbe, framer]) await server.stop();
+      for (const server of [host, unlisted, plainHost, cookieProbe, framer]) await server.stop();
       await parley.stop();
     }
 
