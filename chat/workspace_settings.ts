@@ -16,6 +16,7 @@ import {
   loadAssistantSettings,
 } from "./assistant/settings.ts";
 import { lastRetentionRun } from "../db/retention.ts";
+import { type EmbedSettings, embedSettingsOf, embedSettingsShape } from "./embed/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -36,6 +37,8 @@ const ownSettingsShape = {
   assistant: assistantSettingsSchema,
   // retention: messages older than this many days are purged (null: kept for ever)
   message_retention_days: z.number().int().min(1).max(36_500).nullable(),
+  // embedding and SSO: allowed host origins, the host's JWKS, whether hosts may sign in admins
+  ...embedSettingsShape,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -64,7 +67,7 @@ export type AdminSettings = ChatSettings & {
   message_retention_days: number | null;
   /** Read-only: the retention job's last run and what it removed in this workspace. */
   retention_last_run: { at: string; purged_messages: number; purged_attachments: number } | null;
-};
+} & EmbedSettings;
 
 /** The settings that mentions, entity links and custom fields read. */
 export interface FeatureSettings {
@@ -121,6 +124,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     assistant: await loadAssistantSettings(scope),
     message_retention_days: own.success ? own.data.message_retention_days ?? null : null,
     retention_last_run: await retentionLastRun(scope),
+    ...embedSettingsOf(stored),
   };
 }
 

@@ -30,6 +30,8 @@ import { uiGroupManageRoutes } from "./ui/group_manage.tsx";
 import { uiMessageRoutes } from "./ui/messages.tsx";
 import { uiEventRoutes, uiPollRoutes } from "./ui/events.ts";
 
+import { adminSsoRoutes } from "./api/admin_sso.ts";
+import { uiWidgetRoutes, widgetPageRoutes } from "./ui/widget.tsx";
 /**
  * Mounts the language middleware and every route on an app that has the base middleware
  * (main.ts `createApp`), in order: the health check, the JSON API, then the pages and
@@ -47,6 +49,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/api/admin/users", adminUserRoutes);
   app.route("/api/admin/audit", adminAuditRoutes);
   app.route("/api/admin/settings", adminSettingsRoutes);
+  app.route("/api/admin/sso/secrets", adminSsoRoutes);
   app.route("/api/admin/export", adminExportRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
@@ -67,6 +70,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/admin/audit", adminAuditPageRoutes);
   app.route("/admin", adminPeopleRoutes);
   app.route("/brand/logo", logoRoutes);
+  app.route("/widget", widgetPageRoutes);
   app.route("/", appPageRoutes);
   app.route("/ui/locale", uiLocaleRoutes);
   app.route("/ui/conversations", uiConversationRoutes);
@@ -75,6 +79,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/ui/groups", uiGroupRoutes);
   app.route("/ui/direct", uiDirectRoutes);
   app.route("/ui/assistant", uiAssistantRoutes);
+  app.route("/ui/widget", uiWidgetRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
 }

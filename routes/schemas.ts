@@ -131,3 +131,5 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   format: z.enum(["json", "csv", "jsonl"]).default("json"),
 });
+/** `POST /api/auth/sso`: a host-signed sign-in token (a compact JWT). */
+export const ssoBody = z.object({ token: z.string().min(1).max(8192) });

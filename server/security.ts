@@ -133,6 +133,30 @@ function formOnDemand(c: Context): PromiseLike<FormData> {
   };
 }
 
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:", "blob:"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
+const WIDGET_PATH = "/widget";
+
+/**
+ * The pages' Content-Security-Policy with the given frame ancestors, for a route that lets
+ * other origins frame it (the widget); every other page may be framed by Parley only.
+ * @param frameAncestors CSP sources, e.g. `'self'` and validated origins
+ */
+export function contentSecurityPolicy(frameAncestors: string[]): string {
+  const directives: Record<string, string[]> = { ...CSP_DIRECTIVES, frameAncestors };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)} ${values.join(" ")}`)
+    .join("; ");
+}
+
 /** Security headers, body size limits, CSRF checks and request ids, applied to every request. */
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
   const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: bodyTooLarge });
@@ -147,18 +171,14 @@ export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       );
       await next();
     },
+    async (c, next) => {
+      await next();
+      // the widget is the one page made to be framed by other sites: its route sets
+      // frame-ancestors to the workspace's embed origins, which X-Frame-Options cannot name
+      if (c.req.path.replace(/\/$/, "") === WIDGET_PATH) c.res.headers.delete("X-Frame-Options");
+    },
     secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:", "blob:"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
+      contentSecurityPolicy: { ...CSP_DIRECTIVES, frameAncestors: ["'self'"] },
       xFrameOptions: "SAMEORIGIN",
       // a route that sets its own policy keeps it (attachments are sandboxed)
       overwrite: false,

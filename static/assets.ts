@@ -10,6 +10,7 @@ import noticesJs from "./js/notices.js" with { type: "text" };
 import streamFallbackJs from "./js/stream_fallback.js" with { type: "text" };
 import widgetJs from "./js/widget.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
+import loaderJs from "./embed/widget.js" with { type: "text" };
 
 const HTMX_VERSION = "4.0.1";
 
@@ -82,6 +83,17 @@ export const ASSETS: Asset[] = [
   { path: `/static/app-${await digest(appCss)}.css`, body: appCss, type: "text/css" },
   ...modules,
 ];
+
+/**
+ * The embed loader host pages include (`/widget.js`), also under a content-hashed URL for
+ * hosts that pin a version.
+ */
+export const WIDGET_LOADER: Asset = {
+  path: `/static/widget-${await digest(loaderJs)}.js`,
+  body: loaderJs,
+  type: "text/javascript",
+};
+ASSETS.push(WIDGET_LOADER);
 
 /** URLs of the versioned assets, for the layout. */
 export const ASSET_URLS = {

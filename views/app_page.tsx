@@ -33,7 +33,7 @@ export interface AppShellProps {
  * extension reconnects a stream that dropped; a first connect that failed is asked again
  * every few seconds (a tick while connected or connecting does nothing).
  */
-function EventStream(props: { cursor: number; t: Translator }) {
+export function EventStream(props: { cursor: number; t: Translator }) {
   return (
     <>
       <div

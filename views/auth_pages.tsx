@@ -72,8 +72,8 @@ function AuthForm(
   );
 }
 
-/** Sign-in form: workspace, email, password. */
-export function LoginPage(props: AuthPageProps) {
+/** Sign-in form: workspace, email, password; posted to `/login` unless another path is given. */
+export function LoginPage(props: AuthPageProps & { path?: string }) {
   const t = props.t;
   const v = props.values ?? {};
   const alt = props.allowSignup
@@ -84,7 +84,7 @@ export function LoginPage(props: AuthPageProps) {
     )
     : null;
   return (
-    <AuthForm {...props} title={t("auth.login")} path="/login" submit={t("auth.login")} alt={alt}>
+    <AuthForm {...props} title={t("auth.login")} path={props.path ?? "/login"} submit={t("auth.login")} alt={alt}>
       <Field name="workspace" label={t("ui.workspace")} value={v.workspace} />
       <Field name="email" label={t("ui.email")} type="email" value={v.email} />
       <Field name="password" label={t("ui.password")} type="password" />

@@ -5,10 +5,19 @@ import type { Locale, Translator } from "../i18n/mod.ts";
 import { clientStrings } from "./client_strings.ts";
 
 /** htmx settings that keep it inside a strict CSP: no injected stylesheet, only our extensions. */
-const HTMX_CONFIG = JSON.stringify({
+const HTMX_CONFIG = {
   includeIndicatorCSS: false,
   extensions: "sse, upsert",
-});
+};
+// inside another site's page the frame keeps its address: a reload returns to the widget
+const EMBEDDED_HTMX_CONFIG = JSON.stringify({ ...HTMX_CONFIG, history: false });
+const PAGE_HTMX_CONFIG = JSON.stringify(HTMX_CONFIG);
+
+/** What the embedded widget's page script needs: its workspace and who may frame it. */
+export interface EmbedContext {
+  workspace: string;
+  origins: string[];
+}
 
 export interface LayoutProps {
   title: string;
@@ -19,6 +28,8 @@ export interface LayoutProps {
   brandCss?: string;
   /** The signed-in user's id, so the page script can tell own messages apart. */
   userId?: string;
+  /** Set for the embedded widget. */
+  embed?: EmbedContext;
   children?: Child;
 }
 
@@ -32,7 +43,7 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
-          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <meta name="htmx-config" content={props.embed ? EMBEDDED_HTMX_CONFIG : PAGE_HTMX_CONFIG} />
           <title>{props.title}</title>
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={ASSET_URLS.appCss} />
@@ -52,6 +63,8 @@ export function Layout(props: LayoutProps) {
           data-user-id={props.userId}
           data-locale={props.locale}
           data-strings={JSON.stringify(clientStrings(props.t))}
+          data-workspace={props.embed?.workspace}
+          data-embed-origins={props.embed ? JSON.stringify(props.embed.origins) : undefined}
         >
           {props.children}
         </body>

@@ -1,14 +1,18 @@
-import { type AppShellProps, ShellLayout } from "./app_page.tsx";
+import type { Locale, Translator } from "../i18n/mod.ts";
+import { type AppShellProps, EventStream } from "./app_page.tsx";
 import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
 import { PeopleList } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { EmptyPane } from "./message_list.tsx";
+import { type EmbedContext, Layout } from "./layout.tsx";
 
 /**
- * The floating widget, made to live in an iframe: a chat bar at the bottom right with
- * status and unread count, and a panel with three tabs built from the page's components.
+ * The signed-in widget: a chat bar at the bottom right with status and unread count, and a
+ * panel with three tabs built from the page's components, with its own event stream. It is
+ * a page of its own (signed in by cookie) or the fragment a signed-out widget loads once it
+ * holds a session.
  */
-export function WidgetPage(props: AppShellProps) {
+export function WidgetRoot(props: AppShellProps) {
   const t = props.t;
   const tabs = [
     { id: "tab-chat", label: t("ui.tab_conversation") },
@@ -16,7 +20,8 @@ export function WidgetPage(props: AppShellProps) {
     { id: "tab-people", label: t("ui.people_and_groups") },
   ];
   return (
-    <ShellLayout {...props} bodyClass="widget">
+    <div id="widget-root" data-user-id={props.viewer.id}>
+      <EventStream cursor={props.cursor} t={t} />
       <section class="widget-panel" id="widget-panel" hidden aria-label={t("app.name")}>
         <div class="widget-tabs" role="tablist">
           {tabs.map((tab, i) => (
@@ -52,6 +57,40 @@ export function WidgetPage(props: AppShellProps) {
         <span class="chat-bar-status">{t("ui.online")}</span>
         <UnreadTotal count={props.unreadTotal} t={t} />
       </button>
-    </ShellLayout>
+    </div>
+  );
+}
+
+/** The widget page signed in (by cookie, within Parley's own site). */
+export function WidgetPage(props: AppShellProps & { embed: EmbedContext }) {
+  return (
+    <Layout
+      title={props.t("app.name")}
+      locale={props.locale}
+      t={props.t}
+      userId={props.viewer.id}
+      brandCss={props.brandCss}
+      bodyClass="widget"
+      embed={props.embed}
+    >
+      <WidgetRoot {...props} />
+    </Layout>
+  );
+}
+
+/**
+ * The widget signed out: just a small "Sign in to chat" bar. The page script waits for a
+ * session from the host page (SSO) or the sign-in popup, then loads the widget in its place.
+ */
+export function SignedOutWidgetPage(props: { locale: Locale; t: Translator; embed: EmbedContext }) {
+  const t = props.t;
+  return (
+    <Layout title={t("app.name")} locale={props.locale} t={t} bodyClass="widget signed-out" embed={props.embed}>
+      <div id="widget-root">
+        <button type="button" class="chat-bar sign-in-bar" id="sign-in-bar">
+          <span class="chat-bar-label">{t("ui.widget_sign_in")}</span>
+        </button>
+      </div>
+    </Layout>
   );
 }

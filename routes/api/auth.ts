@@ -9,8 +9,10 @@ import { clientInfo } from "../../server/security.ts";
 import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
 import { requireUser } from "../middleware.ts";
 import { invalidInput } from "../validation.ts";
+import { ssoBody } from "../schemas.ts";
+import { ssoSignIn } from "../../chat/sso/sign_in.ts";
 
-/** Sign-up, sign-in, invites and sign-out, mounted at /api/auth. Only sign-out needs a session. */
+/** Sign-up, sign-in (password or SSO), invites and sign-out, mounted at /api/auth. Only sign-out needs a session. */
 export const authRoutes = new Hono<AppEnv>()
   .use("/logout", requireUser)
   .post("/signup", zValidator("json", signupSchema, invalidInput), async (c) => {
@@ -29,6 +31,11 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/login", zValidator("json", loginSchema, invalidInput), async (c) => {
     const { token, user } = await login(c.var.deps, { ...c.req.valid("json"), ...clientInfo(c) });
     setSessionCookie(c, token);
+    return c.json({ token, user: toUserObject(user) });
+  })
+  // no cookie: the token goes to the embedded widget, which keeps it in memory
+  .post("/sso", zValidator("json", ssoBody, invalidInput), async (c) => {
+    const { token, user } = await ssoSignIn(c.var.deps, { token: c.req.valid("json").token, ...clientInfo(c) });
     return c.json({ token, user: toUserObject(user) });
   })
   .post("/invite", zValidator("json", acceptInviteSchema, invalidInput), async (c) => {

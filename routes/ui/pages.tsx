@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { AppPage } from "../../views/app_page.tsx";
-import { WidgetPage } from "../../views/widget_page.tsx";
 import { EmptyPane } from "../../views/message_list.tsx";
 import { brandingOf, getWorkspace } from "../../chat/accounts/workspace.ts";
 import type { AppEnv } from "../../server/env.ts";
@@ -11,15 +10,13 @@ import { loadPane } from "./pane.tsx";
 import { signInUrl } from "./admin_shell.ts";
 
 /**
- * The signed-in pages: the app, an open conversation, the embeddable widget and the
- * workspace's brand stylesheet, mounted at the root. They share no prefix, so the sign-in
+ * The signed-in pages: the app, an open conversation and the workspace's brand stylesheet, mounted at the root. They share no prefix, so the sign-in
  * check names each of them.
  */
 export const appPageRoutes = new Hono<AppEnv>()
   .onError(uiError)
   .use("/", requirePageUser)
   .use("/c/*", requirePageUser)
-  .use("/widget", requirePageUser)
   .use("/brand.css", requirePageUser)
   .get("/", async (c) => {
     const shell = await loadShell(c, "/");
@@ -35,10 +32,6 @@ export const appPageRoutes = new Hono<AppEnv>()
     const pane = await loadPane(c, id);
     const shell = await loadShell(c, `/c/${id}`);
     return c.html(<AppPage {...shell} pane={pane} open />);
-  })
-  .get("/widget", async (c) => {
-    const shell = await loadShell(c, "/widget");
-    return c.html(<WidgetPage {...shell} />);
   })
   .get("/brand.css", async (c) => {
     const { color } = brandingOf((await getWorkspace(c.var.scope)).settings);

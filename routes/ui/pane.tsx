@@ -9,6 +9,7 @@ import { readMarksOf } from "../../chat/conversations/unread.ts";
 import { ConversationPane } from "../../views/message_list.tsx";
 import { MessageItem, type QuotedParent } from "../../views/message_item.tsx";
 import type { AppEnv } from "../../server/env.ts";
+import { fromWidget } from "./middleware.ts";
 
 export const PAGE_SIZE = 40;
 
@@ -33,7 +34,7 @@ export async function messageFragment(scope: TenantScope, message: MessageObject
 
 /**
  * Loads and renders an open conversation. The viewer's read watermark is taken before the
- * visit marks everything read, so the "new messages" divider lands where they left off.
+ * visit marks everything read (a page visit; not the widget's), so the "new messages" divider lands where they left off.
  */
 export async function loadPane(c: Context<AppEnv>, conversationId: string) {
   const { scope, deps } = c.var;
@@ -44,7 +45,8 @@ export async function loadPane(c: Context<AppEnv>, conversationId: string) {
   ]);
   const lastReadId = readMarks.find((m) => m.userId === scope.userId)?.lastReadId ?? null;
   const newest = messages.at(-1);
-  if (newest && (lastReadId ?? "") < newest.id) await markRead(scope, conversation.id, newest.id);
+  // the widget marks read itself, once its panel is open, scrolled to the end and on screen
+  if (newest && (lastReadId ?? "") < newest.id && !fromWidget(c)) await markRead(scope, conversation.id, newest.id);
   return (
     <ConversationPane
       conversation={{ ...conversation, unread_count: 0 }}

@@ -4,13 +4,24 @@ import { $, fill, me, strings } from "./format.js";
 import { scrollToEnd } from "./pane.js";
 import { fetchWithProgress, listFiles, setupUploads } from "./uploader.js";
 
+// drafts stay in memory where the page may not use storage (a frame on another site)
+function draftStore() {
+  try {
+    if (localStorage) return localStorage;
+  } catch {
+    // reading `localStorage` throws there
+  }
+  const kept = new Map();
+  return { getItem: (k) => kept.get(k), setItem: (k, v) => kept.set(k, v), removeItem: (k) => kept.delete(k) };
+}
+const drafts = draftStore();
 const draftKey = (form) => `parley:draft:${me}:${form.dataset.conversationId}`;
 const sentText = new WeakMap();
 let actions = $("#message-actions");
 
 function setContext(form, { parent = "", edit = "", label = "" }) {
   const { content, edit_id: editId, parent_id: parentId } = form.elements;
-  if (editId.value && !edit) content.value = localStorage.getItem(draftKey(form)) || "";
+  if (editId.value && !edit) content.value = drafts.getItem(draftKey(form)) || "";
   [parentId.value, editId.value, $(".composer-context-label", form).textContent] = [parent, edit, label];
   $(".composer-context", form).hidden = !label;
   if (label) content.focus();
@@ -20,7 +31,7 @@ function setContext(form, { parent = "", edit = "", label = "" }) {
 export function setupComposer(form) {
   const input = form?.elements.content;
   if (!input) return;
-  input.value = localStorage.getItem(draftKey(form)) || "";
+  input.value = drafts.getItem(draftKey(form)) || "";
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape") setContext(form, {});
     if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
@@ -28,7 +39,7 @@ export function setupComposer(form) {
     if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
   });
   input.addEventListener("input", () => {
-    if (!form.elements.edit_id.value) localStorage[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
+    if (!form.elements.edit_id.value) drafts[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
   });
   $(".composer-cancel", form).addEventListener("click", () => setContext(form, {}));
   setupUploads(form);
@@ -43,7 +54,7 @@ export function afterSend(form) {
   listFiles(form);
   if (input.value === sentText.get(form)) {
     input.value = "";
-    localStorage.removeItem(draftKey(form));
+    drafts.removeItem(draftKey(form));
   }
   scrollToEnd(form.closest(".conversation"));
 }

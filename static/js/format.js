@@ -1,6 +1,8 @@
 // Fills in what markup shared by every viewer and language leaves open: local times and
 // days, sizes, translated words, "mine" marks, presence.
-export const me = document.body.dataset.userId || "";
+export let me = document.body.dataset.userId || "";
+/** Sets the viewer once a signed-out widget gets its session. */
+export const setViewer = (id) => me = document.body.dataset.userId = id;
 export const strings = JSON.parse(document.body.dataset.strings || "{}");
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));

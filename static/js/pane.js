@@ -3,7 +3,7 @@
 import { $, $$, dayKey, dayLabel, decorate, el, fill, me, strings } from "./format.js";
 
 export const openPane = () => $(".conversation[data-conversation-id]");
-const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+export const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
 const shapes = new WeakMap();
 
 /** Shows a pane's newest message. */
@@ -76,16 +76,24 @@ export function afterListChange(list) {
   if (newest.dataset.authorId !== me) markReadSoon(pane);
 }
 
+let readGate = () => true;
+/** Adds a condition for the open conversation to count as read (the widget's: open, at its end, host tab visible). */
+export const setReadGate = (gate) => readGate = gate;
+
 // the list marks itself read (hx-post, debounced) when told, and only while the page is seen
 function markReadSoon(pane) {
-  if (document.visibilityState === "visible") htmx.trigger($(".message-list", pane), "parley:read");
+  if (document.visibilityState === "visible" && readGate(pane)) htmx.trigger($(".message-list", pane), "parley:read");
 }
-document.addEventListener("visibilitychange", () => {
+
+/** Marks the open conversation read if it shows unread messages and may count as seen now. */
+export function readIfUnread() {
   const pane = openPane();
   if (pane && document.getElementById(`unread-${pane.dataset.conversationId}`)?.textContent.trim()) markReadSoon(pane);
-});
+}
+document.addEventListener("visibilitychange", readIfUnread);
 document.addEventListener("scroll", (e) => {
   if (e.target.matches?.(".message-scroller") && nearBottom(e.target)) {
     $(".jump-latest", e.target.parentElement).hidden = true;
+    readIfUnread();
   }
 }, { capture: true, passive: true });

@@ -60,6 +60,7 @@ function paramValue(previous: string, param: string): string {
   if (previous === "attachments") return ids.attachment;
   if (previous === "context") return "task";
   if (previous === ":type") return "45";
+  if (previous === "secrets") return "k_unknown";
   throw new Error(`no value for ${param} after /${previous}/: add one so the route is covered`);
 }
 

@@ -24,6 +24,7 @@ const PUBLIC_API = new Set([
   "POST /api/auth/signup",
   "POST /api/auth/login",
   "POST /api/auth/invite",
+  "POST /api/auth/sso",
   "POST /api/me/locale",
 ]);
 const PUBLIC_PAGES = new Set([
@@ -33,6 +34,10 @@ const PUBLIC_PAGES = new Set([
   "POST /signup",
   "POST /logout",
   "POST /ui/locale",
+  // the widget shows its own sign-in bar, and its popup the sign-in form
+  "GET /widget",
+  "GET /widget/sign-in",
+  "POST /widget/sign-in",
 ]);
 const isPage = (path: string) =>
   path === "/" || /^\/(c|ui|widget|brand\.css|brand\/logo|admin)(\/|$)/.test(path) && !path.startsWith("/ui/events") ||
