@@ -111,3 +111,12 @@ export function resumeCursor(
 ): number | null {
   return header["last-event-id"] ?? query.after ?? null;
 }
+
+/** `@` suggestions: what follows the `@` typed so far. */
+export const mentionableQuery = z.object({ q: z.string().max(64).optional() });
+
+/** The pages' search box: an empty query finds nothing and clears the results. */
+export const uiSearchQuery = z.object({ q: text().max(200).optional() });
+
+/** A conversation opened at one message (a search result or a mention). */
+export const paneQuery = z.object({ around_id: z.string().max(100).optional() });

@@ -13,12 +13,14 @@ import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
-import { conversationListQuery, createBody, listOptions, newConversation } from "../schemas.ts";
+import { conversationListQuery, createBody, listOptions, mentionableQuery, newConversation } from "../schemas.ts";
 import { formList, invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { uiConversationMessageRoutes } from "./messages.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { paneResponse } from "./pane.tsx";
+import { mentionSuggestions } from "../../chat/mentions/suggestions.ts";
+import { MentionMenu } from "../../views/mention_menu.tsx";
 
 const FLAGS = {
   mute: { isMuted: true },
@@ -56,6 +58,11 @@ export const uiConversationRoutes = new Hono<AppEnv>()
     return c.html(options.before ? <ConversationRows {...page} /> : <ConversationList {...page} />);
   })
   .get("/:id", (c) => paneResponse(c, c.req.param("id")))
+  .get("/:id/mentionable", zValidator("query", mentionableQuery, invalidInput), async (c) => {
+    const id = c.req.param("id");
+    const people = await mentionSuggestions(c.var.scope, id, c.req.valid("query").q ?? "", c.var.deps);
+    return c.html(<MentionMenu conversationId={id} people={people} t={c.var.t} />);
+  })
   .post("/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
     const id = c.req.param("id");
     const flag = c.req.param("flag") as keyof typeof FLAGS;
