@@ -29,6 +29,7 @@ import { appPageRoutes } from "./routes/ui/pages.tsx";
 import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui/conversations.tsx";
 import { uiMessageRoutes } from "./routes/ui/messages.tsx";
 import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
+import { uiMentionRoutes, uiSearchRoutes } from "./routes/ui/search.tsx";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/ui/messages", uiMessageRoutes);
   app.route("/ui/groups", uiGroupRoutes);
   app.route("/ui/direct", uiDirectRoutes);
+  app.route("/ui/search", uiSearchRoutes);
+  app.route("/ui/mentions", uiMentionRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
   app.notFound(notFound);

@@ -3,6 +3,7 @@ import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
 import { PeopleList } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { EmptyPane } from "./message_list.tsx";
+import { SearchBox } from "./found_list.tsx";
 
 /**
  * The floating widget, made to live in an iframe: a chat bar at the bottom right with
@@ -39,6 +40,7 @@ export function WidgetPage(props: AppShellProps) {
           </main>
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-chats" aria-labelledby="tab-chats-button">
+          <SearchBox t={t} />
           <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-people" aria-labelledby="tab-people-button" hidden>

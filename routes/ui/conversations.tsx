@@ -13,7 +13,14 @@ import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
-import { conversationListQuery, createBody, listOptions, mentionableQuery, newConversation } from "../schemas.ts";
+import {
+  conversationListQuery,
+  createBody,
+  listOptions,
+  mentionableQuery,
+  newConversation,
+  paneQuery,
+} from "../schemas.ts";
 import { formList, invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { uiConversationMessageRoutes } from "./messages.tsx";
@@ -57,7 +64,11 @@ export const uiConversationRoutes = new Hono<AppEnv>()
     // a next page goes in place of the list's last item; the first one is the whole list
     return c.html(options.before ? <ConversationRows {...page} /> : <ConversationList {...page} />);
   })
-  .get("/:id", (c) => paneResponse(c, c.req.param("id")))
+  .get(
+    "/:id",
+    zValidator("query", withoutEmpty(paneQuery), invalidInput),
+    (c) => paneResponse(c, c.req.param("id"), { aroundId: c.req.valid("query").around_id }),
+  )
   .get("/:id/mentionable", zValidator("query", mentionableQuery, invalidInput), async (c) => {
     const id = c.req.param("id");
     const people = await mentionSuggestions(c.var.scope, id, c.req.valid("query").q ?? "", c.var.deps);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
 import { AppPage } from "../../views/app_page.tsx";
 import { WidgetPage } from "../../views/widget_page.tsx";
 import { EmptyPane } from "../../views/message_list.tsx";
@@ -8,6 +9,8 @@ import { uiError } from "./errors.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { loadShell } from "./shell.ts";
 import { loadPane } from "./pane.tsx";
+import { paneQuery } from "../schemas.ts";
+import { invalidInput, withoutEmpty } from "../validation.ts";
 
 /**
  * The signed-in pages: the app, an open conversation, the embeddable widget and the
@@ -24,9 +27,9 @@ export const appPageRoutes = new Hono<AppEnv>()
     const shell = await loadShell(c, "/");
     return c.html(<AppPage {...shell} pane={<EmptyPane t={c.var.t} />} open={false} />);
   })
-  .get("/c/:id", async (c) => {
+  .get("/c/:id", zValidator("query", withoutEmpty(paneQuery), invalidInput), async (c) => {
     const id = c.req.param("id");
-    const pane = await loadPane(c, id);
+    const pane = await loadPane(c, id, { aroundId: c.req.valid("query").around_id });
     const shell = await loadShell(c, `/c/${id}`);
     return c.html(<AppPage {...shell} pane={pane} open />);
   })

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { browserTest, signedInPage } from "./browser.ts";
 import { createConversation } from "../../chat/conversations/conversations.ts";
+import { sendMessage } from "../../chat/messages/messages.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 import type { User } from "../../db/schema/mod.ts";
 
@@ -96,6 +97,94 @@ browserTest(
     });
 
     assert.deepEqual(ann.errors, []);
+    assert.deepEqual(bob.errors, []);
+  },
+);
+
+browserTest(
+  "search: results show the highlight, the conversation and the time; a click opens the conversation at an old message",
+  async (t, { server, browser }) => {
+    const acme = await server.seed("acme", { bob: "member" });
+    const users = acme.users as Record<string, User>;
+    const deps = server.runtime;
+    const scopeOf = (user: User) =>
+      scopeFor({ db: deps.database.db, bus: deps.bus }, { tenantId: user.tenantId, userId: user.id, role: user.role });
+    const group = await createConversation(scopeOf(users.ann), {
+      kind: "group",
+      title: "History",
+      participantIds: [users.bob.id],
+    }, deps);
+    const texts = Array.from({ length: 120 }, (_, i) => `Note ${String(i).padStart(3, "0")}`);
+    texts[10] = "The <script>alert(1)</script> informação about the quarterly report";
+    for (const [i, content] of texts.entries()) {
+      await sendMessage(scopeOf(i % 2 ? users.bob : users.ann), group.id, { content }, deps);
+    }
+    const bob = await signedInPage(
+      await browser.newContext({ viewport: { width: 1280, height: 800 } }),
+      server.url,
+      "acme",
+      "bob@acme.test",
+    );
+    const b = bob.page;
+    const shown = () =>
+      b.$$eval(".message-list .message .message-body", (els) => els.map((e) => e.textContent?.trim()));
+
+    await t.step(
+      "typing a word without its accents lists the message, its match marked and the rest escaped",
+      async () => {
+        await b.fill(".search-form input[name=q]", "informacao");
+        const item = await b.waitForSelector(".found-item");
+        assert.equal(await b.locator(".found-item").count(), 1);
+        assert.equal(await item.$eval("mark", (e) => e.textContent), "informação");
+        assert.match(
+          await item.$eval(".found-text", (e) => e.textContent ?? ""),
+          /<script>alert\(1\)<\/script> informação/,
+        );
+        assert.equal(await b.locator(".found-list script").count(), 0, "the excerpt is text, never markup");
+        assert.match(await item.$eval(".found-where", (e) => e.textContent ?? ""), /History/);
+        assert.match(await item.$eval("time", (e) => e.textContent ?? ""), /\d/);
+      },
+    );
+
+    await t.step(
+      "a click opens the conversation centred on that message, highlighted, newer pages not yet loaded",
+      async () => {
+        await b.click(".found-link");
+        const focused = await b.waitForSelector(".message.focused");
+        assert.match(await focused.textContent() ?? "", /quarterly report/);
+        assert.equal(
+          await b.locator(".message:has-text('Note 119')").count(),
+          0,
+          "the newest page is not the one shown",
+        );
+        const [box, pane] = [await focused.boundingBox(), await b.locator(".message-scroller").boundingBox()];
+        assert.ok(
+          box && pane && box.y >= pane.y && box.y + box.height <= pane.y + pane.height,
+          "the message is in view",
+        );
+        assert.equal(new URL(b.url()).pathname, `/c/${group.id}`);
+      },
+    );
+
+    await t.step("scrolling down loads the newer messages, each once and in order", async () => {
+      await b.hover(".message-scroller");
+      for (let i = 0; i < 40 && await b.locator(".load-newer").count() > 0; i++) {
+        await b.mouse.wheel(0, 3000);
+        await b.waitForTimeout(100);
+      }
+      assert.equal(await b.locator(".load-newer").count(), 0, "the newest page ends the loading");
+      const all = await shown();
+      assert.deepEqual(all, texts.slice(texts.length - all.length), "a contiguous run up to the newest");
+      assert.ok(all.length > 40);
+    });
+
+    await t.step("a search with no match says so, and the results close", async () => {
+      await b.fill(".search-form input[name=q]", "zebra");
+      await b.waitForSelector(".found-list .empty-note:has-text('zebra')");
+      await b.click(".found-close");
+      await b.waitForSelector(".found-list", { state: "detached" });
+    });
+
     assert.deepEqual(bob.errors, []);
   },
 );
