@@ -10,7 +10,13 @@ import {
 } from "../../chat/conversations/conversations.ts";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
 import { text } from "../../chat/text.ts";
-import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
+import {
+  ConversationList,
+  ConversationRow,
+  ConversationRows,
+  MentionBadge,
+  UnreadBadge,
+} from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
 import {
@@ -42,9 +48,14 @@ const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
 const markRead = markReadRoute((c, id) =>
   c.html(
-    <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
-      <UnreadBadge conversationId={id} count={0} t={c.var.t} />
-    </hx-partial>,
+    <>
+      <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
+        <UnreadBadge conversationId={id} count={0} t={c.var.t} />
+      </hx-partial>
+      <hx-partial hx-target={`#mentions-${id}`} hx-swap="outerHTML">
+        <MentionBadge conversationId={id} count={0} t={c.var.t} />
+      </hx-partial>
+    </>,
   )
 );
 

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { browserTest, signedInPage } from "./browser.ts";
 import { createConversation } from "../../chat/conversations/conversations.ts";
 import { sendMessage } from "../../chat/messages/messages.ts";
+import { editMessage } from "../../chat/messages/changes.ts";
+import { setConversationFlag } from "../../chat/conversations/membership.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 import type { User } from "../../db/schema/mod.ts";
 
@@ -183,6 +185,115 @@ browserTest(
       await b.waitForSelector(".found-list .empty-note:has-text('zebra')");
       await b.click(".found-close");
       await b.waitForSelector(".found-list", { state: "detached" });
+    });
+
+    assert.deepEqual(bob.errors, []);
+  },
+);
+
+browserTest(
+  "mentions: the list of messages that mention me, the `@` badge set and cleared live, a notification from a muted conversation",
+  async (t, { server, browser }) => {
+    const acme = await server.seed("acme", { bob: "member", cat: "member" });
+    const users = acme.users as Record<string, User>;
+    const deps = server.runtime;
+    const scopeOf = (user: User) =>
+      scopeFor({ db: deps.database.db, bus: deps.bus }, { tenantId: user.tenantId, userId: user.id, role: user.role });
+    const [ops, design] = await Promise.all(
+      ["Ops", "Design"].map((title) =>
+        createConversation(
+          scopeOf(users.ann),
+          { kind: "group", title, participantIds: [users.bob.id, users.cat.id] },
+          deps,
+        )
+      ),
+    );
+    const early = await sendMessage(
+      scopeOf(users.ann),
+      design.id,
+      { content: "@bob can you review the mockups?" },
+      deps,
+    );
+    for (let i = 0; i < 60; i++) {
+      await sendMessage(scopeOf(i % 2 ? users.cat : users.ann), design.id, { content: `Design note ${i}` }, deps);
+    }
+    await setConversationFlag(scopeOf(users.bob), ops.id, { isMuted: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // the browser's notifications, recorded instead of shown
+    await context.addInitScript(() => {
+      const notes: { title: string; body?: string }[] = [];
+      class RecordedNotification {
+        static permission = "granted";
+        static requestPermission(): Promise<string> {
+          return Promise.resolve("granted");
+        }
+        constructor(title: string, options?: NotificationOptions) {
+          notes.push({ title, body: options?.body });
+        }
+        close() {}
+        addEventListener() {}
+      }
+      Object.assign(globalThis, { notes, Notification: RecordedNotification });
+    });
+    const bob = await signedInPage(context, server.url, "acme", "bob@acme.test");
+    const b = bob.page;
+    const notes = () => b.evaluate(() => (globalThis as unknown as { notes: { body?: string }[] }).notes);
+    const badge = (id: string) => b.locator(`#mentions-${id}`);
+
+    await t.step("a conversation with an unread mention shows its @ badge from the start", async () => {
+      assert.equal(await badge(design.id).isVisible(), true);
+      assert.equal((await badge(design.id).textContent())?.trim(), "@");
+      assert.equal(await badge(ops.id).isVisible(), false);
+    });
+
+    await t.step("a muted conversation notifies a mention only, and its badge and the title count it", async () => {
+      await sendMessage(scopeOf(users.ann), ops.id, { content: "Deploy is done" }, deps);
+      await b.waitForSelector(`#unread-${ops.id}:not(.empty)`);
+      await sendMessage(scopeOf(users.ann), ops.id, { content: "@bob the logs are in" }, deps);
+      await b.waitForSelector(`#mentions-${ops.id}:not(.empty)`);
+      await b.waitForFunction(() => (globalThis as unknown as { notes: unknown[] }).notes.length > 0);
+      assert.deepEqual((await notes()).map((n) => n.body), ["Ann mentioned you: @bob the logs are in"]);
+      const designUnread = Number(await b.getAttribute(`#unread-${design.id}`, "data-count"));
+      assert.ok(designUnread > 0);
+      assert.ok(
+        (await b.title()).startsWith(`(${designUnread + 1}) `),
+        "the muted conversation adds its mention, not its other message",
+      );
+    });
+
+    await t.step(
+      "the Mentions view lists them newest first with their conversation; a click opens the old one",
+      async () => {
+        await b.click(".mentions-button");
+        await b.waitForSelector(".found-list .found-item");
+        const items = await b.$$eval(
+          ".found-item",
+          (els) =>
+            els.map((e) => [e.querySelector(".found-where")?.textContent, e.querySelector(".found-text")?.textContent]),
+        );
+        assert.deepEqual(items, [
+          ["in Ops", "Ann: @bob the logs are in"],
+          ["in Design", "Ann: @bob can you review the mockups?"],
+        ]);
+        await b.click(`#found-${early.message.id} .found-link`);
+        const focused = await b.waitForSelector(".message.focused");
+        assert.equal(await focused.getAttribute("id"), `message-${early.message.id}`);
+        assert.equal(await b.locator(".message:has-text('Design note 59')").count(), 0, "opened at the old message");
+      },
+    );
+
+    await t.step("reading clears the badge; an edit that mentions me sets it again, live", async () => {
+      await b.click(`#conv-${ops.id} .conv-link`);
+      await b.waitForSelector(`#mentions-${ops.id}.empty`, { state: "attached" });
+      await b.click(`#conv-${design.id} .conv-link`);
+      await b.waitForSelector(`#mentions-${design.id}.empty`, { state: "attached" });
+      await b.click(`#conv-${ops.id} .conv-link`);
+      await b.waitForSelector(`.conversation[data-conversation-id="${ops.id}"]`);
+      const later = await sendMessage(scopeOf(users.ann), design.id, { content: "One more thing" }, deps);
+      await b.waitForSelector(`#unread-${design.id}:not(.empty)`);
+      assert.equal(await badge(design.id).isVisible(), false);
+      await editMessage(scopeOf(users.ann), later.message.id, { content: "One more thing, @bob" }, deps);
+      await b.waitForSelector(`#mentions-${design.id}:not(.empty)`);
     });
 
     assert.deepEqual(bob.errors, []);
