@@ -30,6 +30,7 @@ import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui
 import { uiMessageRoutes } from "./routes/ui/messages.tsx";
 import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
 import { uiMentionRoutes, uiSearchRoutes } from "./routes/ui/search.tsx";
+import { uiContextRoutes } from "./routes/ui/context.tsx";
 
 /** Builds the Hono app from its dependencies. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/ui/direct", uiDirectRoutes);
   app.route("/ui/search", uiSearchRoutes);
   app.route("/ui/mentions", uiMentionRoutes);
+  app.route("/ui/context", uiContextRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
   app.notFound(notFound);

@@ -5,6 +5,7 @@ import { createConversation } from "../../chat/conversations/conversations.ts";
 import { sendMessage } from "../../chat/messages/messages.ts";
 import { editMessage } from "../../chat/messages/changes.ts";
 import { setConversationFlag } from "../../chat/conversations/membership.ts";
+import { updateAdminSettings } from "../../chat/workspace_settings.ts";
 import { scopeFor } from "../../chat/tenancy.ts";
 import type { User } from "../../db/schema/mod.ts";
 
@@ -297,5 +298,90 @@ browserTest(
     });
 
     assert.deepEqual(bob.errors, []);
+  },
+);
+
+browserTest(
+  "entity links: a link opens the business object; Open discussion opens its context room, the same one for everyone",
+  async (t, { server, browser }) => {
+    // the ERP the links point to
+    const erp = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (req) =>
+        new Response(`<title>ERP</title><h1>ERP ${new URL(req.url).pathname}</h1>`, {
+          headers: { "content-type": "text/html" },
+        }),
+    );
+    try {
+      const acme = await server.seed("acme", { bob: "member" });
+      const users = acme.users as Record<string, User>;
+      const deps = server.runtime;
+      const scopeOf = (user: User) =>
+        scopeFor({ db: deps.database.db, bus: deps.bus }, {
+          tenantId: user.tenantId,
+          userId: user.id,
+          role: user.role,
+        });
+      await updateAdminSettings(scopeOf(users.ann), {
+        entity_types: [{
+          type: "task",
+          url_template: `http://127.0.0.1:${erp.addr.port}/tasks/{id}`,
+          label_template: "Task #{id}",
+        }],
+      }, deps);
+      const team = await createConversation(scopeOf(users.ann), {
+        kind: "group",
+        title: "Team",
+        participantIds: [users.bob.id],
+      }, deps);
+      await sendMessage(scopeOf(users.ann), team.id, { content: "Blocked by @task#45 and @ticket#9" }, deps);
+      const desktop = { viewport: { width: 1280, height: 800 } };
+      const ann = await signedInPage(await browser.newContext(desktop), server.url, "acme", "ann@acme.test");
+      const bob = await signedInPage(await browser.newContext(desktop), server.url, "acme", "bob@acme.test");
+      const [a, b] = [ann.page, bob.page];
+
+      await t.step("a configured type is a link with its label; an unknown one stays text", async () => {
+        await b.click(".conv-row:has-text('Team') .conv-link");
+        const link = await b.waitForSelector(".message .entity-link");
+        assert.equal(await link.textContent(), "Task #45");
+        assert.equal(await b.locator(".message .entity-link").count(), 1);
+        assert.match(await b.textContent(".message .message-body") ?? "", /and @ticket#9/);
+        assert.equal(await b.textContent(".message .open-discussion"), "Open discussion");
+      });
+
+      await t.step("clicking the link opens the object in a new tab", async () => {
+        const [tab] = await Promise.all([b.context().waitForEvent("page"), b.click(".message .entity-link")]);
+        await tab.waitForLoadState();
+        assert.equal(new URL(tab.url()).pathname, "/tasks/45");
+        assert.equal(await tab.textContent("h1"), "ERP /tasks/45");
+        await tab.close();
+      });
+
+      await t.step(
+        "Open discussion creates the object's room and opens it; from another member, the same room",
+        async () => {
+          await b.click(".message .open-discussion");
+          await b.waitForSelector(".conversation h2:has-text('Task #45')");
+          const room = await b.getAttribute(".conversation", "data-conversation-id");
+          assert.ok(room && room !== team.id);
+          await b.waitForSelector(`#conv-${room}`);
+          await b.fill(".composer-input", "Let us sort it out here");
+          await b.press(".composer-input", "Enter");
+          await b.waitForSelector(".message.mine:has-text('Let us sort it out here')");
+
+          await a.click(".conv-row:has-text('Team') .conv-link");
+          await a.click(".message .open-discussion");
+          await a.waitForSelector(".conversation h2:has-text('Task #45')");
+          assert.equal(await a.getAttribute(".conversation", "data-conversation-id"), room);
+          await a.waitForSelector(".message:has-text('Let us sort it out here')");
+          assert.equal(await a.locator(".conv-row:has-text('Task #45')").count(), 1, "one room, listed once");
+        },
+      );
+
+      assert.deepEqual(ann.errors, []);
+      assert.deepEqual(bob.errors, []);
+    } finally {
+      await erp.shutdown();
+    }
   },
 );
