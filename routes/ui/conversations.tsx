@@ -82,8 +82,9 @@ export const uiConversationRoutes = new Hono<AppEnv>()
   )
   .get("/:id/mentionable", zValidator("query", mentionableQuery, invalidInput), async (c) => {
     const id = c.req.param("id");
-    const people = await mentionSuggestions(c.var.scope, id, c.req.valid("query").q ?? "", c.var.deps);
-    return c.html(<MentionMenu conversationId={id} people={people} t={c.var.t} />);
+    const q = c.req.valid("query").q ?? "";
+    const people = await mentionSuggestions(c.var.scope, id, q, c.var.deps);
+    return c.html(<MentionMenu conversationId={id} query={q} people={people} t={c.var.t} />);
   })
   .post("/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
     const id = c.req.param("id");

@@ -21,14 +21,18 @@ function setContext(form, { parent = "", edit = "", label = "" }) {
 const TYPED_MENTION = /(?<![\p{L}\p{N}._@-])@([\p{L}\p{N}._-]{0,32})$/u;
 const typedMention = (input) => TYPED_MENTION.exec(input.value.slice(0, input.selectionStart))?.[1];
 
-// the server lists who matches what was typed; an answer that comes after the `@` is gone stays hidden
+// the server lists who matches what was typed; an answer overtaken by more typing is asked again,
+// one that comes after the `@` is gone stays hidden
 function suggest(form) {
   const [input, menu] = [form.elements.content, $(".mention-menu", form)];
   const q = typedMention(input);
   if (q === undefined) return menu.hidden = true;
   const url = `/ui/conversations/${form.dataset.conversationId}/mentionable`;
-  htmx.ajax("GET", url, { source: menu, target: menu, swap: "outerHTML", values: { q } })
-    .then(() => typedMention(input) === undefined && ($(".mention-menu", form).hidden = true));
+  htmx.ajax("GET", url, { source: menu, target: menu, swap: "outerHTML", values: { q } }).then(() => {
+    const [typed, shown] = [typedMention(input), $(".mention-menu", form)];
+    if (typed === undefined) shown.hidden = true;
+    else if (shown.dataset.q !== typed) suggest(form);
+  });
 }
 
 function pickMention(form, option) {

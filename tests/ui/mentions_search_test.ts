@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { browserTest, signedInPage } from "./browser.ts";
+import { browserTest, screenshot, signedInPage } from "./browser.ts";
 import { createConversation } from "../../chat/conversations/conversations.ts";
 import { sendMessage } from "../../chat/messages/messages.ts";
 import { editMessage } from "../../chat/messages/changes.ts";
@@ -47,6 +47,7 @@ browserTest(
         document.querySelectorAll(".mention-menu:not([hidden]) [role=option]").length === 1
       );
       assert.equal(await chosen(), "@bob");
+      await screenshot(a, "mention-suggestions");
     });
 
     await t.step("arrows move the choice, Escape closes, Enter picks without sending", async () => {
@@ -64,7 +65,7 @@ browserTest(
       await a.keyboard.press("Escape");
       assert.equal(await a.isVisible(".mention-menu"), false);
       await a.keyboard.type("o");
-      await a.waitForSelector(".mention-menu:not([hidden]) [role=option]");
+      await a.waitForSelector(".mention-menu[data-q=bo]:not([hidden]) [role=option]");
       await a.keyboard.press("Enter");
       assert.equal(await a.inputValue(".composer-input"), "Hi @bob ");
       assert.equal(await a.isVisible(".mention-menu"), false);
@@ -73,7 +74,7 @@ browserTest(
 
     await t.step("Tab picks too; the message goes out and the other side sees the chips", async () => {
       await a.keyboard.type("and @B");
-      await a.waitForSelector(".mention-menu:not([hidden]) [role=option]");
+      await a.waitForSelector(".mention-menu[data-q=B]:not([hidden]) [role=option]");
       await a.keyboard.press("Tab");
       await a.keyboard.type("see you");
       assert.equal(await a.inputValue(".composer-input"), "Hi @bob and @bea see you");
@@ -92,7 +93,7 @@ browserTest(
       await b.waitForSelector("#tab-chat .composer-input");
       await b.click("#tab-chat .composer-input");
       await b.keyboard.type("ping @an");
-      await b.waitForSelector(".mention-menu:not([hidden]) [role=option]");
+      await b.waitForSelector(".mention-menu[data-q=an]:not([hidden]) [role=option]");
       assert.deepEqual(await options(b), ["Ann @ann"]);
       await b.keyboard.press("Enter");
       await b.keyboard.press("Enter");
@@ -146,6 +147,7 @@ browserTest(
         assert.equal(await b.locator(".found-list script").count(), 0, "the excerpt is text, never markup");
         assert.match(await item.$eval(".found-where", (e) => e.textContent ?? ""), /History/);
         assert.match(await item.$eval("time", (e) => e.textContent ?? ""), /\d/);
+        await screenshot(b, "search-results");
       },
     );
 
@@ -166,6 +168,7 @@ browserTest(
           "the message is in view",
         );
         assert.equal(new URL(b.url()).pathname, `/c/${group.id}`);
+        await screenshot(b, "search-opened");
       },
     );
 
@@ -244,6 +247,7 @@ browserTest(
     await t.step("a conversation with an unread mention shows its @ badge from the start", async () => {
       assert.equal(await badge(design.id).isVisible(), true);
       assert.equal((await badge(design.id).textContent())?.trim(), "@");
+      await screenshot(b, "mention-badge");
       assert.equal(await badge(ops.id).isVisible(), false);
     });
 
@@ -347,6 +351,7 @@ browserTest(
         assert.equal(await b.locator(".message .entity-link").count(), 1);
         assert.match(await b.textContent(".message .message-body") ?? "", /and @ticket#9/);
         assert.equal(await b.textContent(".message .open-discussion"), "Open discussion");
+        await screenshot(b, "entity-link");
       });
 
       await t.step("clicking the link opens the object in a new tab", async () => {
