@@ -21,19 +21,20 @@ function setContext(form, { parent = "", edit = "", label = "" }) {
 const TYPED_MENTION = /(?<![\p{L}\p{N}._@-])@([\p{L}\p{N}._-]{0,32})$/u;
 const typedMention = (input) => TYPED_MENTION.exec(input.value.slice(0, input.selectionStart))?.[1];
 
-// the server lists who matches what was typed; an answer overtaken by more typing is asked again,
-// one that comes after the `@` is gone stays hidden
+// the server lists who matches what was typed
 function suggest(form) {
   const [input, menu] = [form.elements.content, $(".mention-menu", form)];
   const q = typedMention(input);
   if (q === undefined) return menu.hidden = true;
   const url = `/ui/conversations/${form.dataset.conversationId}/mentionable`;
-  htmx.ajax("GET", url, { source: menu, target: menu, swap: "outerHTML", values: { q } }).then(() => {
-    const [typed, shown] = [typedMention(input), $(".mention-menu", form)];
-    if (typed === undefined) shown.hidden = true;
-    else if (shown.dataset.q !== typed) suggest(form);
-  });
+  htmx.ajax("GET", url, { source: menu, target: menu, swap: "outerHTML", values: { q } });
 }
+// an answer overtaken by more typing (or by the `@` going away) is not shown
+document.addEventListener("htmx:before:swap", (e) => {
+  const { target, values } = e.detail.ctx;
+  const input = target?.matches?.(".mention-menu") && target.closest("form").elements.content;
+  if (input && values?.q !== typedMention(input)) e.preventDefault();
+});
 
 function pickMention(form, option) {
   const input = form.elements.content;
