@@ -21,6 +21,8 @@ export interface UiVariant {
   mine?: boolean;
   /** The viewer's unread count in the event's conversation, when the fragment shows it. */
   unread?: number;
+  /** The viewer's unread mentions in the event's conversation, when the fragment shows them. */
+  mentions?: number;
   muted?: boolean;
   /** The message mentions the viewer (or everyone): it notifies even in a muted conversation. */
   mentioned?: boolean;
@@ -119,12 +121,18 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
       const key = `${locale}|${mine}|${mentioned}|${own.muted}|${conversation ? rowKey(conversation) : own.unread}`;
       return { ...base, key, mine, mentioned, unread: own.unread, muted: own.muted, conversation, parent };
     }
-    case "message_updated":
-      return { ...base, key: locale, parent: await parentOf(scope, event, event.data.message) };
+    case "message_updated": {
+      // an edit may add or remove mentions of the viewer
+      const [{ mentions }, parent] = await Promise.all([
+        ownOf(scope, event, event.data.conversation_id),
+        parentOf(scope, event, event.data.message),
+      ]);
+      return { ...base, key: `${locale}|${mentions}`, mentions, parent };
+    }
     case "read": {
       if (event.data.user_id !== scope.userId) return { ...base, key: "other" };
-      const { unread } = await ownOf(scope, event, event.data.conversation_id);
-      return { ...base, key: `${locale}|self|${unread}`, unread };
+      const { unread, mentions } = await ownOf(scope, event, event.data.conversation_id);
+      return { ...base, key: `${locale}|self|${unread}|${mentions}`, unread, mentions };
     }
     case "typing":
       return { ...base, key: event.data.user_id === scope.userId ? "self" : locale };

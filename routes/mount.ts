@@ -32,6 +32,8 @@ import { uiEventRoutes, uiPollRoutes } from "./ui/events.ts";
 
 import { adminSsoRoutes } from "./api/admin_sso.ts";
 import { uiWidgetRoutes, widgetPageRoutes } from "./ui/widget.tsx";
+import { uiMentionRoutes, uiSearchRoutes } from "./ui/search.tsx";
+import { uiContextRoutes } from "./ui/context.tsx";
 /**
  * Mounts the language middleware and every route on an app that has the base middleware
  * (main.ts `createApp`), in order: the health check, the JSON API, then the pages and
@@ -80,6 +82,9 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/ui/direct", uiDirectRoutes);
   app.route("/ui/assistant", uiAssistantRoutes);
   app.route("/ui/widget", uiWidgetRoutes);
+  app.route("/ui/search", uiSearchRoutes);
+  app.route("/ui/mentions", uiMentionRoutes);
+  app.route("/ui/context", uiContextRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
 }

@@ -133,3 +133,11 @@ export const auditQuery = z.object({
 });
 /** `POST /api/auth/sso`: a host-signed sign-in token (a compact JWT). */
 export const ssoBody = z.object({ token: z.string().min(1).max(8192) });
+/** `@` suggestions: what follows the `@` typed so far. */
+export const mentionableQuery = z.object({ q: z.string().max(64).optional() });
+
+/** The pages' search box: an empty query finds nothing and clears the results. */
+export const uiSearchQuery = z.object({ q: text().max(200).optional() });
+
+/** A conversation opened at one message (a search result or a mention). */
+export const paneQuery = z.object({ around_id: z.string().max(100).optional() });

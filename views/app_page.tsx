@@ -7,6 +7,7 @@ import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
 import { PeopleList, type PersonView } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { MessageActions } from "./message_actions.tsx";
+import { SearchBox } from "./found_list.tsx";
 
 /** What every signed-in page knows about its viewer and workspace. */
 export interface AppShellProps {
@@ -104,6 +105,7 @@ export function Sidebar(props: AppShellProps) {
     <aside class="sidebar" aria-label={t("ui.chats")}>
       <section class="sidebar-section chats">
         <h2 class="section-title">{t("ui.chats")}</h2>
+        <SearchBox t={t} />
         <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
       </section>
       <section class="sidebar-section people">

@@ -1,5 +1,6 @@
 import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { ORDER_KEY } from "./message_item.tsx";
+import { MentionMenu } from "./mention_menu.tsx";
 
 /**
  * The message composer. Enter sends, Shift+Enter adds a line, typing is signalled while
@@ -35,6 +36,7 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       <p class="composer-notice" id={`composer-notice-${id}`} role="alert"></p>
       <ul class="file-list" aria-live="polite"></ul>
       <progress class="upload-progress" max="100" value="0" hidden></progress>
+      <MentionMenu conversationId={id} people={[]} t={t} />
       <div class="composer-row">
         <label class="icon-button attach" title={t("ui.attach")}>
           <span aria-hidden="true">📎</span>
@@ -48,6 +50,8 @@ export function Composer(props: { conversationId: string; t: Translator }) {
           placeholder={t("ui.type_message")}
           aria-label={t("ui.type_message")}
           class="composer-input"
+          aria-autocomplete="list"
+          aria-controls={`mention-menu-${id}`}
           // one typing signal per 2.5 s at most: 24 a minute, under the server's limit of 30 per
           // user, and often enough that the other side's indicator (it lasts 5 s) stays up
           hx-post={`/ui/conversations/${id}/typing`}

@@ -21,6 +21,22 @@ export function UnreadBadge(props: { conversationId: string; count: number; t: T
   );
 }
 
+/** The `@` of a conversation with unread mentions of the viewer; pushes replace it by id. */
+export function MentionBadge(props: { conversationId: string; count: number; t: Translator }) {
+  const label = props.count > 0 ? props.t("ui.unread_mentions", { count: props.count }) : undefined;
+  return (
+    <span
+      id={`mentions-${props.conversationId}`}
+      class={props.count > 0 ? "mention-badge" : "mention-badge empty"}
+      data-count={props.count}
+      aria-label={label}
+      title={label}
+    >
+      {props.count > 0 ? "@" : ""}
+    </span>
+  );
+}
+
 /** The viewer's total unread count; the page script mirrors it into the tab title. */
 export function UnreadTotal(props: { count: number; t: Translator }) {
   return (
@@ -141,6 +157,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
           />
         </span>
         <span class="conv-side">
+          <MentionBadge conversationId={c.id} count={c.unread_mentions} t={t} />
           <UnreadBadge conversationId={c.id} count={c.unread_count} t={t} />
         </span>
       </a>

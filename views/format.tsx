@@ -19,7 +19,8 @@ const TOKEN =
   /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(?<![\p{L}\p{N}._@-])@([A-Za-z0-9._-]+)(?:#([A-Za-z0-9_-]+))?/gu;
 
 /**
- * Safe message formatting: autolinks, `code`, **bold**, mention chips and entity links.
+ * Safe message formatting: autolinks, `code`, **bold**, mention chips and entity links
+ * (each with a button that opens the object's discussion).
  * The text is never parsed as HTML; every piece is emitted as an escaped text node or one of
  * these elements. Only what the message resolved is drawn: an `@name` it does not mention
  * and an `@type#id` it does not link stay text.
@@ -56,19 +57,30 @@ function reference(whole: string, name: string, id: string | undefined, refs: Te
   if (id !== undefined) {
     const entity = refs.entities.find((e) => e.type === name && e.id === id);
     if (!entity) return { node: whole, length: whole.length };
+    // the discussion of the object is a conversation of its own, opened (or created) in the pane
     return {
       node: (
-        <a
-          class="entity-link"
-          href={entity.url}
-          target="_blank"
-          rel="noopener noreferrer nofollow"
-          data-entity-type={entity.type}
-          data-entity-id={entity.id}
-          data-context-url={`/api/chat/context/${entity.type}/${encodeURIComponent(entity.id)}/`}
-        >
-          {entity.label}
-        </a>
+        <>
+          <a
+            class="entity-link"
+            href={entity.url}
+            target="_blank"
+            rel="noopener noreferrer nofollow"
+            data-entity-type={entity.type}
+            data-entity-id={entity.id}
+            data-context-url={`/api/chat/context/${entity.type}/${encodeURIComponent(entity.id)}/`}
+          >
+            {entity.label}
+          </a>
+          <button
+            type="button"
+            class="open-discussion"
+            hx-get={`/ui/context/${entity.type}/${encodeURIComponent(entity.id)}`}
+            hx-target="#pane"
+            data-i18n="open_discussion"
+          >
+          </button>
+        </>
       ),
       length: whole.length,
     };

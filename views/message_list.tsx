@@ -44,14 +44,44 @@ export function OlderLoader(props: { conversationId: string; beforeId: string })
   );
 }
 
-/** A page of messages as one swap: the next loader in place of the old one, items upserted by id. */
+/**
+ * Marker below the newest loaded message of a conversation opened at an older one; the page
+ * after it loads when it scrolls into view.
+ */
+export function NewerLoader(props: { conversationId: string; sinceId: string }) {
+  return (
+    <div
+      class="load-newer"
+      hx-get={`/ui/conversations/${props.conversationId}/messages?since_id=${props.sinceId}`}
+      hx-trigger="intersect once"
+      hx-swap="outerHTML swapEmpty:true"
+    >
+    </div>
+  );
+}
+
+/**
+ * A page of messages as one swap: the next loader in place of the old one (older pages, or
+ * with `newer` the pages after), items upserted by id.
+ */
 export function MessagePage(
-  props: { conversationId: string; messages: MessageObject[]; hasMore: boolean; parents: Map<string, QuotedParent> },
+  props: {
+    conversationId: string;
+    messages: MessageObject[];
+    hasMore: boolean;
+    newer?: boolean;
+    parents: Map<string, QuotedParent>;
+  },
 ) {
-  const first = props.messages[0];
+  const [first, last] = [props.messages[0], props.messages.at(-1)];
   return (
     <>
-      {props.hasMore && first ? <OlderLoader conversationId={props.conversationId} beforeId={first.id} /> : null}
+      {props.hasMore && props.newer && last
+        ? <NewerLoader conversationId={props.conversationId} sinceId={last.id} />
+        : null}
+      {props.hasMore && !props.newer && first
+        ? <OlderLoader conversationId={props.conversationId} beforeId={first.id} />
+        : null}
       <MessageUpsert conversationId={props.conversationId}>
         {props.messages.map((m) => (
           <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
@@ -74,6 +104,10 @@ export interface ConversationPaneProps {
   conversation: ConversationObject;
   messages: MessageObject[];
   hasMore: boolean;
+  /** Opened at an older message: newer pages load below as the viewer scrolls down. */
+  hasNewer?: boolean;
+  /** The message the pane was opened at: shown and highlighted. */
+  focusId?: string;
   parents: Map<string, QuotedParent>;
   /** The viewer's read watermark before this visit: the "new messages" divider goes above what came after it. */
   lastReadId: string | null;
@@ -86,7 +120,7 @@ export interface ConversationPaneProps {
 export function ConversationPane(props: ConversationPaneProps) {
   const c = props.conversation;
   const t = props.t;
-  const first = props.messages[0];
+  const [first, last] = [props.messages[0], props.messages.at(-1)];
   const other = c.kind === "direct" ? c.participants.find((p) => p.id !== props.viewerId) : undefined;
   const lastRead = props.lastReadId;
   const firstNew = lastRead === null
@@ -99,6 +133,7 @@ export function ConversationPane(props: ConversationPaneProps) {
       data-conversation-id={c.id}
       data-kind={c.kind}
       data-new-from={firstNew ? `message-${firstNew.id}` : ""}
+      data-focus={props.focusId ? `message-${props.focusId}` : ""}
       data-muted={c.is_muted ? "true" : "false"}
       data-title={c.title}
       aria-label={c.title}
@@ -136,6 +171,7 @@ export function ConversationPane(props: ConversationPaneProps) {
             <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
           ))}
         </div>
+        {props.hasNewer && last ? <NewerLoader conversationId={c.id} sinceId={last.id} /> : null}
         {props.messages.length === 0 ? <p class="empty-note">{t("ui.no_messages")}</p> : null}
         <span id={`end-${c.id}`}></span>
       </div>

@@ -5,6 +5,7 @@ import { PeopleList } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { EmptyPane } from "./message_list.tsx";
 import { type EmbedContext, Layout } from "./layout.tsx";
+import { SearchBox } from "./found_list.tsx";
 
 /**
  * The signed-in widget: a chat bar at the bottom right with status and unread count, and a
@@ -44,6 +45,7 @@ export function WidgetRoot(props: AppShellProps) {
           </main>
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-chats" aria-labelledby="tab-chats-button">
+          <SearchBox t={t} />
           <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
         </div>
         <div class="widget-tabpanel" role="tabpanel" id="tab-people" aria-labelledby="tab-people-button" hidden>

@@ -12,15 +12,30 @@ import {
 import { NewGroupForm } from "../../views/new_conversation.tsx";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
 import { text } from "../../chat/text.ts";
-import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
+import {
+  ConversationList,
+  ConversationRow,
+  ConversationRows,
+  MentionBadge,
+  UnreadBadge,
+} from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
-import { conversationListQuery, createBody, listOptions, newConversation } from "../schemas.ts";
+import {
+  conversationListQuery,
+  createBody,
+  listOptions,
+  mentionableQuery,
+  newConversation,
+  paneQuery,
+} from "../schemas.ts";
 import { formList, invalidInput, withoutEmpty } from "../validation.ts";
 import { uiError } from "./errors.tsx";
 import { uiConversationMessageRoutes } from "./messages.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { loadPane, paneResponse } from "./pane.tsx";
+import { mentionSuggestions } from "../../chat/mentions/suggestions.ts";
+import { MentionMenu } from "../../views/mention_menu.tsx";
 
 const FLAGS = {
   mute: { isMuted: true },
@@ -38,9 +53,14 @@ const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
 const markRead = markReadRoute((c, id) =>
   c.html(
-    <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
-      <UnreadBadge conversationId={id} count={0} t={c.var.t} />
-    </hx-partial>,
+    <>
+      <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
+        <UnreadBadge conversationId={id} count={0} t={c.var.t} />
+      </hx-partial>
+      <hx-partial hx-target={`#mentions-${id}`} hx-swap="outerHTML">
+        <MentionBadge conversationId={id} count={0} t={c.var.t} />
+      </hx-partial>
+    </>,
   )
 );
 
@@ -60,7 +80,17 @@ export const uiConversationRoutes = new Hono<AppEnv>()
     // a next page goes in place of the list's last item; the first one is the whole list
     return c.html(options.before ? <ConversationRows {...page} /> : <ConversationList {...page} />);
   })
-  .get("/:id", (c) => paneResponse(c, c.req.param("id")))
+  .get(
+    "/:id",
+    zValidator("query", withoutEmpty(paneQuery), invalidInput),
+    (c) => paneResponse(c, c.req.param("id"), { aroundId: c.req.valid("query").around_id }),
+  )
+  .get("/:id/mentionable", zValidator("query", mentionableQuery, invalidInput), async (c) => {
+    const id = c.req.param("id");
+    const q = c.req.valid("query").q ?? "";
+    const people = await mentionSuggestions(c.var.scope, id, q, c.var.deps);
+    return c.html(<MentionMenu conversationId={id} query={q} people={people} t={c.var.t} />);
+  })
   .post("/:id/:flag{mute|unmute|archive|unarchive}", async (c) => {
     const id = c.req.param("id");
     const flag = c.req.param("flag") as keyof typeof FLAGS;

@@ -15,7 +15,7 @@ import { uiError } from "./errors.tsx";
 import { requirePageUser } from "./middleware.ts";
 import { messageFragment, PAGE_SIZE, parentsOf } from "./pane.tsx";
 
-const olderQuery = withoutEmpty(pageQuery.pick({ before_id: true }));
+const olderQuery = withoutEmpty(pageQuery.pick({ before_id: true, since_id: true }));
 
 /**
  * A conversation's messages as fragments, mounted by `uiConversationRoutes` at
@@ -25,13 +25,14 @@ const olderQuery = withoutEmpty(pageQuery.pick({ before_id: true }));
 export const uiConversationMessageRoutes = new Hono<AppEnv, BlankSchema, "/:id/messages">()
   .get("/", zValidator("query", olderQuery, invalidInput), async (c) => {
     const id = c.req.param("id");
-    const beforeId = c.req.valid("query").before_id;
-    const messages = await listMessages(c.var.scope, id, { beforeId, limit: PAGE_SIZE });
+    const { before_id: beforeId, since_id: sinceId } = c.req.valid("query");
+    const messages = await listMessages(c.var.scope, id, { beforeId, sinceId, limit: PAGE_SIZE });
     return c.html(
       <MessagePage
         conversationId={id}
         messages={messages}
         hasMore={messages.length === PAGE_SIZE}
+        newer={sinceId !== undefined}
         parents={await parentsOf(c.var.scope, messages)}
       />,
     );

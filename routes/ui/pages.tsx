@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
 import { AppPage } from "../../views/app_page.tsx";
 import { EmptyPane } from "../../views/message_list.tsx";
 import { brandingOf, getWorkspace } from "../../chat/accounts/workspace.ts";
@@ -8,6 +9,8 @@ import { requirePageUser } from "./middleware.ts";
 import { loadShell } from "./shell.ts";
 import { loadPane } from "./pane.tsx";
 import { signInUrl } from "./admin_shell.ts";
+import { paneQuery } from "../schemas.ts";
+import { invalidInput, withoutEmpty } from "../validation.ts";
 
 /**
  * The signed-in pages: the app, an open conversation and the workspace's brand stylesheet, mounted at the root. They share no prefix, so the sign-in
@@ -27,9 +30,9 @@ export const appPageRoutes = new Hono<AppEnv>()
       : undefined;
     return c.html(<AppPage {...shell} pane={<EmptyPane t={c.var.t} />} open={false} welcome={welcome} />);
   })
-  .get("/c/:id", async (c) => {
+  .get("/c/:id", zValidator("query", withoutEmpty(paneQuery), invalidInput), async (c) => {
     const id = c.req.param("id");
-    const pane = await loadPane(c, id);
+    const pane = await loadPane(c, id, { aroundId: c.req.valid("query").around_id });
     const shell = await loadShell(c, `/c/${id}`);
     return c.html(<AppPage {...shell} pane={pane} open />);
   })

@@ -32,26 +32,37 @@ export async function messageFragment(scope: TenantScope, message: MessageObject
   return <MessageItem message={message} parent={parent} />;
 }
 
+/** Where an open conversation starts: at its newest messages, or centred on one (a search result, a mention). */
+export interface PaneOptions {
+  aroundId?: string;
+}
+
 /**
  * Loads and renders an open conversation. The viewer's read watermark is taken before the
  * visit marks everything read (a page visit; not the widget's), so the "new messages" divider lands where they left off.
+ * Opened at a message, it is read up to the page shown, and newer pages load as the viewer
+ * scrolls down.
  */
-export async function loadPane(c: Context<AppEnv>, conversationId: string) {
+export async function loadPane(c: Context<AppEnv>, conversationId: string, options: PaneOptions = {}) {
   const { scope, deps } = c.var;
   const conversation = await getConversation(scope, conversationId, deps);
   const [messages, readMarks] = await Promise.all([
-    listMessages(scope, conversation.id, { limit: PAGE_SIZE }),
+    listMessages(scope, conversation.id, { aroundId: options.aroundId, limit: PAGE_SIZE }),
     readMarksOf(scope, conversation.id),
   ]);
   const lastReadId = readMarks.find((m) => m.userId === scope.userId)?.lastReadId ?? null;
   const newest = messages.at(-1);
   // the widget marks read itself, once its panel is open, scrolled to the end and on screen
   if (newest && (lastReadId ?? "") < newest.id && !fromWidget(c)) await markRead(scope, conversation.id, newest.id);
+  const latest = conversation.last_message?.id;
+  const hasNewer = !!newest && !!latest && newest.id < latest;
   return (
     <ConversationPane
       conversation={{ ...conversation, unread_count: 0 }}
       messages={messages}
       hasMore={messages.length === PAGE_SIZE}
+      hasNewer={hasNewer}
+      focusId={options.aroundId}
       parents={await parentsOf(scope, messages)}
       lastReadId={lastReadId}
       readMarks={readMarks}
@@ -62,8 +73,8 @@ export async function loadPane(c: Context<AppEnv>, conversationId: string) {
 }
 
 /** The pane as an htmx fragment, with the address bar following the open conversation. */
-export async function paneResponse(c: Context<AppEnv>, conversationId: string) {
-  const pane = await loadPane(c, conversationId);
+export async function paneResponse(c: Context<AppEnv>, conversationId: string, options: PaneOptions = {}) {
+  const pane = await loadPane(c, conversationId, options);
   c.header("HX-Push-Url", `/c/${conversationId}`);
   return c.html(pane);
 }

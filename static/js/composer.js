@@ -1,6 +1,7 @@
 // The composer (Enter sends, Escape cancels a reply or edit, a draft per conversation, text
-// typed while a message is on its way stays) and the message toolbar that feeds it.
-import { $, fill, me, strings } from "./format.js";
+// typed while a message is on its way stays, `@` suggests people) and the message toolbar
+// that feeds it.
+import { $, $$, fill, me, strings } from "./format.js";
 import { scrollToEnd } from "./pane.js";
 import { fetchWithProgress, listFiles, setupUploads } from "./uploader.js";
 
@@ -27,18 +28,71 @@ function setContext(form, { parent = "", edit = "", label = "" }) {
   if (label) content.focus();
 }
 
+// an `@` that follows no letter, digit or `._-@` (as the server reads mentions), then the name so far
+const TYPED_MENTION = /(?<![\p{L}\p{N}._@-])@([\p{L}\p{N}._-]{0,32})$/u;
+const typedMention = (input) => TYPED_MENTION.exec(input.value.slice(0, input.selectionStart))?.[1];
+
+// the server lists who matches what was typed
+function suggest(form) {
+  const [input, menu] = [form.elements.content, $(".mention-menu", form)];
+  const q = typedMention(input);
+  if (q === undefined) return menu.hidden = true;
+  const url = `/ui/conversations/${form.dataset.conversationId}/mentionable`;
+  htmx.ajax("GET", url, { source: menu, target: menu, swap: "outerHTML", values: { q } });
+}
+// an answer overtaken by more typing (or by the `@` going away) is not shown
+document.addEventListener("htmx:before:swap", (e) => {
+  const { target, values } = e.detail.ctx;
+  const input = target?.matches?.(".mention-menu") && target.closest("form").elements.content;
+  if (input && values?.q !== typedMention(input)) e.preventDefault();
+});
+
+function pickMention(form, option) {
+  const input = form.elements.content;
+  const before = input.value.slice(0, input.selectionStart).replace(TYPED_MENTION, `@${option.dataset.username} `);
+  input.value = before + input.value.slice(input.selectionStart);
+  input.setSelectionRange(before.length, before.length);
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+/** Arrows, Enter or Tab and Escape while suggestions show; true when the key was theirs. */
+function mentionKey(e, form) {
+  const menu = $(".mention-menu", form);
+  const options = $$("[role=option]", menu);
+  const at = options.findIndex((o) => o.ariaSelected === "true");
+  if (menu.hidden || !options.length) return false;
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    const next = (at + (e.key === "ArrowDown" ? 1 : -1) + options.length) % options.length;
+    options.forEach((o, i) => o.ariaSelected = String(i === next));
+    form.elements.content.setAttribute("aria-activedescendant", options[next].id);
+  } else if (e.key === "Enter" || e.key === "Tab") pickMention(form, options[Math.max(at, 0)]);
+  else if (e.key === "Escape") menu.hidden = true;
+  else return false;
+  e.preventDefault();
+  return true;
+}
+document.addEventListener("mousedown", (e) => {
+  const option = e.target.closest?.(".mention-option");
+  if (!option) return;
+  e.preventDefault(); // the composer keeps the focus
+  pickMention(option.closest("form"), option);
+});
+
 /** Wires a pane's composer and puts back its draft. */
 export function setupComposer(form) {
   const input = form?.elements.content;
   if (!input) return;
   input.value = drafts.getItem(draftKey(form)) || "";
   input.addEventListener("keydown", (e) => {
+    if (mentionKey(e, form)) return;
     if (e.key === "Escape") setContext(form, {});
     if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
     e.preventDefault();
     if (input.value.trim() || form.elements.attachments.files.length) form.requestSubmit();
   });
+  input.addEventListener("blur", () => $(".mention-menu", form).hidden = true);
   input.addEventListener("input", () => {
+    suggest(form);
     if (!form.elements.edit_id.value) drafts[input.value ? "setItem" : "removeItem"](draftKey(form), input.value);
   });
   $(".composer-cancel", form).addEventListener("click", () => setContext(form, {}));

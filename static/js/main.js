@@ -9,10 +9,12 @@ import "./stream_fallback.js";
 
 const baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
 
-/** The sum of the rows' unread counts (muted ones left out), in the tab title and the widget's bar. */
+/** The sum of the rows' unread counts (of muted ones, their unread mentions), in the tab title and the widget's bar. */
 function syncTitle() {
   let n = 0;
-  for (const badge of $$("#conv-list .conv-row:not(.muted) .badge[data-count]")) n += Number(badge.dataset.count || 0);
+  for (const badge of $$("#conv-list .conv-row:not(.muted) .badge[data-count], #conv-list .muted .mention-badge")) {
+    n += Number(badge.dataset.count || 0);
+  }
   const label = n > 99 ? "99+" : String(n);
   for (const total of $$("#unread-total")) {
     [total.dataset.count, total.textContent] = [String(n), n > 0 ? label : ""];

@@ -1,7 +1,7 @@
 // A pushed `parley-notice` acts when it lands in the page, then leaves: a message in a
 // conversation that is not in view is notified; a crowd's presence change is refetched; a
 // reset (the stream could not replay what was missed) reloads the page.
-import { $, $$, me, presenceText } from "./format.js";
+import { $, $$, fill, me, presenceText, strings } from "./format.js";
 import { openPane } from "./pane.js";
 
 let presenceSync = null;
@@ -9,7 +9,9 @@ let presenceSync = null;
 function notify(n) {
   const open = openPane()?.dataset.conversationId === n.conversationId && document.visibilityState === "visible";
   if (open || globalThis.Notification?.permission !== "granted") return;
-  const note = new Notification(n.sender, { body: `${n.sender}: ${n.preview}`, tag: `message-${n.messageId}` });
+  // a mention says so, and comes through even from a muted conversation (the server sends those only)
+  const from = n.mentioned === "true" ? fill(strings.mentioned_you, { name: n.sender }) : `${n.sender}:`;
+  const note = new Notification(n.sender, { body: `${from} ${n.preview}`, tag: `message-${n.messageId}` });
   setTimeout(() => note.close(), 5000);
   note.addEventListener("click", () => {
     globalThis.focus();

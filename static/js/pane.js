@@ -21,8 +21,12 @@ export function setupPane(pane) {
   document.getElementById(`conv-${pane.dataset.conversationId}`)?.classList.add("active");
   decorate(pane);
   drawSeparators($(".message-list", pane));
-  if ($(".new-divider", pane)) $(".new-divider", pane).scrollIntoView({ block: "start" });
-  else scrollToEnd(pane);
+  // opened at a message (a search result, a mention): it shows in the middle, highlighted
+  const focus = pane.dataset.focus && document.getElementById(pane.dataset.focus);
+  if (focus) focus.classList.add("focused");
+  if (focus || $(".new-divider", pane)) {
+    (focus || $(".new-divider", pane)).scrollIntoView({ block: focus ? "center" : "start" });
+  } else scrollToEnd(pane);
   return true;
 }
 
@@ -68,7 +72,8 @@ export function afterListChange(list) {
   shapes.set(list, { count: messages.length, newest: newest?.id });
   if (before?.count !== messages.length) drawSeparators(list);
   updateReads(pane);
-  if (!before || !newest || newest.id === before.newest) return;
+  // a pane opened at an older message keeps its place while the pages after it load
+  if (!before || !newest || newest.id === before.newest || $(".load-newer", pane)) return;
   const scroller = $(".message-scroller", pane);
   if (newest.dataset.authorId === me || nearBottom(scroller) || scroller.scrollHeight - scroller.clientHeight < 400) {
     scrollToEnd(pane);

@@ -1,8 +1,11 @@
-import { messagePreview, previewOf, PreviewText } from "../conversation_list.tsx";
+import { MentionBadge, messagePreview, previewOf, PreviewText } from "../conversation_list.tsx";
 import { MessageItem, MessageUpsert } from "../message_item.tsx";
 import type { FragmentProps } from "./fragment.ts";
 
-/** An edited message: the item in place, and its row's preview while that still shows this message. */
+/**
+ * An edited message: the item in place, its row's preview while that still shows this
+ * message, and the viewer's `@` badge (an edit may add or remove mentions).
+ */
 export function MessageUpdated({ data, variant: v, t }: FragmentProps<"message_updated">) {
   const { conversation_id: cid, message: m } = data;
   return (
@@ -13,6 +16,13 @@ export function MessageUpdated({ data, variant: v, t }: FragmentProps<"message_u
       <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
         <PreviewText preview={messagePreview(m, t)} />
       </hx-partial>
+      {v.mentions !== undefined
+        ? (
+          <hx-partial hx-target={`#mentions-${cid}`} hx-swap="outerHTML">
+            <MentionBadge conversationId={cid} count={v.mentions} t={t} />
+          </hx-partial>
+        )
+        : null}
     </>
   );
 }

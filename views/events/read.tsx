@@ -1,8 +1,8 @@
-import { UnreadBadge } from "../conversation_list.tsx";
+import { MentionBadge, UnreadBadge } from "../conversation_list.tsx";
 import { ReadWatermark } from "../message_list.tsx";
 import type { FragmentProps } from "./fragment.ts";
 
-/** How far someone has read; the reader's own pages also get the conversation's new unread count. */
+/** How far someone has read; the reader's own pages also get the conversation's new unread and mention counts. */
 export function Read({ data, variant: v, t }: FragmentProps<"read">) {
   const { conversation_id: cid, user_id: uid, last_read_message_id: lastRead } = data;
   return (
@@ -14,6 +14,13 @@ export function Read({ data, variant: v, t }: FragmentProps<"read">) {
         ? (
           <hx-partial hx-target={`#unread-${cid}`} hx-swap="outerHTML">
             <UnreadBadge conversationId={cid} count={v.unread} t={t} />
+          </hx-partial>
+        )
+        : null}
+      {v.mentions !== undefined
+        ? (
+          <hx-partial hx-target={`#mentions-${cid}`} hx-swap="outerHTML">
+            <MentionBadge conversationId={cid} count={v.mentions} t={t} />
           </hx-partial>
         )
         : null}
