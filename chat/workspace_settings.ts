@@ -8,6 +8,7 @@ import { type CustomField, customFieldsSchema } from "./custom_fields/definition
 import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
+import { DEFAULT_SUPPORT_BOT, supportBotSchema, type SupportBotSettings } from "./support/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -23,6 +24,7 @@ const ownSettingsShape = {
   branding: brandingSchema,
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
+  support_bot: supportBotSchema,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -41,6 +43,7 @@ export type AdminSettings = ChatSettings & {
   branding: z.infer<typeof brandingSchema>;
   entity_types: EntityType[];
   custom_fields: CustomField[];
+  support_bot: SupportBotSettings;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -88,7 +91,23 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     branding: own.success ? own.data.branding ?? {} : {},
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
+    support_bot: await loadSupportBot(scope),
   };
+}
+
+/** Bot settings that the chat settings route also takes (seed 004 clients configure them there). */
+export const botSettingsShape = {
+  support_bot: supportBotSchema,
+};
+
+/**
+ * The workspace's support bot settings. A stored value that no longer passes the schema
+ * counts as none configured, so the bot stays off rather than act on rules nobody can read.
+ */
+export async function loadSupportBot(scope: TenantOnlyScope): Promise<SupportBotSettings> {
+  const stored = (await getTenant(scope))?.settings ?? {};
+  const parsed = supportBotSchema.safeParse(stored.support_bot);
+  return parsed.success ? parsed.data : DEFAULT_SUPPORT_BOT;
 }
 
 /**

@@ -37,6 +37,7 @@ Deno.test("over HTTP, GET|PUT /api/admin/settings: one object, any subset change
       "participant_adds_per_min",
       "reactions_per_min",
       "streams_per_user",
+      "support_bot",
       "typing_per_min",
     ],
   );
