@@ -21,6 +21,7 @@ import { conversationRoutes } from "./routes/api/conversations.ts";
 import { messageRoutes } from "./routes/api/messages.ts";
 import { attachmentRoutes } from "./routes/api/attachments.ts";
 import { chatSettingsRoutes } from "./routes/api/chat_settings.ts";
+import { supportConversationRoutes, supportRoutes } from "./routes/api/support.ts";
 import { eventRoutes } from "./routes/api/events.ts";
 import { staticRoutes } from "./routes/ui_static.ts";
 import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./routes/ui/auth.tsx";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/admin/audit", adminAuditRoutes);
   app.route("/api/admin/settings", adminSettingsRoutes);
   app.route("/api/admin/export", adminExportRoutes);
+  app.route("/api/chat/conversations", supportConversationRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
   app.route("/api/chat/attachments", attachmentRoutes);
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/chat/mentions", mentionRoutes);
   app.route("/api/chat/context", contextRoutes);
   app.route("/api/chat/events", eventRoutes);
+  app.route("/api/chat/support", supportRoutes);
   // the pages and their fragments
   app.route("/", staticRoutes);
   app.route("/login", loginRoutes);

@@ -25,6 +25,7 @@ import { markReadRoute, typingRoute } from "../conversation_signals.ts";
 import { customFieldValuesInput } from "../../chat/custom_fields/definitions.ts";
 import { invalidInput } from "../validation.ts";
 import { conversationMessageRoutes } from "./messages.ts";
+import { openSupportConversation } from "./support.ts";
 
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
 const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.number().int()]) });
@@ -51,7 +52,7 @@ export const conversationRoutes = new Hono<AppEnv>()
     const options = { ...listOptions(q), customFields: Object.fromEntries(fields) };
     return c.json(await listConversations(scope, options, c.var.deps));
   })
-  .post("/", zValidator("json", createBody, invalidInput), async (c) => {
+  .post("/", openSupportConversation, zValidator("json", createBody, invalidInput), async (c) => {
     const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("json")), c.var.deps);
     return c.json(conversation, 201);
   })
