@@ -4,7 +4,7 @@ import type { AttachmentStorage } from "./messages/storage.ts";
 
 /** What the chat domain needs from the running process; the app's dependencies satisfy it. */
 export interface ChatDeps {
-  config: Pick<Config, "maxUploadBytes" | "maxConcurrentUploads" | "rateLimits" | "webhooksAllowPrivate">;
+  config: Pick<Config, "maxUploadBytes" | "maxConcurrentUploads" | "rateLimits" | "webhooksAllowPrivate" | "ai">;
   limiter: RateLimiter;
   storage: AttachmentStorage;
   presence: { isOnline(tenantId: string, userId: string): boolean };

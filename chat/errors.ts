@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The assistant is not configured on this server (no `AI_BASE_URL`) or is turned off. */
+  assistant_disabled: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -22,10 +22,13 @@ export interface MessageObject {
   updated_at: string;
   edited_at: string | null;
   is_deleted: boolean;
-  status: MessageStatus;
+  /** Bot messages carry their progress instead of the sent/delivered/read status. */
+  status: MessageStatus | BotStatus;
 }
 
 export type MessageStatus = "sent" | "delivered" | "read";
+/** A bot message's progress: its text may still grow while `streaming`. */
+export type BotStatus = "streaming" | "complete" | "failed";
 
 export interface AttachmentObject {
   id: string;
@@ -67,6 +70,7 @@ export interface ParticipantObject {
   email: string;
   username: string;
   is_online: boolean;
+  is_bot: boolean;
 }
 
 /** The API's conversation object as seen by one user (title, unread and flags are per viewer). */

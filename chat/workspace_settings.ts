@@ -9,6 +9,12 @@ import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
 import { DEFAULT_SUPPORT_BOT, supportBotSchema, type SupportBotSettings } from "./support/settings.ts";
+import {
+  type AssistantSettings,
+  assistantSettingsSchema,
+  DEFAULT_ASSISTANT_SETTINGS,
+  loadAssistantSettings,
+} from "./assistant/settings.ts";
 
 const brandingSchema = z.strictObject({
   primary_color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, { message: "expected a hex colour such as #3366ff" })
@@ -25,6 +31,7 @@ const ownSettingsShape = {
   entity_types: entityTypesSchema,
   custom_fields: customFieldsSchema,
   support_bot: supportBotSchema,
+  assistant: assistantSettingsSchema,
 };
 const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[];
 
@@ -32,8 +39,12 @@ const CHAT_KEYS = Object.keys(chatSettingsSchema.shape) as (keyof ChatSettings)[
  * Body of `PUT /api/admin/settings`: any subset of every workspace setting. A key it does
  * not know is refused by name rather than ignored, so a typo never looks like a saved change.
  */
-export const adminSettingsUpdateSchema = z.strictObject({ ...chatSettingsSchema.shape, ...ownSettingsShape })
-  .partial();
+export const adminSettingsUpdateSchema = z.strictObject({
+  ...chatSettingsSchema.shape,
+  ...ownSettingsShape,
+  // a subset of the assistant's settings changes only those
+  assistant: assistantSettingsSchema.partial(),
+}).partial();
 
 export type AdminSettingsUpdate = z.infer<typeof adminSettingsUpdateSchema>;
 
@@ -44,6 +55,7 @@ export type AdminSettings = ChatSettings & {
   entity_types: EntityType[];
   custom_fields: CustomField[];
   support_bot: SupportBotSettings;
+  assistant: AssistantSettings;
 };
 
 /** The settings that mentions, entity links and custom fields read. */
@@ -92,6 +104,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     entity_types: features.entityTypes,
     custom_fields: features.customFields,
     support_bot: await loadSupportBot(scope),
+    assistant: await loadAssistantSettings(scope),
   };
 }
 
@@ -130,8 +143,11 @@ export async function updateAdminSettings(
     const next: Record<string, unknown> = { ...stored };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(changes)) {
+      if (given === undefined) continue;
+      const value = key === "assistant"
+        ? { ...DEFAULT_ASSISTANT_SETTINGS, ...stored.assistant as object, ...given as object }
+        : given;
       const isChat = (CHAT_KEYS as string[]).includes(key);
       const old = isChat ? chat[key] : stored[key];
       if (JSON.stringify(old) === JSON.stringify(value)) continue;

@@ -20,6 +20,7 @@ export type MessageRow = Pick<
   | "editedAt"
   | "deletedAt"
   | "customFields"
+  | "botStatus"
 >;
 
 /*
@@ -40,6 +41,7 @@ const ROW_COLUMNS = [
   "edited_at",
   "deleted_at",
   "custom_fields",
+  "bot_status",
 ];
 const ROW_SQL = ROW_COLUMNS.join(", ");
 
@@ -57,6 +59,7 @@ function messageRowFrom(r: unknown[]): MessageRow {
     editedAt: r[9] === null ? null : new Date(r[9] as number),
     deletedAt: r[10] === null ? null : new Date(r[10] as number),
     customFields: r[11] === "{}" || r[11] === null ? {} : JSON.parse(r[11] as string),
+    botStatus: r[12] as MessageRow["botStatus"],
   };
 }
 
@@ -67,7 +70,8 @@ export function messageInsertStatement(
 ): InStatement {
   return {
     sql: `INSERT INTO messages (id, tenant_id, conversation_id, sender_id, kind, content, parent_id,
-      has_attachments, client_id, created_at, updated_at, custom_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      has_attachments, client_id, created_at, updated_at, custom_fields, bot_status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       m.id,
       scope.tenantId,
@@ -81,6 +85,7 @@ export function messageInsertStatement(
       m.createdAt.getTime(),
       m.updatedAt.getTime(),
       JSON.stringify(m.customFields),
+      m.botStatus,
     ],
   };
 }

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "./client.ts";
 import { tenants, type User, users } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "./scope.ts";
+import { uuidv7 } from "./ids.ts";
 
 /** A user of the caller's tenant, or undefined (also for another tenant's id). */
 export async function findUser(
@@ -101,5 +102,28 @@ export async function findLocalePreferences(scope: TenantOnlyScope, userId: stri
     .from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
     .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, userId))).limit(1);
+  return row;
+}
+
+/**
+ * Inserts a bot account: no password (it never signs in) and an address under `.invalid`
+ * (RFC 2606), so no mail can ever reach anyone through it.
+ */
+export async function insertBotUser(
+  scope: TenantOnlyScope,
+  bot: { username: string; name: string; at: Date },
+  db: DbOrTx = scope.db,
+): Promise<User> {
+  const [row] = await db.insert(users).values({
+    id: uuidv7(bot.at.getTime()),
+    tenantId: scope.tenantId,
+    email: `${bot.username}@bots.invalid`,
+    username: bot.username,
+    name: bot.name,
+    role: "member",
+    isBot: true,
+    createdAt: bot.at,
+    updatedAt: bot.at,
+  }).returning();
   return row;
 }

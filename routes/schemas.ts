@@ -35,9 +35,10 @@ export function listOptions(q: z.infer<typeof conversationListQuery>) {
 }
 
 // titles and topics are shown to every member: invisible format characters are removed
+// support and assistant conversations are named after their bot when no title is given
 export const createBody = z.object({
-  kind: z.enum(["group", "channel"]).default("group"),
-  title: displayText().max(200),
+  kind: z.enum(["group", "channel", "support", "assistant"]).default("group"),
+  title: displayText().max(200).optional(),
   participant_ids: z.array(text().max(100)).max(500).default([]),
   topic: labelText().max(1000).nullish(),
   context_type: text().min(1).max(50).nullish(),
@@ -54,11 +55,11 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
 
-/** What a valid `createBody` asks `createConversation` for. */
-export function newConversation(b: z.output<typeof createBody>) {
+/** What a valid `createBody` of a group or channel asks `createConversation` for. */
+export function newConversation(b: z.output<typeof createBody> & { kind: "group" | "channel" }) {
   return {
     kind: b.kind,
-    title: b.title,
+    title: b.title ?? "",
     participantIds: b.participant_ids,
     topic: b.topic,
     contextType: b.context_type,

@@ -8,6 +8,7 @@ export function clientStrings(t: Translator): Record<string, string> {
   return {
     deleted: t("ui.message_deleted"),
     edited: t("ui.edited"),
+    bot: t("ui.bot"),
     status_sent: t("ui.status_sent"),
     status_delivered: t("ui.status_delivered"),
     status_read: t("ui.status_read"),

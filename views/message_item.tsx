@@ -18,7 +18,9 @@ export interface QuotedParent {
  */
 export function MessageItem(props: { message: MessageObject; parent?: QuotedParent }) {
   const m = props.message;
-  const classes = ["message", `kind-${m.kind}`, m.is_deleted ? "deleted" : ""].filter(Boolean).join(" ");
+  const isBot = m.kind === "bot";
+  const classes = ["message", `kind-${m.kind}`, m.is_deleted ? "deleted" : "", isBot ? `bot-${m.status}` : ""]
+    .filter(Boolean).join(" ");
   return (
     <article
       id={`message-${m.id}`}
@@ -33,9 +35,10 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
     >
       <header class="message-meta">
         <span class="sender">{m.sender_name ?? ""}</span>
+        {isBot ? <span class="bot-badge" data-i18n="bot"></span> : null}
         <time datetime={m.created_at}>{m.created_at.slice(11, 16)}</time>
         {m.edited_at && !m.is_deleted ? <span class="edited" data-i18n="edited"></span> : null}
-        <span class="tick" data-i18n-title={`status_${m.status}`}></span>
+        {isBot ? null : <span class="tick" data-i18n-title={`status_${m.status}`}></span>}
       </header>
       {m.parent_id ? <ReplyQuote parentId={m.parent_id} parent={props.parent} /> : null}
       <div class="message-body" id={`message-body-${m.id}`}>

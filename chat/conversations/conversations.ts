@@ -145,6 +145,35 @@ export async function createConversation(
 }
 
 /**
+ * Opens a support or assistant conversation between the caller (its owner) and a bot. Any
+ * member or guest may open one for themselves; it counts as a conversation creation.
+ * @param input kind, title and the bot's user id (see `ensureBotUser`)
+ */
+export async function openBotConversation(
+  scope: TenantScope,
+  input: { kind: "support" | "assistant"; title: string; botId: string },
+  deps: ChatDeps,
+): Promise<ConversationObject> {
+  await limitConversationCreation(scope, deps);
+  const now = new Date(deps.now());
+  return await commitChange(scope, async (tx, record) => {
+    return await openConversation(
+      scope,
+      {
+        id: uuidv7(now.getTime()),
+        kind: input.kind,
+        title: input.title,
+        createdBy: scope.userId,
+        createdAt: now,
+        updatedAt: now,
+      },
+      [{ userId: scope.userId, role: "owner" }, { userId: input.botId, role: "member" }],
+      { deps, tx, record },
+    );
+  });
+}
+
+/**
  * The direct conversation between the caller and another person, created on first use.
  * The pair's dedupe key is unique, so two racing calls end with one conversation.
  */
@@ -248,7 +277,8 @@ export async function listPeople(scope: TenantScope, deps: Pick<ChatDeps, "prese
       name: u.name,
       email: u.email,
       username: u.username,
-      is_online: deps.presence.isOnline(scope.tenantId, u.id),
+      is_online: u.isBot || deps.presence.isOnline(scope.tenantId, u.id),
+      is_bot: u.isBot,
       last_seen: u.lastSeenAt?.toISOString() ?? null,
     }));
 }

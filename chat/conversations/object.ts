@@ -70,7 +70,9 @@ export async function conversationObjects(
         name: m.user.name,
         email: m.user.email,
         username: m.user.username,
-        is_online: deps.presence.isOnline(scope.tenantId, m.user.id),
+        // bots answer at any hour, so they are always online
+        is_online: m.user.isBot || deps.presence.isOnline(scope.tenantId, m.user.id),
+        is_bot: m.user.isBot,
       })),
       context_type: c.contextType,
       context_id: c.contextId,

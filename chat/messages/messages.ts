@@ -112,6 +112,7 @@ export async function sendMessage(
     editedAt: null,
     deletedAt: null,
     customFields,
+    botStatus: null,
   };
   const attachments = stored.map((f) => ({
     id: uuidv7(now.getTime()),

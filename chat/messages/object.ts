@@ -140,7 +140,7 @@ export function toMessageObject(
     updated_at: m.updatedAt.toISOString(),
     edited_at: m.editedAt?.toISOString() ?? null,
     is_deleted: deleted,
-    status: messageStatus(m, parts.members),
+    status: m.kind === "bot" ? m.botStatus ?? "complete" : messageStatus(m, parts.members),
   };
 }
 

@@ -3,36 +3,27 @@ import type { User } from "../../db/schema/mod.ts";
 import { insertMessage } from "../../db/messages.ts";
 import { touchLastMessage } from "../../db/conversations.ts";
 import { listMembers, upsertMembers } from "../../db/participants.ts";
-import { findUserByEmail } from "../../db/users.ts";
-import { createUser } from "../accounts/accounts.ts";
+import { ensureBotUser } from "../bots/accounts.ts";
 import { uuidv7 } from "../../db/ids.ts";
 import type { RecordEvent } from "../changes.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { messageObjects } from "../messages/object.ts";
 
-const SUPPORT_BOT_EMAIL = "support-bot@bots.parley.invalid";
+/** The username of every workspace's support bot (bot users hold their usernames like people). */
+export const SUPPORT_BOT_USERNAME = "support-bot";
 
 /**
- * The workspace's support bot user, created on first use. Its address is on a reserved
- * domain (RFC 2606 `.invalid`), so no person can sign up or be invited with it; it has no
- * password and the guest role, so nothing can sign in as it or reach beyond its chats.
- * @param scope the workspace
+ * The workspace's support bot user, created on first use (outside any transaction: it may
+ * write). A person holding the username makes this a 409 rather than speak for them.
  * @param name the bot's display name from the settings
  */
-export async function supportBotUser(scope: TenantScope, name: string, tx: Tx): Promise<User> {
-  const found = await findUserByEmail(scope, SUPPORT_BOT_EMAIL, tx);
-  if (found) return found;
-  return await createUser(tx, scope, {
-    name,
-    email: SUPPORT_BOT_EMAIL,
-    username: `support-bot-${scope.tenantId.slice(-6)}`,
-    role: "guest",
-  });
+export async function supportBotUser(scope: TenantScope, name: string, now: () => number): Promise<User> {
+  return await ensureBotUser(scope, { username: SUPPORT_BOT_USERNAME, name }, now);
 }
 
 /**
- * Posts a bot's message inside an open change and records its event; the bot joins the
- * conversation first if it is not in it.
+ * Posts a bot's complete message inside an open change (so it commits with the state change
+ * it belongs to) and records its event; the bot joins the conversation first if it is not in it.
  * @param bot the bot user
  * @param content the text
  */
@@ -49,7 +40,7 @@ export async function postBotText(
     senderId: message.bot.id,
     kind: "bot",
     content: message.content,
-    metadata: { status: "complete" },
+    botStatus: "complete",
     createdAt: message.at,
     updatedAt: message.at,
   }, tx);

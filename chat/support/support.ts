@@ -1,4 +1,4 @@
-import type { Conversation, SupportTicket } from "../../db/schema/mod.ts";
+import type { Conversation, ParticipantRole, SupportTicket } from "../../db/schema/mod.ts";
 import type { Tx } from "../../db/client.ts";
 import { findConversation, findConversationsById } from "../../db/conversations.ts";
 import {
@@ -19,7 +19,7 @@ import type { ConversationObject } from "../objects.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import { conversationObjects, sharedConversation } from "../conversations/object.ts";
-import { getConversation, openConversation } from "../conversations/conversations.ts";
+import { getConversation, limitConversationCreation, openConversation } from "../conversations/conversations.ts";
 import { recordMembershipChange } from "../messages/system.ts";
 import { loadSupportBot } from "../workspace_settings.ts";
 import { decide, openingMessage } from "./rules.ts";
@@ -39,22 +39,25 @@ export async function openSupport(
   const open = await findOpenTicketOf(scope, scope.userId);
   if (open) return { conversation: await getConversation(scope, open.conversationId, deps), created: false };
   const bot = await loadSupportBot(scope);
+  const botUser = bot.enabled ? await supportBotUser(scope, bot.name, deps.now) : null;
+  await limitConversationCreation(scope, deps);
   const now = new Date(deps.now());
   try {
     const conversation = await commitChange(scope, async (tx, record) => {
       const id = uuidv7(now.getTime());
-      const botUser = bot.enabled ? await supportBotUser(scope, bot.name, tx) : null;
+      const members: { userId: string; role: ParticipantRole }[] = [{ userId: scope.userId, role: "owner" }];
+      if (botUser) members.push({ userId: botUser.id, role: "member" });
       const object = await openConversation(
         scope,
         {
           id,
           kind: "support",
-          title: null,
+          title: bot.name,
           createdBy: scope.userId,
           createdAt: now,
           updatedAt: now,
         },
-        [{ userId: scope.userId, role: "owner" }],
+        members,
         { deps, tx, record },
       );
       await insertTicket(scope, {
@@ -101,6 +104,7 @@ export async function answerRequester(
   if (!bot.enabled) return;
   const decision = decide(bot, message.content, ticket.misses);
   const now = new Date(deps.now());
+  const botUser = decision.action === "none" ? null : await supportBotUser(scope, bot.name, deps.now);
   await commitChange(scope, async (tx, record) => {
     if (decision.action === "none") return await setTicketMisses(scope, ticket.conversationId, decision.misses, tx);
     // the move is conditional: an agent who claimed in the meantime silences the bot
@@ -110,8 +114,7 @@ export async function answerRequester(
       to: decision.action === "handoff" ? "queued" : "bot",
       at: now,
     }, tx);
-    if (!moved) return;
-    const botUser = await supportBotUser(scope, bot.name, tx);
+    if (!moved || !botUser) return;
     await postBotText(scope, ticket.conversationId, { bot: botUser, content: decision.reply, at: now }, tx, record);
     if (decision.action === "handoff") {
       await announceQueue(scope, ticket.conversationId, "support_queued", { tx, record, deps });

@@ -5,6 +5,9 @@ import { conversationIdColumn } from "./conversations.ts";
 
 export const MESSAGE_KINDS = ["text", "file", "system", "bot"] as const;
 export type MessageKind = typeof MESSAGE_KINDS[number];
+/** A bot message's progress; the sent/delivered/read status does not apply to bot messages. */
+export const BOT_STATUSES = ["streaming", "complete", "failed"] as const;
+export type BotStatus = typeof BOT_STATUSES[number];
 
 /** Messages; ids are UUIDv7 so their order is the conversation's order. Deletion is a tombstone. */
 export const messages = sqliteTable("messages", {
@@ -25,6 +28,8 @@ export const messages = sqliteTable("messages", {
     Record<string, unknown>
   >().notNull().default({}),
   clientId: text("client_id"),
+  /** Set for `kind: "bot"` messages only. */
+  botStatus: text("bot_status", { enum: BOT_STATUSES }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   editedAt: integer("edited_at", { mode: "timestamp_ms" }),

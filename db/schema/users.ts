@@ -16,6 +16,8 @@ export const users = sqliteTable("users", {
   timeZone: text("time_zone"),
   passwordHash: text("password_hash"),
   isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+  /** A bot account: it cannot sign in, is always online, and its messages are `kind: "bot"`. */
+  isBot: integer("is_bot", { mode: "boolean" }).notNull().default(false),
   externalId: text("external_id"),
   lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),

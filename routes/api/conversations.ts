@@ -19,13 +19,14 @@ import {
   removeParticipant,
   setConversationFlag,
 } from "../../chat/conversations/membership.ts";
+import { createAssistantConversation } from "../../chat/assistant/conversations.ts";
 import { requireUser } from "../middleware.ts";
 import { conversationListQuery, createBody, isSet, listOptions, newConversation } from "../schemas.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
 import { customFieldValuesInput } from "../../chat/custom_fields/definitions.ts";
 import { invalidInput } from "../validation.ts";
 import { conversationMessageRoutes } from "./messages.ts";
-import { openSupportConversation } from "./support.ts";
+import { openSupport } from "../../chat/support/support.ts";
 
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
 const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.number().int()]) });
@@ -52,8 +53,16 @@ export const conversationRoutes = new Hono<AppEnv>()
     const options = { ...listOptions(q), customFields: Object.fromEntries(fields) };
     return c.json(await listConversations(scope, options, c.var.deps));
   })
-  .post("/", openSupportConversation, zValidator("json", createBody, invalidInput), async (c) => {
-    const conversation = await createConversation(c.var.scope, newConversation(c.req.valid("json")), c.var.deps);
+  .post("/", zValidator("json", createBody, invalidInput), async (c) => {
+    const b = c.req.valid("json");
+    if (b.kind === "support") {
+      // a requester has one open support conversation: asking again answers it (200)
+      const { conversation, created } = await openSupport(c.var.scope, c.var.deps);
+      return c.json(conversation, created ? 201 : 200);
+    }
+    const conversation = b.kind === "assistant"
+      ? await createAssistantConversation(c.var.scope, { title: b.title }, c.var.deps)
+      : await createConversation(c.var.scope, newConversation({ ...b, kind: b.kind }), c.var.deps);
     return c.json(conversation, 201);
   })
   .get("/presence", async (c) => c.json(await listPeople(c.var.scope, c.var.deps)))

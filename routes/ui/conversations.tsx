@@ -28,7 +28,10 @@ const FLAGS = {
 } as const;
 
 // one checked person arrives as a single value
-const groupForm = withoutEmpty(createBody.extend({ participant_ids: formList(createBody.shape.participant_ids) }));
+const groupForm = withoutEmpty(createBody.extend({
+  kind: z.enum(["group", "channel"]).default("group"),
+  participant_ids: formList(createBody.shape.participant_ids),
+}));
 const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
 const markRead = markReadRoute((c, id) =>

@@ -81,7 +81,15 @@ Deno.test("presence lists the tenant's people with is_online and last_seen, neve
   assert.equal(res.status, 200);
   const names = res.body.map((p: { name: string }) => p.name).sort();
   assert.deepEqual(names, ["Admin acme", "Carol", "Dan", "Erin"]);
-  assert.deepEqual(Object.keys(res.body[0]).sort(), ["email", "id", "is_online", "last_seen", "name", "username"]);
+  assert.deepEqual(Object.keys(res.body[0]).sort(), [
+    "email",
+    "id",
+    "is_bot",
+    "is_online",
+    "last_seen",
+    "name",
+    "username",
+  ]);
   await w.close();
 });
 
@@ -223,7 +231,14 @@ Deno.test("the conversation object has exactly the SPEC's fields", async () => {
     "unread_mentions",
     "updated_at",
   ]);
-  assert.deepEqual(Object.keys(res.body.participants[0]).sort(), ["email", "id", "is_online", "name", "username"]);
+  assert.deepEqual(Object.keys(res.body.participants[0]).sort(), [
+    "email",
+    "id",
+    "is_bot",
+    "is_online",
+    "name",
+    "username",
+  ]);
   await w.close();
 });
 

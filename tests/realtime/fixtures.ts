@@ -123,6 +123,7 @@ function conversationObject(id: string, people: User[]): SharedConversationObjec
       email: u.email,
       username: u.username,
       is_online: false,
+      is_bot: false,
     })),
     context_type: null,
     context_id: null,

@@ -26,6 +26,7 @@ Deno.test("over HTTP, GET|PUT /api/admin/settings: one object, any subset change
   assert.deepEqual(
     Object.keys(before.body).sort(),
     [
+      "assistant",
       "branding",
       "conversations_per_min",
       "custom_fields",

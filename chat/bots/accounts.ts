@@ -1,0 +1,42 @@
+import type { User } from "../../db/schema/mod.ts";
+import { findUserByUsername, insertBotUser, updateUser } from "../../db/users.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
+import { conflict } from "../errors.ts";
+import { scopeFor, type TenantScope } from "../tenancy.ts";
+
+/**
+ * The workspace's bot account with this username, created on first use. A person who
+ * already holds the username keeps it: the bot is refused rather than taking over their
+ * account. A renamed bot (`name` changed in the settings) is renamed here.
+ * @param bot username (lowercase) and display name
+ */
+export async function ensureBotUser(
+  scope: TenantScope,
+  bot: { username: string; name: string },
+  now: () => number = Date.now,
+): Promise<User> {
+  const username = bot.username.toLowerCase();
+  let user = await findUserByUsername(scope, username);
+  if (!user) {
+    try {
+      user = await insertBotUser(scope, { username, name: bot.name, at: new Date(now()) });
+    } catch (e) {
+      // two first uses at once: the other one created it
+      if (!isUniqueViolation(e)) throw e;
+      user = await findUserByUsername(scope, username);
+      if (!user) throw e;
+    }
+  }
+  if (!user.isBot) throw conflict(`Cannot use bot "${username}": a person has this username`);
+  if (user.name !== bot.name) {
+    await updateUser(scope, user.id, { name: bot.name });
+    user = { ...user, name: bot.name };
+  }
+  return user;
+}
+
+/** The scope a bot acts in: the caller's workspace, as the bot. */
+export function botScope(scope: TenantScope, bot: Pick<User, "id" | "isBot">): TenantScope {
+  if (!bot.isBot) throw new Error("Cannot act as a bot: the user is a person");
+  return scopeFor(scope, { tenantId: scope.tenantId, userId: bot.id, role: "member" });
+}

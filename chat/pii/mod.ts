@@ -1,0 +1,2 @@
+export { detectPii, maskPii, PII_LABELS } from "./detect.ts";
+export type { PiiDetectors, PiiLabel } from "./detect.ts";

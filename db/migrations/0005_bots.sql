@@ -1,0 +1,2 @@
+ALTER TABLE `users` ADD `is_bot` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `messages` ADD `bot_status` text;
