@@ -22,6 +22,7 @@ import { messageRoutes } from "./routes/api/messages.ts";
 import { attachmentRoutes } from "./routes/api/attachments.ts";
 import { chatSettingsRoutes } from "./routes/api/chat_settings.ts";
 import { supportConversationRoutes, supportRoutes } from "./routes/api/support.ts";
+import { adminBotRoutes } from "./routes/api/admin_bots.ts";
 import { eventRoutes } from "./routes/api/events.ts";
 import { staticRoutes } from "./routes/ui_static.ts";
 import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./routes/ui/auth.tsx";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/admin/audit", adminAuditRoutes);
   app.route("/api/admin/settings", adminSettingsRoutes);
   app.route("/api/admin/export", adminExportRoutes);
+  app.route("/api/admin/bots", adminBotRoutes);
   app.route("/api/chat/conversations", supportConversationRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);

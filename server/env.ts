@@ -1,3 +1,4 @@
+import type { ChatDeps } from "../chat/deps.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */
   now: () => number;
+  /** The bots' answers to a committed message, run detached from the send. */
+  afterSend?: ChatDeps["afterSend"];
 }
 
 export type AppEnv = {

@@ -7,6 +7,7 @@ import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
 import { sessionKeysFrom } from "../chat/accounts/auth.ts";
 import type { AppDeps } from "./env.ts";
+import { afterSend, botAnswersSettled } from "../chat/integrations/after_send.ts";
 
 /**
  * The session secret: configured, or in development generated once and kept under ./data
@@ -51,7 +52,7 @@ export async function createRuntime(
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
-  return {
+  const deps: AppDeps & { close(): Promise<void> } = {
     config,
     database,
     bus,
@@ -63,10 +64,13 @@ export async function createRuntime(
     now: Date.now,
     async close() {
       realtime.stop();
+      await botAnswersSettled(database.db);
       await bus.close();
       await database.close();
     },
   };
+  deps.afterSend = (scope, message) => afterSend(scope, message, deps);
+  return deps;
 }
 
 /**

@@ -1,13 +1,7 @@
-import type { ChatDeps } from "../deps.ts";
+import type { ChatDeps, SentMessage } from "../deps.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { answerRequester, supportTicketOf } from "../support/support.ts";
-
-/** What the bots need of a message just sent. */
-export interface SentMessage {
-  conversationId: string;
-  senderId: string;
-  content: string;
-}
+import { callBotWebhooks } from "./bot_webhooks.ts";
 
 /** Answers still running, per database, so a shutdown or a test can wait for them. */
 const running = new WeakMap<object, Set<Promise<void>>>();
@@ -35,4 +29,5 @@ export async function botAnswersSettled(db: object): Promise<void> {
 async function answer(scope: TenantScope, message: SentMessage, deps: ChatDeps): Promise<void> {
   const ticket = await supportTicketOf(scope, message.conversationId);
   if (ticket) await answerRequester(scope, ticket, message, deps);
+  else await callBotWebhooks(scope, message.object, deps);
 }

@@ -20,7 +20,6 @@ import type { TenantScope } from "../tenancy.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { isUuid, uuidv7 } from "../../db/ids.ts";
 import { commitBatch } from "../changes.ts";
-import { afterSend } from "../integrations/after_send.ts";
 import { messageObjects, toMessageObject } from "./object.ts";
 import { loadChatSettings } from "../settings.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
@@ -147,7 +146,7 @@ export async function sendMessage(
       data: { conversation_id: conversation.id, message },
     }]);
     scheduleIndexing(scope.db);
-    afterSend(scope, { conversationId: conversation.id, senderId: scope.userId, content }, deps);
+    deps.afterSend?.(scope, { conversationId: conversation.id, senderId: scope.userId, content, object: message });
     return { message, created: true };
   } catch (e) {
     await removeAll(scope, stored, deps);
