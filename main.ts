@@ -23,6 +23,7 @@ import { attachmentRoutes } from "./routes/api/attachments.ts";
 import { chatSettingsRoutes } from "./routes/api/chat_settings.ts";
 import { supportConversationRoutes, supportRoutes } from "./routes/api/support.ts";
 import { adminBotRoutes } from "./routes/api/admin_bots.ts";
+import { uiSupportRoutes } from "./routes/ui/support.tsx";
 import { eventRoutes } from "./routes/api/events.ts";
 import { staticRoutes } from "./routes/ui_static.ts";
 import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./routes/ui/auth.tsx";
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/signup", signupRoutes);
   app.route("/logout", logoutRoutes);
   app.route("/invite", invitePageRoutes);
+  app.route("/", uiSupportRoutes);
   app.route("/", appPageRoutes);
   app.route("/ui/locale", uiLocaleRoutes);
   app.route("/ui/conversations", uiConversationRoutes);

@@ -7,6 +7,7 @@ import { ConversationList, UnreadTotal } from "./conversation_list.tsx";
 import { PeopleList, type PersonView } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { MessageActions } from "./message_actions.tsx";
+import { SupportLinks } from "./support_queue.tsx";
 
 /** What every signed-in page knows about its viewer and workspace. */
 export interface AppShellProps {
@@ -131,6 +132,7 @@ export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
         </span>
         <span class="topbar-tools">
           <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
+          <SupportLinks role={props.viewer.role} t={t} />
           <span class="viewer-name">{props.viewer.name}</span>
           <form method="post" action="/logout">
             <button type="submit" class="link-button">{t("auth.logout")}</button>
