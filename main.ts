@@ -30,6 +30,7 @@ import { loginRoutes, logoutRoutes, signupRoutes, uiLocaleRoutes } from "./route
 import { invitePageRoutes } from "./routes/ui/invite.tsx";
 import { appPageRoutes } from "./routes/ui/pages.tsx";
 import { uiConversationRoutes, uiDirectRoutes, uiGroupRoutes } from "./routes/ui/conversations.tsx";
+import { uiAssistantRoutes } from "./routes/ui/assistant.tsx";
 import { uiMessageRoutes } from "./routes/ui/messages.tsx";
 import { uiEventRoutes, uiPollRoutes } from "./routes/ui/events.ts";
 
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/ui/messages", uiMessageRoutes);
   app.route("/ui/groups", uiGroupRoutes);
   app.route("/ui/direct", uiDirectRoutes);
+  app.route("/ui/assistant", uiAssistantRoutes);
   app.route("/ui/events", uiEventRoutes);
   app.route("/ui/events/poll", uiPollRoutes);
   app.notFound(notFound);

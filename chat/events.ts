@@ -15,10 +15,17 @@ export interface ChatEventData {
   message_updated: {
     conversation_id: string;
     message: MessageObject;
+    /** A streaming bot message: the content includes every `message_delta` up to this seq. */
+    seq?: number;
     new_mentions?: MentionObject[];
     new_mentions_all?: boolean;
   };
   message_deleted: { conversation_id: string; message_id: string };
+  /**
+   * Text appended to a streaming bot message. Ephemeral: deltas are never stored; the
+   * message's `message_updated` events carry the whole text so far with the `seq` it includes.
+   */
+  message_delta: { message_id: string; conversation: string; seq: number; delta: string };
   reaction: {
     conversation_id: string;
     message_id: string;
@@ -63,10 +70,10 @@ export function isAgentEvent(type: ChatEventType): type is typeof AGENT_EVENT_TY
 
 export type ChatEventType = keyof ChatEventData;
 
-/** Events that are written to the durable log (typing, presence, connected and reset are not). */
+/** Events that are written to the durable log (typing, deltas, presence, connected and reset are not). */
 export type DurableEventType = Exclude<
   ChatEventType,
-  "connected" | "typing" | "presence" | "presence_sync" | "reset"
+  "connected" | "typing" | "message_delta" | "presence" | "presence_sync" | "reset"
 >;
 
 /** A domain event about to be recorded: its type, data, and who it is routed to. */

@@ -62,6 +62,7 @@ const configSchema = z.object({
   AI_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
+  AI_TIMEOUT_MS: positiveInt.default(30_000),
   WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "expected debug, info, warn or error" }).default(
@@ -126,6 +127,8 @@ function finish(env: z.infer<typeof configSchema>) {
         baseUrl: env.AI_BASE_URL,
         apiKey: env.AI_API_KEY,
         model: env.AI_MODEL,
+        /** A completion that sends nothing for this long has failed. */
+        idleTimeoutMs: env.AI_TIMEOUT_MS,
       }
       : null,
     logLevel: env.LOG_LEVEL,

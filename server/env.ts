@@ -1,4 +1,5 @@
 import type { ChatDeps } from "../chat/deps.ts";
+import type { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
@@ -35,6 +36,8 @@ export interface AppDeps {
   now: () => number;
   /** The bots' answers to a committed message, run detached from the send. */
   afterSend?: ChatDeps["afterSend"];
+  /** Answers questions to the assistant; null without AI_BASE_URL. */
+  assistant: AssistantRunner | null;
 }
 
 export type AppEnv = {

@@ -1,3 +1,4 @@
+import { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
@@ -52,6 +53,8 @@ export async function createRuntime(
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
+  const assistant = config.ai ? new AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now }) : null;
+  assistant?.start();
   const deps: AppDeps & { close(): Promise<void> } = {
     config,
     database,
@@ -62,7 +65,9 @@ export async function createRuntime(
     storage: createStorage(config),
     limiter: new RateLimiter(),
     now: Date.now,
+    assistant,
     async close() {
+      assistant?.stop();
       realtime.stop();
       await botAnswersSettled(database.db);
       await bus.close();

@@ -21,6 +21,8 @@ export interface AppShellProps {
   moreConversations: boolean;
   people: PersonView[];
   channels: { id: string; title: string }[];
+  /** The workspace offers the assistant: the app shows "Ask the assistant". */
+  assistant?: boolean;
   unreadTotal: number;
   /** The event cursor the page was rendered at: the stream resumes after it. */
   cursor: number;
@@ -107,7 +109,13 @@ export function Sidebar(props: AppShellProps) {
       </section>
       <section class="sidebar-section people">
         <h2 class="section-title">{t("ui.people_and_groups")}</h2>
-        <NewConversationForms people={props.people} channels={props.channels} viewerId={props.viewer.id} t={t} />
+        <NewConversationForms
+          people={props.people}
+          channels={props.channels}
+          viewerId={props.viewer.id}
+          assistant={props.assistant}
+          t={t}
+        />
         <PeopleList people={props.people} viewerId={props.viewer.id} t={t} />
       </section>
     </aside>

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { MessageObject } from "../chat/objects.ts";
 import { formatBytes, formatText, previewText } from "./format.tsx";
+import { StreamTail } from "./events/message_delta.tsx";
 
 /** The bits of a replied-to message that a quote shows. */
 export interface QuotedParent {
@@ -14,9 +15,10 @@ export interface QuotedParent {
  * It is pure and identical for every viewer and language: "mine", local times and
  * localized labels are filled in by the page script from the data attributes. A reply
  * quotes the parent it is given; without one (a parent the viewer may no longer see) it
- * says that it replies to an earlier message.
+ * says that it replies to an earlier message. A streaming bot message pushed with the `seq`
+ * its text includes ends in a tail where the following deltas are appended.
  */
-export function MessageItem(props: { message: MessageObject; parent?: QuotedParent }) {
+export function MessageItem(props: { message: MessageObject; parent?: QuotedParent; streamSeq?: number }) {
   const m = props.message;
   const isBot = m.kind === "bot";
   const classes = ["message", `kind-${m.kind}`, m.is_deleted ? "deleted" : "", isBot ? `bot-${m.status}` : ""]
@@ -43,6 +45,7 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
       {m.parent_id ? <ReplyQuote parentId={m.parent_id} parent={props.parent} /> : null}
       <div class="message-body" id={`message-body-${m.id}`}>
         {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : formatText(m.content, m)}
+        {m.status === "streaming" ? <StreamTail messageId={m.id} seq={props.streamSeq ?? 0} /> : null}
       </div>
       {!m.is_deleted && m.attachments.length > 0
         ? (

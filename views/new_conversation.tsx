@@ -3,12 +3,25 @@ import type { PersonView } from "./people_list.tsx";
 
 /** Forms that start a group or join a channel; a direct chat starts from the people list. */
 export function NewConversationForms(
-  props: { people: PersonView[]; channels: { id: string; title: string }[]; viewerId: string; t: Translator },
+  props: {
+    people: PersonView[];
+    channels: { id: string; title: string }[];
+    viewerId: string;
+    assistant?: boolean;
+    t: Translator;
+  },
 ) {
   const t = props.t;
   const others = props.people.filter((p) => p.id !== props.viewerId);
   return (
     <div class="new-conversation">
+      {props.assistant
+        ? (
+          <button type="button" class="link-button ask-assistant" hx-post="/ui/assistant" hx-target="#pane">
+            {t("ui.ask_assistant")}
+          </button>
+        )
+        : null}
       <details class="new-group">
         <summary class="link-button">{t("ui.new_group")}</summary>
         <form class="stack" hx-post="/ui/groups" hx-target="#pane">

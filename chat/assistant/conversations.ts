@@ -18,6 +18,11 @@ export async function requireAssistant(scope: TenantScope, deps: Pick<ChatDeps, 
   return settings;
 }
 
+/** Whether the caller's workspace offers the assistant (the UI hides it otherwise). */
+export async function assistantAvailable(scope: TenantScope, deps: Pick<ChatDeps, "config">): Promise<boolean> {
+  return !!deps.config.ai && (await loadAssistantSettings(scope)).enabled;
+}
+
 /** Opens a conversation between the caller and the workspace's assistant (any member or guest, for themselves). */
 export async function createAssistantConversation(
   scope: TenantScope,

@@ -1,4 +1,7 @@
 import type { User } from "../../db/schema/mod.ts";
+import { findConversation } from "../../db/conversations.ts";
+import { findMembership, upsertMembers } from "../../db/participants.ts";
+import { commitChange } from "../changes.ts";
 import { findUserByUsername, insertBotUser, updateUser } from "../../db/users.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { conflict } from "../errors.ts";
@@ -39,4 +42,31 @@ export async function ensureBotUser(
 export function botScope(scope: TenantScope, bot: Pick<User, "id" | "isBot">): TenantScope {
   if (!bot.isBot) throw new Error("Cannot act as a bot: the user is a person");
   return scopeFor(scope, { tenantId: scope.tenantId, userId: bot.id, role: "member" });
+}
+
+/**
+ * Adds a bot to a conversation it is not in yet (`participant_added`), so it can answer
+ * there. Callers decide whether it may join.
+ * @param scope the scope of whoever brings it in
+ */
+export async function ensureBotMember(
+  scope: TenantScope,
+  conversationId: string,
+  bot: Pick<User, "id" | "isBot">,
+  now: () => number = Date.now,
+): Promise<void> {
+  if (!bot.isBot) throw new Error("Cannot add a person as a bot");
+  if (await findMembership(scope, conversationId, bot.id)) return;
+  await commitChange(scope, async (tx, record) => {
+    const conversation = await findConversation(scope, conversationId, tx);
+    await upsertMembers(scope, conversationId, [{ userId: bot.id, role: "member" }], {
+      now: new Date(now()),
+      lastMessageId: conversation?.lastMessageId ?? null,
+    }, tx);
+    await record({
+      type: "participant_added",
+      conversationId,
+      data: { conversation_id: conversationId, user_id: bot.id },
+    });
+  });
 }

@@ -58,28 +58,37 @@ export async function postBotMessage(
  * message as it now is, so a client replaying the log always gets a complete text. Not an
  * edit: no edit history, no `edited_at`.
  * @param scope the bot's scope
- * @param change the whole content so far and the status
+ * @param change the whole content so far, the status, and for a streamed text the last delta's seq it includes;
+ * `base`: the message as posted, for snapshots taken while it streams, which then read nothing
  */
 export async function updateBotMessage(
   scope: TenantScope,
   messageId: string,
-  change: { content: string; status: BotStatus; now?: () => number },
+  change: { content: string; status: BotStatus; seq?: number; base?: MessageObject; now?: () => number },
+): Promise<MessageObject> {
+  const updatedAt = new Date((change.now ?? Date.now)());
+  const content = change.content.slice(0, MAX_CONTENT_LENGTH);
+  const message = change.base?.id === messageId
+    ? { ...change.base, content, status: change.status, updated_at: updatedAt.toISOString() }
+    : await currentObject(scope, messageId, { content, botStatus: change.status, updatedAt });
+  await commitBatch(scope, [
+    updateBotMessageStatement(scope, { id: messageId, content, botStatus: change.status, updatedAt }),
+  ], [{
+    type: "message_updated",
+    conversationId: message.conversation,
+    data: { conversation_id: message.conversation, message, ...(change.seq !== undefined ? { seq: change.seq } : {}) },
+  }]);
+  return message;
+}
+
+async function currentObject(
+  scope: TenantScope,
+  messageId: string,
+  change: Pick<MessageRow, "content" | "botStatus" | "updatedAt">,
 ): Promise<MessageObject> {
   const found = await findMessage(scope, messageId);
   if (!found || found.kind !== "bot" || found.senderId !== scope.userId || found.deletedAt) throw notFound("Message");
-  const updatedAt = new Date((change.now ?? Date.now)());
-  const row: MessageRow = {
-    ...found,
-    content: change.content.slice(0, MAX_CONTENT_LENGTH),
-    botStatus: change.status,
-    updatedAt,
-  };
   const members = await listMemberMarks(scope, [found.conversationId]);
-  const [message] = await messageObjects(scope, [row], members);
-  await commitBatch(scope, [updateBotMessageStatement(scope, row)], [{
-    type: "message_updated",
-    conversationId: found.conversationId,
-    data: { conversation_id: found.conversationId, message },
-  }]);
+  const [message] = await messageObjects(scope, [{ ...found, ...change }], members);
   return message;
 }

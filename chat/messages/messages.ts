@@ -29,6 +29,7 @@ import { resolveReferences } from "../mentions/resolve.ts";
 import { loadFeatureSettings } from "../workspace_settings.ts";
 import { checkCustomFields, type CustomFieldValues } from "../custom_fields/definitions.ts";
 import { scheduleIndexing } from "../search/indexer.ts";
+import { limitQuestions } from "../assistant/questions.ts";
 
 export const MAX_CONTENT_LENGTH = 5000;
 export const MAX_FILES_PER_MESSAGE = 10;
@@ -94,6 +95,7 @@ export async function sendMessage(
     : {};
   const settings = await loadChatSettings(scope, deps);
   if (!input.counted) deps.limiter.hit(messageLimitKey(scope), settings.messages_per_min, 60_000);
+  await limitQuestions(scope, conversation.id, content, deps);
   // outside the write: an entity resolver may take a while to answer
   const references = await resolveReferences(scope, conversation.id, content, deps);
   const stored = files;

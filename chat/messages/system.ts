@@ -10,7 +10,7 @@ import type { TenantScope } from "../tenancy.ts";
 import { messageObjects } from "./object.ts";
 
 /** What a system message reports; the UI renders it localized from `metadata`. */
-export type SystemAction = "joined" | "left" | "added" | "removed" | "renamed";
+export type SystemAction = "joined" | "left" | "added" | "removed" | "renamed" | "assistant_unavailable";
 
 /**
  * Posts a system message (no sender) inside an open change and records its event.

@@ -6,6 +6,7 @@ import {
   listPeople,
 } from "../../chat/conversations/conversations.ts";
 import { brandingOf, getWorkspace, latestEventId } from "../../chat/accounts/workspace.ts";
+import { assistantAvailable } from "../../chat/assistant/conversations.ts";
 import type { AppShellProps } from "../../views/app_page.tsx";
 import type { AppEnv } from "../../server/env.ts";
 
@@ -16,11 +17,12 @@ import type { AppEnv } from "../../server/env.ts";
 export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppShellProps> {
   const { scope, deps, user } = c.var;
   const cursor = await latestEventId(scope);
-  const [conversations, people, joinable, tenant] = await Promise.all([
+  const [conversations, people, joinable, tenant, assistant] = await Promise.all([
     listConversations(scope, { limit: CONVERSATION_PAGE }, deps),
     listPeople(scope, deps),
     listJoinable(scope, deps),
     getWorkspace(scope),
+    assistantAvailable(scope, deps),
   ]);
   const brand = brandingOf(tenant.settings);
   return {
@@ -33,6 +35,7 @@ export async function loadShell(c: Context<AppEnv>, back: string): Promise<AppSh
     moreConversations: conversations.length === CONVERSATION_PAGE,
     people,
     channels: joinable.map((ch) => ({ id: ch.id, title: ch.title })),
+    assistant,
     unreadTotal: conversations.reduce((sum, conv) => sum + (conv.is_muted ? 0 : conv.unread_count), 0),
     cursor,
     back,

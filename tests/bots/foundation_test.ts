@@ -130,3 +130,31 @@ async function api(base: string, who: SeededUser, method: string, path: string, 
   });
   return { status: res.status, body: await res.json() };
 }
+
+Deno.test("the app offers 'Ask the assistant' only where the assistant is available", async () => {
+  const off = await startServer();
+  const on = await startServer({}, AI);
+  const page = async (server: typeof on, who: SeededUser) => {
+    const res = await fetch(`${server.url}/`, { headers: { cookie: `parley_session=${who.token}` } });
+    assert.equal(res.status, 200);
+    return await res.text();
+  };
+  const offAcme = await seedTenant(off.deps, "acme");
+  const onAcme = await seedTenant(on.deps, "acme");
+  const onQuiet = await seedTenant(on.deps, "quiet");
+  const turnedOff = await fetch(`${on.url}/api/admin/settings`, {
+    method: "PUT",
+    headers: { ...onQuiet.admin.auth, "content-type": "application/json" },
+    body: JSON.stringify({ assistant: { enabled: false } }),
+  });
+  assert.equal(turnedOff.status, 200);
+  await turnedOff.body?.cancel();
+
+  assert.doesNotMatch(await page(off, offAcme.admin), /ask-assistant/);
+  assert.match(await page(on, onAcme.admin), /class="link-button ask-assistant" hx-post="\/ui\/assistant"/);
+  assert.doesNotMatch(await page(on, onQuiet.admin), /ask-assistant/);
+  const refused = await api(on.url, onQuiet.admin, "POST", "/conversations/", { kind: "assistant" });
+  assert.equal(refused.body.error.code, "assistant_disabled");
+  await off.close();
+  await on.close();
+});

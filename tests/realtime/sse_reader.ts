@@ -11,6 +11,8 @@ export class SseReader {
   readonly comments: string[] = [];
   retry: number | null = null;
   ended = false;
+  /** Called with each message as it is parsed (benchmarks time arrivals with it). */
+  onMessage: ((message: SseMessage) => void) | null = null;
   #waiters = new Set<() => void>();
   #reader: ReadableStreamDefaultReader<string>;
   #done: Promise<void>;
@@ -99,6 +101,8 @@ export class SseReader {
       else if (line.startsWith("retry: ")) this.retry = Number(line.slice(7));
     }
     message.data = data.join("\n");
-    if (data.length > 0) this.messages.push(message);
+    if (data.length === 0) return;
+    this.messages.push(message);
+    this.onMessage?.(message);
   }
 }

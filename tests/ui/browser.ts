@@ -22,8 +22,8 @@ export function chromiumAvailable(): boolean {
   }
 }
 
-/** A real server on a free loopback port with a fresh database and attachment folder. */
-export async function startServer() {
+/** A real server on a free loopback port with a fresh database and attachment folder; `env` adds settings. */
+export async function startServer(env: Record<string, string> = {}) {
   const dir = await Deno.makeTempDir({ prefix: "parley-ui-" });
   const config = loadConfig({
     PORT: "0",
@@ -31,6 +31,7 @@ export async function startServer() {
     DATABASE_URL: `file:${dir}/parley.db`,
     ATTACHMENTS: `fs:${dir}/attachments`,
     SESSION_SECRET: "browser-test-secret-browser-test-secret",
+    ...env,
   });
   const runtime = await createRuntime(config);
   const server = await listen(createApp(runtime).fetch, { port: 0, hostname: "127.0.0.1" });
@@ -136,6 +137,7 @@ export function browserTest(
     t: Deno.TestContext,
     env: { server: Awaited<ReturnType<typeof startServer>>; browser: Browser },
   ) => Promise<void>,
+  options: { env?: () => Record<string, string> } = {},
 ) {
   Deno.test({
     name,
@@ -144,7 +146,7 @@ export function browserTest(
     sanitizeOps: false,
     sanitizeResources: false,
     async fn(t) {
-      const server = await startServer();
+      const server = await startServer(options.env?.());
       const browser = await launchBrowser();
       try {
         await fn(t, { server, browser });

@@ -8,7 +8,7 @@ export function MessageUpdated({ data, variant: v, t }: FragmentProps<"message_u
   return (
     <>
       <MessageUpsert conversationId={cid}>
-        <MessageItem message={m} parent={v.parent} />
+        <MessageItem message={m} parent={v.parent} streamSeq={data.seq} />
       </MessageUpsert>
       <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
         <PreviewText preview={messagePreview(m, t)} />

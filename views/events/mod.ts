@@ -6,6 +6,7 @@ import { ConversationChanged } from "./conversation.tsx";
 import type { FragmentProps } from "./fragment.ts";
 import { MessageCreated } from "./message_created.tsx";
 import { MessageDeleted } from "./message_deleted.tsx";
+import { MessageDelta } from "./message_delta.tsx";
 import { MessageUpdated } from "./message_updated.tsx";
 import { ParticipantRemoved } from "./participant_removed.tsx";
 import { Presence } from "./presence.tsx";
@@ -24,6 +25,7 @@ const FRAGMENTS: { [K in ChatEventType]: Fragment<K> | null } = {
   message_created: MessageCreated,
   message_updated: MessageUpdated,
   message_deleted: MessageDeleted,
+  message_delta: MessageDelta,
   reaction: ReactionChanged,
   typing: Typing,
   read: Read,

@@ -1,0 +1,155 @@
+/**
+ * Assistant benchmark: the fan-out scenario "100 clients, 20 msg/s" (server subprocess,
+ * real SSE clients, see bench/fanout.ts) measured twice on fresh servers: alone, and while
+ * 100 assistant conversations stream answers at 20 tokens/s each from a fake
+ * OpenAI-compatible server in this process. Prints one JSON line per run and a summary:
+ * message latency p99 with and without the streams (target: within 1.5x), and upstream
+ * chunk sent -> delta received on a real SSE client p99, coalescing included (target: 60 ms).
+ *
+ *   deno task bench:assistant          20 s per run
+ *   deno task bench:assistant quick    5 s per run
+ */
+import { percentiles, settle, type Setup, setUp, sleep, tearDown } from "./fanout_setup.ts";
+import { Sender } from "./fanout_sender.ts";
+import { startFakeOpenAi } from "../tests/bots/fake_openai.ts";
+import { SseReader } from "../tests/realtime/sse_reader.ts";
+
+const quick = Deno.args.includes("quick");
+const seconds = quick ? 5 : 20;
+const CLIENTS = 100;
+const RATE = 20;
+const STREAMS = 100;
+const TOKENS_PER_SECOND = 20;
+const clock = () => performance.timeOrigin + performance.now();
+
+// every answer is long enough to outlast the measured window
+const tokenCount = (seconds + 8) * TOKENS_PER_SECOND;
+const fake = startFakeOpenAi({
+  tokens: Array.from({ length: tokenCount }, (_, i) => `tok${i} `),
+  intervalMs: 1000 / TOKENS_PER_SECOND,
+});
+// when each chunk left the fake model, per conversation
+const sentAt = new Map<string, number[]>();
+Deno.env.set("AI_BASE_URL", fake.url);
+Deno.env.set("AI_API_KEY", "bench-key");
+
+async function send(setup: Setup, rate: number, total: number, marker = "seq") {
+  const sender = new Sender(new URL(setup.url), setup.adminToken);
+  await sender.warm(4);
+  const path = `/api/chat/conversations/${setup.conversationId}/messages/`;
+  const started = clock();
+  const inFlight = new Set<Promise<void>>();
+  let failures = 0;
+  for (let seq = 0; seq < total; seq++) {
+    const wait = started + (seq * 1000) / rate - clock();
+    if (wait > 1) await sleep(wait);
+    const t = clock();
+    const p = sender.post(path, { content: `${marker}:${seq}:${t.toFixed(3)}` })
+      .then((status) => void (status !== 201 && failures++))
+      .catch(() => void failures++)
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  sender.close();
+  return failures;
+}
+
+async function collect(setup: Setup) {
+  const latencies: number[] = [];
+  for (const c of setup.clients) {
+    await c.stdin.write(new TextEncoder().encode("stop\n"));
+    const result = JSON.parse((await c.lines.read()).value!);
+    const bytes = await Deno.readFile(c.out);
+    latencies.push(...new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8));
+    if (result.duplicates) console.error(`duplicates: ${result.duplicates}`);
+  }
+  return latencies;
+}
+
+/**
+ * Starts one assistant answer per client user: each opens an assistant conversation, a
+ * stream of its own, and asks once. Answers how each delta's arrival relates to its chunks.
+ */
+async function startStreams(setup: Setup) {
+  const tokens: string[] = JSON.parse(await Deno.readTextFile(`${setup.dir}/tokens-0.json`));
+  const receipt: number[] = [];
+  const readers: SseReader[] = [];
+  const chunkTimes: number[][] = tokens.map(() => []);
+  fake.chunkSent = (_token, request) => {
+    const question = /^question (\d+)$/.exec(request.body.messages.at(-1)?.content ?? "");
+    if (question) chunkTimes[Number(question[1])].push(clock());
+  };
+  await Promise.all(
+    tokens.slice(0, STREAMS).map(async (token, i) => {
+      const auth = { authorization: `Bearer ${token}` };
+      const created = await fetch(`${setup.url}/api/chat/conversations/`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ kind: "assistant" }),
+      }).then((r) => r.json());
+      const reader = await SseReader.open(`${setup.url}/api/chat/events`, auth);
+      readers.push(reader);
+      await reader.count("connected", 1);
+      sentAt.set(created.id, chunkTimes[i]);
+      let received = 0;
+      reader.onMessage = (m) => {
+        if (m.event !== "message_delta") return;
+        const at = clock();
+        const delta = JSON.parse(m.data);
+        const sent = sentAt.get(delta.conversation)!;
+        // each token ends with a space: the delta holds the chunks after those already received
+        const n = (delta.delta.match(/ /g) ?? []).length;
+        for (let k = received; k < received + n; k++) if (sent[k]) receipt.push(at - sent[k]);
+        received += n;
+      };
+      await fetch(`${setup.url}/api/chat/conversations/${created.id}/messages/`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ content: `question ${i}` }),
+      }).then((r) => r.body?.cancel());
+    }),
+  );
+  return { readers, receipt };
+}
+
+async function run(withStreams: boolean) {
+  const setup = await setUp(CLIENTS);
+  await settle(setup);
+  await send(setup, 200, 400, "warm");
+  await settle(setup);
+  let streams: Awaited<ReturnType<typeof startStreams>> | null = null;
+  if (withStreams) {
+    streams = await startStreams(setup);
+    await sleep(1000);
+  }
+  const failures = await send(setup, RATE, RATE * seconds);
+  await sleep(1000);
+  const latencies = await collect(setup);
+  for (const r of streams?.readers ?? []) await r.close();
+  fake.chunkSent = () => {};
+  await tearDown(setup);
+  return {
+    scenario: withStreams ? "100 clients, 20 msg/s + 100 assistant streams at 20 tokens/s" : "100 clients, 20 msg/s",
+    messages: RATE * seconds,
+    post_failures: failures,
+    latency_ms: percentiles(latencies),
+    chunk_to_receipt_ms: streams ? percentiles(streams.receipt) : null,
+    chunks_measured: streams?.receipt.length ?? 0,
+  };
+}
+
+const alone = await run(false);
+console.log(JSON.stringify(alone));
+const loaded = await run(true);
+console.log(JSON.stringify(loaded));
+const ratio = (loaded.latency_ms.p99 ?? 0) / Math.max(0.001, alone.latency_ms.p99 ?? 0);
+console.log(JSON.stringify({
+  summary: "assistant streams during fan-out",
+  p99_without_ms: alone.latency_ms.p99,
+  p99_with_ms: loaded.latency_ms.p99,
+  p99_ratio: Number(ratio.toFixed(2)),
+  chunk_to_receipt_p99_ms: loaded.chunk_to_receipt_ms?.p99 ?? null,
+  targets_met: ratio <= 1.5 && (loaded.chunk_to_receipt_ms?.p99 ?? Infinity) <= 60,
+}));
+await fake.close();
