@@ -103,6 +103,9 @@ export function Sidebar(props: AppShellProps) {
   const t = props.t;
   return (
     <aside class="sidebar" aria-label={t("ui.chats")}>
+      <section class="sidebar-section support-links">
+        <SupportLinks role={props.viewer.role} t={t} />
+      </section>
       <section class="sidebar-section chats">
         <h2 class="section-title">{t("ui.chats")}</h2>
         <ConversationList conversations={props.conversations} t={t} hasMore={props.moreConversations} />
@@ -140,7 +143,6 @@ export function AppPage(props: AppShellProps & { pane: Child; open: boolean }) {
         </span>
         <span class="topbar-tools">
           <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
-          <SupportLinks role={props.viewer.role} t={t} />
           <span class="viewer-name">{props.viewer.name}</span>
           <form method="post" action="/logout">
             <button type="submit" class="link-button">{t("auth.logout")}</button>
