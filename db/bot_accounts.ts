@@ -54,3 +54,13 @@ export async function webhookBotsIn(scope: TenantOnlyScope, conversationId: stri
       isNotNull(botAccounts.webhookUrl),
     ));
 }
+
+/** True when the workspace has an active bot account with a webhook. */
+export async function hasWebhookBots(scope: TenantOnlyScope): Promise<boolean> {
+  const rows = await scope.db.select({ id: botAccounts.userId }).from(botAccounts).where(and(
+    eq(botAccounts.tenantId, scope.tenantId),
+    isNull(botAccounts.revokedAt),
+    isNotNull(botAccounts.webhookUrl),
+  )).limit(1);
+  return rows.length > 0;
+}

@@ -11,6 +11,7 @@ import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
 import { displayText, text } from "../text.ts";
 import { usernameSchema } from "../accounts/schemas.ts";
 import { checkOutboundUrl, OutboundAddressError } from "../outbound/address.ts";
+import { forgetWebhookBots } from "./bot_webhooks.ts";
 
 /** Body of `POST /api/admin/bots`. */
 export const newBotSchema = z.strictObject({
@@ -82,6 +83,7 @@ export async function createBotAccount(
     if (isUniqueViolation(e)) throw conflict(`Username "${input.username}" is taken`);
     throw e;
   }
+  forgetWebhookBots(scope);
   return {
     id: user.id,
     username: user.username,
@@ -110,6 +112,7 @@ export async function listBots(scope: TenantScope): Promise<BotAccountObject[]> 
 export async function revokeBot(scope: TenantScope, botId: string, deps: Pick<ChatDeps, "now">) {
   requireAdmin(scope);
   if (!isUuid(botId) || !await revokeBotAccount(scope, botId, new Date(deps.now()))) throw notFound("Bot");
+  forgetWebhookBots(scope);
   await audit(scope.db, scope, { actorId: scope.userId, action: "bot.revoked", targetType: "user", targetId: botId });
   return { status: "revoked" as const };
 }

@@ -1,4 +1,4 @@
-import { setBotError, webhookBotsIn } from "../../db/bot_accounts.ts";
+import { hasWebhookBots, setBotError, webhookBotsIn } from "../../db/bot_accounts.ts";
 import { uuidv7 } from "../../db/ids.ts";
 import type { ChatDeps } from "../deps.ts";
 import type { MessageObject } from "../objects.ts";
@@ -24,6 +24,7 @@ export async function callBotWebhooks(
   message: MessageObject,
   deps: Pick<ChatDeps, "config" | "now">,
 ): Promise<void> {
+  if (!await tenantHasWebhookBots(scope)) return;
   const bots = await webhookBotsIn(scope, message.conversation);
   const mentioned = new Set((message.mentions ?? []).map((m) => m.user_id));
   const called = bots.filter(({ user, kind }) =>
@@ -42,6 +43,28 @@ export async function callBotWebhooks(
       await setBotError(scope, user.id, reason.slice(0, 500), new Date(deps.now()));
     }
   }));
+}
+
+/**
+ * Whether the workspace has webhook bots, read at most every few seconds: every message
+ * asks, and most workspaces have none. A bot created or revoked here is seen at once; on
+ * another instance within WEBHOOK_BOTS_TTL_MS.
+ */
+const withBots = new WeakMap<object, Map<string, { has: boolean; at: number }>>();
+const WEBHOOK_BOTS_TTL_MS = 5_000;
+
+async function tenantHasWebhookBots(scope: TenantScope): Promise<boolean> {
+  const cache = withBots.get(scope.db) ?? withBots.set(scope.db, new Map()).get(scope.db)!;
+  const hit = cache.get(scope.tenantId);
+  if (hit && Date.now() - hit.at < WEBHOOK_BOTS_TTL_MS) return hit.has;
+  const has = await hasWebhookBots(scope);
+  cache.set(scope.tenantId, { has, at: Date.now() });
+  return has;
+}
+
+/** Drops what is known of the workspace's webhook bots, after one was created or revoked. */
+export function forgetWebhookBots(scope: TenantScope): void {
+  withBots.get(scope.db)?.delete(scope.tenantId);
 }
 
 async function deliver(
