@@ -2,6 +2,7 @@ import type { ChatDeps, SentMessage } from "../deps.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { answerRequester, supportTicketOf } from "../support/support.ts";
 import { callBotWebhooks } from "./bot_webhooks.ts";
+import { conversationKind } from "../assistant/questions.ts";
 
 /** Answers still running, per database, so a shutdown or a test can wait for them. */
 const running = new WeakMap<object, Set<Promise<void>>>();
@@ -27,7 +28,12 @@ export async function botAnswersSettled(db: object): Promise<void> {
 }
 
 async function answer(scope: TenantScope, message: SentMessage, deps: ChatDeps): Promise<void> {
-  const ticket = await supportTicketOf(scope, message.conversationId);
-  if (ticket) await answerRequester(scope, ticket, message, deps);
-  else await callBotWebhooks(scope, message.object, deps);
+  // a conversation's kind never changes and is remembered per process: most sends read nothing here
+  const kind = await conversationKind(scope, message.conversationId);
+  if (kind === "support") {
+    const ticket = await supportTicketOf(scope, message.conversationId);
+    if (ticket) await answerRequester(scope, ticket, message, deps);
+  } else if (kind === "direct" || message.object.mentions.length > 0) {
+    await callBotWebhooks(scope, message.object, deps);
+  }
 }
