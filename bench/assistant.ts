@@ -9,7 +9,7 @@
  *   deno task bench:assistant          20 s per run
  *   deno task bench:assistant quick    5 s per run
  */
-import { percentiles, settle, type Setup, setUp, sleep, tearDown } from "./fanout_setup.ts";
+import { percentiles, settle, type Setup, setUp, sleep, tearDown, usage } from "./fanout_setup.ts";
 import { Sender } from "./fanout_sender.ts";
 import { startFakeOpenAi } from "../tests/bots/fake_openai.ts";
 import { SseReader } from "../tests/realtime/sse_reader.ts";
@@ -123,8 +123,15 @@ async function run(withStreams: boolean) {
     streams = await startStreams(setup);
     await sleep(1000);
   }
+  const before = [setup.server.pid, Deno.pid].map(usage);
+  const t0 = clock();
   const failures = await send(setup, RATE, RATE * seconds);
   await sleep(1000);
+  const elapsed = (clock() - t0) / 1000;
+  // CPU while measuring: the server, and this process (the sender, the fake model and the answers' clients)
+  const [serverCpu, benchCpu] = [setup.server.pid, Deno.pid].map((pid, i) =>
+    Math.round(100 * (usage(pid).cpuSeconds - before[i].cpuSeconds) / elapsed)
+  );
   const latencies = await collect(setup);
   for (const r of streams?.readers ?? []) await r.close();
   fake.chunkSent = () => {};
@@ -136,6 +143,9 @@ async function run(withStreams: boolean) {
     latency_ms: percentiles(latencies),
     chunk_to_receipt_ms: streams ? percentiles(streams.receipt) : null,
     chunks_measured: streams?.receipt.length ?? 0,
+    server_cpu_percent: serverCpu,
+    bench_process_cpu_percent: benchCpu,
+    load_average: Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]),
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seedTenant } from "../helpers.ts";
 import { SseReader } from "../realtime/sse_reader.ts";
 import { API_KEY, assistantWorld, ClientText } from "./assistant_world.ts";
 
@@ -127,5 +128,32 @@ Deno.test("a blocked topic is answered by its reply without calling the model (w
     "I cannot discuss that.",
   ]);
   assert.deepEqual(bot.map((m: { status: string }) => m.status), ["complete", "complete", "complete"]);
+  await w.close();
+});
+
+Deno.test("an answer's deltas reach only the asker's conversation; others cannot ask in it", async () => {
+  const w = await assistantWorld({ reply: { tokens: ["one ", "two ", "three"], intervalMs: 20 } });
+  const cid = await w.assistantConversation(w.users.mia);
+  const { admin: outsider } = await seedTenant(w.server.deps, "other");
+  const streams = await Promise.all(
+    [w.users.mia, w.users.bob, w.admin, outsider].map((who) =>
+      SseReader.open(`${w.server.url}/api/chat/events`, who.auth)
+    ),
+  );
+  await Promise.all(streams.map((s) => s.count("connected", 1)));
+
+  const intruders = await Promise.all([w.users.bob, outsider].map((who) => w.ask(who, cid, "let me in")));
+  await w.ask(w.users.mia, cid, "hello");
+  await w.server.deps.assistant!.idle();
+
+  const [mia, ...others] = streams;
+  await mia.until((m) => m.some((x) => x.event === "message_updated" && x.data.includes('"complete"')));
+  assert.ok(mia.of("message_delta").length > 0);
+  for (const s of others) {
+    assert.equal(s.messages.filter((m) => m.data.includes(cid)).length, 0);
+  }
+  assert.deepEqual(intruders.map((r) => r.status), [404, 404]);
+  assert.equal(w.fake.requests.length, 1);
+  await Promise.all(streams.map((s) => s.close()));
   await w.close();
 });

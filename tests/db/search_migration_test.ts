@@ -3,7 +3,8 @@ import { createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../../db/schema/mod.ts";
-import { createUser, createWorkspace, openSession } from "../../chat/accounts/accounts.ts";
+import { openSession } from "../../chat/accounts/accounts.ts";
+import { findUser } from "../../db/users.ts";
 import type { TenantId } from "../../chat/tenancy.ts";
 import { startServer } from "../realtime/server.ts";
 
@@ -28,18 +29,16 @@ Deno.test("messages written before the search migration are found over HTTP once
   const journal = JSON.parse(await Deno.readTextFile(`${MIGRATIONS}meta/_journal.json`));
   const searchIndex = journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith("_message_search"));
   await migrate(db, { migrationsFolder: await earlierMigrations(searchIndex) });
-  const { tenant, user } = await createWorkspace(db as never, {
-    name: "Acme",
-    slug: "acme",
-    admin: { name: "Ana", email: "ana@acme.test", password: null },
-  });
-  const bob = await createUser(db as never, { tenantId: tenant.id as TenantId, db: db as never }, {
-    name: "Bob",
-    email: "bob@acme.test",
-    role: "member",
-  });
+  // written as SQL of that time: the current schema may have columns the old tables lack
+  const tenant = { id: "t0000000-0000-7000-8000-000000000001" };
+  const user = { id: "u0000000-0000-7000-8000-000000000001" };
+  const bob = { id: "u0000000-0000-7000-8000-000000000002" };
   const now = Date.now();
   await client.executeMultiple(`
+    INSERT INTO tenants (id, slug, name, created_at) VALUES ('${tenant.id}', 'acme', 'Acme', ${now});
+    INSERT INTO users (id, tenant_id, email, username, name, role, created_at, updated_at) VALUES
+      ('${user.id}', '${tenant.id}', 'ana@acme.test', 'ana', 'Ana', 'admin', ${now}, ${now}),
+      ('${bob.id}', '${tenant.id}', 'bob@acme.test', 'bob', 'Bob', 'member', ${now}, ${now});
     INSERT INTO conversations (id, tenant_id, kind, title, created_at, updated_at)
       VALUES ('c0000000-0000-7000-8000-000000000001', '${tenant.id}', 'group', 'Old', ${now}, ${now});
     INSERT INTO participants (id, tenant_id, conversation_id, user_id, role, joined_at) VALUES
@@ -53,7 +52,8 @@ Deno.test("messages written before the search migration are found over HTTP once
   client.close();
 
   const server = await startServer({}, { DATABASE_URL: url });
-  const token = await openSession(server.deps.database.db, server.deps.keys, user);
+  const scope = { tenantId: tenant.id as TenantId, db: server.deps.database.db };
+  const token = await openSession(server.deps.database.db, server.deps.keys, (await findUser(scope, user.id))!);
   const search = async (q: string) => {
     const res = await fetch(`${server.url}/api/chat/search/?q=${encodeURIComponent(q)}`, {
       headers: { authorization: `Bearer ${token}` },
