@@ -1,4 +1,5 @@
 import type { MentionObject, MessageObject, ReactionObject, SharedConversationObject } from "./objects.ts";
+import type { SupportQueueEntry } from "./support/queue_object.ts";
 
 /**
  * Every event type, with its data. This one list is shared by the event log, the bus,
@@ -48,6 +49,23 @@ export interface ChatEventData {
   participant_added: { conversation_id: string; user_id: string };
   participant_removed: { conversation_id: string; user_id: string };
   reset: Record<string, never>;
+  /** A support conversation entered the agents' queue (agents only, see AGENT_EVENT_TYPES). */
+  support_queued: { conversation: SupportQueueEntry };
+  /** An agent claimed a support conversation: it leaves the queue. */
+  support_claimed: { conversation: SupportQueueEntry };
+  /** A support conversation was closed. */
+  support_closed: { conversation: SupportQueueEntry };
+}
+
+/**
+ * Events for the workspace's agents (members and admins) rather than for a conversation's
+ * participants: they reach every agent's streams and never a guest's, the requester's included.
+ */
+export const AGENT_EVENT_TYPES = ["support_queued", "support_claimed", "support_closed"] as const;
+
+/** True for the events that go to agents (see AGENT_EVENT_TYPES). */
+export function isAgentEvent(type: ChatEventType): type is typeof AGENT_EVENT_TYPES[number] {
+  return (AGENT_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 export type ChatEventType = keyof ChatEventData;

@@ -9,6 +9,7 @@ import type { ChatDeps } from "./deps.ts";
 import type { TenantOnlyScope, TenantScope } from "./tenancy.ts";
 import { forbidden } from "./errors.ts";
 import { PII_OFF, PII_POLICIES, piiDetectorsSchema, type PiiSettings, piiSettingsOf } from "./pii/mod.ts";
+import { DEFAULT_SUPPORT_BOT, supportBotSchema, type SupportBotSettings } from "./support/settings.ts";
 import {
   type AssistantSettings,
   assistantSettingsSchema,
@@ -34,6 +35,7 @@ const ownSettingsShape = {
   custom_fields: customFieldsSchema,
   pii_policy: z.enum(PII_POLICIES),
   pii_detectors: piiDetectorsSchema,
+  support_bot: supportBotSchema,
   assistant: assistantSettingsSchema,
   // retention: messages older than this many days are purged (null: kept for ever)
   message_retention_days: z.number().int().min(1).max(36_500).nullable(),
@@ -63,6 +65,7 @@ export type AdminSettings = ChatSettings & {
   custom_fields: CustomField[];
   pii_policy: PiiSettings["policy"];
   pii_detectors: PiiSettings["detectors"];
+  support_bot: SupportBotSettings;
   assistant: AssistantSettings;
   message_retention_days: number | null;
   /** Read-only: the retention job's last run and what it removed in this workspace. */
@@ -121,6 +124,7 @@ export async function loadAdminSettings(scope: TenantScope, deps: Pick<ChatDeps,
     custom_fields: features.customFields,
     pii_policy: features.pii.policy,
     pii_detectors: features.pii.detectors,
+    support_bot: await loadSupportBot(scope),
     assistant: await loadAssistantSettings(scope),
     message_retention_days: own.success ? own.data.message_retention_days ?? null : null,
     retention_last_run: await retentionLastRun(scope),
@@ -135,6 +139,21 @@ async function retentionLastRun(scope: TenantScope): Promise<AdminSettings["rete
     purged_messages: run.purgedMessages,
     purged_attachments: run.purgedAttachments,
   };
+}
+
+/** Bot settings that the chat settings route also takes (seed 004 clients configure them there). */
+export const botSettingsShape = {
+  support_bot: supportBotSchema,
+};
+
+/**
+ * The workspace's support bot settings. A stored value that no longer passes the schema
+ * counts as none configured, so the bot stays off rather than act on rules nobody can read.
+ */
+export async function loadSupportBot(scope: TenantOnlyScope): Promise<SupportBotSettings> {
+  const stored = (await getTenant(scope))?.settings ?? {};
+  const parsed = supportBotSchema.safeParse(stored.support_bot);
+  return parsed.success ? parsed.data : DEFAULT_SUPPORT_BOT;
 }
 
 /**

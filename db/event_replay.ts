@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { events, participants } from "./schema/mod.ts";
 import { type LoggedEvent, toLoggedEvent } from "./events.ts";
@@ -6,15 +6,17 @@ import type { TenantOnlyScope } from "./scope.ts";
 
 /**
  * The events one user may see in a cursor range, in id order: those of conversations the
- * user is in now, and those addressed to the user (e.g. their own removal).
+ * user is in now, those addressed to the user (e.g. their own removal), and for an agent
+ * (a member or admin) the workspace's agent events; agent events reach nobody else.
  * @param scope the user's tenant
  * @param userId whose view
- * @param range `after` (exclusive), `upTo` (inclusive), page `limit`
+ * @param range `after` (exclusive), `upTo` (inclusive), page `limit`; `agentTypes`: the
+ * agent event types, and `agent`: whether the user sees them
  */
 export async function readUserEventsAfter<E extends LoggedEvent = LoggedEvent>(
   scope: TenantOnlyScope,
   userId: string,
-  range: { after: number; upTo: number; limit: number },
+  range: { after: number; upTo: number; limit: number; agentTypes: readonly string[]; agent: boolean },
 ): Promise<E[]> {
   const mine = scope.db.select({ id: participants.conversationId }).from(participants)
     .where(
@@ -24,7 +26,12 @@ export async function readUserEventsAfter<E extends LoggedEvent = LoggedEvent>(
     gt(events.id, range.after),
     lte(events.id, range.upTo),
     eq(events.tenantId, scope.tenantId),
-    or(eq(events.userId, userId), inArray(events.conversationId, mine)),
+    range.agent
+      ? or(eq(events.userId, userId), inArray(events.conversationId, mine), inArray(events.type, [...range.agentTypes]))
+      : and(
+        or(eq(events.userId, userId), inArray(events.conversationId, mine)),
+        notInArray(events.type, [...range.agentTypes]),
+      ),
   )).orderBy(asc(events.id)).limit(range.limit);
   return rows.map((row) => toLoggedEvent<E>(row));
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { FifoLock } from "../db/fifo_lock.ts";
 import type { Bus, BusNews } from "../chat/bus.ts";
-import type { ChatEvent } from "../chat/events.ts";
+import { type ChatEvent, isAgentEvent } from "../chat/events.ts";
 import { EventLog } from "./event_log.ts";
 import { Heartbeats } from "./heartbeats.ts";
 import { MembershipCache } from "./membership_cache.ts";
@@ -205,7 +205,10 @@ export class Hub {
       frame ??= encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) });
       for (const listener of listeners) if (listener.deliver(event, frame, batch)) delivered++;
     };
-    if (members) {
+    if (isAgentEvent(event.type)) {
+      // queue news goes to every agent of the workspace, never to a guest
+      for (const [userId, listeners] of tenant) if (listeners.values().next().value?.role !== "guest") send(userId);
+    } else if (members) {
       if (members.size <= tenant.size) { for (const userId of members) send(userId); }
       else for (const userId of tenant.keys()) if (members.has(userId)) send(userId);
     }

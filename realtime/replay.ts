@@ -1,5 +1,5 @@
 import { eventLogBounds, readUserEventsAfter } from "../db/event_replay.ts";
-import type { ChatEvent } from "../chat/events.ts";
+import { AGENT_EVENT_TYPES, type ChatEvent } from "../chat/events.ts";
 import type { Hub, RegisterOptions } from "./hub.ts";
 import { encodeFrame, encodeRetry } from "./sse_frame.ts";
 import { IdentifiedListener, type Listener, type ListenerIdentity, type StreamSubscriber } from "./subscriber.ts";
@@ -85,6 +85,8 @@ async function missedEvents(hub: Hub, who: ListenerIdentity, cursor: number, liv
           after: result.sentThrough,
           upTo: liveFrom,
           limit: Math.min(PAGE, maxEvents - sent),
+          agentTypes: AGENT_EVENT_TYPES,
+          agent: who.role !== "guest",
         });
         for (const event of page) {
           result.sentThrough = event.id;

@@ -1,9 +1,11 @@
+import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import { verifySession } from "../chat/accounts/auth.ts";
 import { findSessionUser } from "../db/sessions.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
 import { AppError, forbidden } from "../chat/errors.ts";
+import { isBotToken, verifyBotToken } from "../chat/integrations/bot_accounts.ts";
 import type { AppEnv } from "../server/env.ts";
 
 export const SESSION_COOKIE = "parley_session";
@@ -28,6 +30,7 @@ export function sessionToken(
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const deps = c.var.deps;
   const found = sessionToken(c, getCookie(c, SESSION_COOKIE));
+  if (found && !found.viaCookie && isBotToken(found.token)) return await asBot(c, found.token, next);
   const claims = found ? await verifySession(deps.keys, found.token) : null;
   const tenantScope = claims ? { tenantId: claims.tenantId as TenantId, db: deps.database.db } : null;
   const user = claims && tenantScope ? await findSessionUser(tenantScope, claims.sessionId, claims.userId) : undefined;
@@ -50,6 +53,29 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   );
   await next();
 });
+
+/**
+ * Authenticates a bot account's token. A bot uses the chat API only where it was added: it
+ * acts with a guest's reach (the conversations it is in), opens no conversation and holds
+ * no stream; anything else answers 403.
+ */
+async function asBot(c: Context<AppEnv>, token: string, next: Next) {
+  const bot = await verifyBotToken(c.var.deps.database.db, token);
+  if (!bot) throw new AppError("unauthenticated", "Authentication required");
+  const path = c.req.path.replace(/\/$/, "");
+  const opens = c.req.method === "POST" && /^\/api\/chat\/conversations(\/start)?$/.test(path);
+  if (!path.startsWith("/api/chat/") || STREAM_PATHS.has(path) || path.startsWith("/api/chat/events") || opens) {
+    throw forbidden("Bot accounts use the chat API of the conversations they were added to");
+  }
+  const deps = c.var.deps;
+  c.set("user", { ...bot, role: "guest" });
+  c.set("sessionId", `bot:${bot.id}`);
+  c.set(
+    "scope",
+    scopeFor({ db: deps.database.db, bus: deps.bus }, { tenantId: bot.tenantId, userId: bot.id, role: "guest" }),
+  );
+  await next();
+}
 
 /** Only tenant admins pass. Use after `requireUser`. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

@@ -34,6 +34,9 @@ import { adminSsoRoutes } from "./api/admin_sso.ts";
 import { uiWidgetRoutes, widgetPageRoutes } from "./ui/widget.tsx";
 import { uiMentionRoutes, uiSearchRoutes } from "./ui/search.tsx";
 import { uiContextRoutes } from "./ui/context.tsx";
+import { supportConversationRoutes, supportRoutes } from "./api/support.ts";
+import { adminBotRoutes } from "./api/admin_bots.ts";
+import { uiSupportRoutes } from "./ui/support.tsx";
 /**
  * Mounts the language middleware and every route on an app that has the base middleware
  * (main.ts `createApp`), in order: the health check, the JSON API, then the pages and
@@ -53,6 +56,8 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/api/admin/settings", adminSettingsRoutes);
   app.route("/api/admin/sso/secrets", adminSsoRoutes);
   app.route("/api/admin/export", adminExportRoutes);
+  app.route("/api/admin/bots", adminBotRoutes);
+  app.route("/api/chat/conversations", supportConversationRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
   app.route("/api/chat/attachments", attachmentRoutes);
@@ -62,6 +67,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/api/chat/context", contextRoutes);
   app.route("/api/chat/events", eventRoutes);
   // the pages and their fragments
+  app.route("/api/chat/support", supportRoutes);
   app.route("/", staticRoutes);
   app.route("/login", loginRoutes);
   app.route("/signup", signupRoutes);
@@ -73,6 +79,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/admin", adminPeopleRoutes);
   app.route("/brand/logo", logoRoutes);
   app.route("/widget", widgetPageRoutes);
+  app.route("/", uiSupportRoutes);
   app.route("/", appPageRoutes);
   app.route("/ui/locale", uiLocaleRoutes);
   app.route("/ui/conversations", uiConversationRoutes);

@@ -1,3 +1,4 @@
+import type { ChatDeps } from "../chat/deps.ts";
 import type { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
@@ -34,6 +35,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Milliseconds since the epoch; injectable so tests need not wait for windows to pass. */
   now: () => number;
+  /** The bots' answers to a committed message, run detached from the send. */
+  afterSend?: ChatDeps["afterSend"];
   /** Answers questions to the assistant; null without AI_BASE_URL. */
   assistant: AssistantRunner | null;
   /** Purges deleted and expired messages at start and every hour. */

@@ -9,6 +9,7 @@ import { createStorage } from "../chat/messages/storage.ts";
 import { sessionKeysFrom } from "../chat/accounts/session_keys.ts";
 import type { AppDeps } from "./env.ts";
 import { RetentionJob } from "../chat/retention/job.ts";
+import { afterSend, botAnswersSettled } from "../chat/integrations/after_send.ts";
 
 /**
  * The session secret: configured, or in development generated once and kept under ./data
@@ -76,11 +77,13 @@ export async function createRuntime(
       assistant?.stop();
       realtime.stop();
       await deps.retention.stop();
+      await botAnswersSettled(database.db);
       await bus.close();
       await database.close();
     },
   };
   if (options.startRetention ?? true) deps.retention.start();
+  deps.afterSend = (scope, message) => afterSend(scope, message, deps);
   return deps;
 }
 

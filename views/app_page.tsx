@@ -8,6 +8,7 @@ import { PeopleList, type PersonView } from "./people_list.tsx";
 import { NewConversationForms } from "./new_conversation.tsx";
 import { MessageActions } from "./message_actions.tsx";
 import { SearchBox } from "./found_list.tsx";
+import { SupportLinks } from "./support_queue.tsx";
 
 /** What every signed-in page knows about its viewer and workspace. */
 export interface AppShellProps {
@@ -103,6 +104,9 @@ export function Sidebar(props: AppShellProps) {
   const t = props.t;
   return (
     <aside class="sidebar" aria-label={t("ui.chats")}>
+      <section class="sidebar-section support-links">
+        <SupportLinks role={props.viewer.role} t={t} />
+      </section>
       <section class="sidebar-section chats">
         <h2 class="section-title">{t("ui.chats")}</h2>
         <SearchBox t={t} />

@@ -59,3 +59,6 @@ export const profileSchema = z.object({
 }).refine((v) => v.name !== undefined || v.username !== undefined || v.locale !== undefined, {
   message: "expected name, username or locale",
 });
+
+/** A username as people and bot accounts choose it. */
+export const usernameSchema = username;

@@ -287,7 +287,7 @@ export async function listPeople(scope: TenantScope, deps: Pick<ChatDeps, "prese
  * Inserts a conversation with its members inside an open change, records
  * `conversation_created` and audits it; answers the conversation as the caller sees it.
  */
-async function openConversation(
+export async function openConversation(
   scope: TenantScope,
   row: Omit<NewConversation, "tenantId">,
   members: { userId: string; role: ParticipantRole }[],

@@ -156,6 +156,7 @@ export async function sendMessage(
       data: { conversation_id: conversation.id, message },
     }]);
     scheduleIndexing(scope.db);
+    deps.afterSend?.(scope, { conversationId: conversation.id, senderId: scope.userId, content, object: message });
     // the flags go to an admin's own answer, never into the event every member receives
     return {
       message: flagged.length > 0 && scope.role === "admin" ? { ...message, pii: flagged } : message,

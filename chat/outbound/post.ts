@@ -33,7 +33,7 @@ function guardedLookup(allowPrivate: boolean) {
 
 /**
  * POSTs JSON to a workspace-chosen URL under the outbound address rules and answers the
- * status and (at most 64 KB of) the body. Redirects are not followed. Fails on a refused
+ * status, the content type and (at most 64 KB of) the body. Redirects are not followed. Fails on a refused
  * address, a network error or when `timeoutMs` passes.
  * @param url the receiver
  * @param body the JSON text
@@ -43,7 +43,7 @@ export function postJson(
   url: string,
   body: string,
   options: { headers?: Record<string, string>; timeoutMs: number; allowPrivate: boolean },
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; contentType: string }> {
   let target: URL;
   try {
     target = checkOutboundUrl(url, options.allowPrivate);
@@ -81,7 +81,8 @@ export function postJson(
         const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
         let at = 0;
         for (const c of chunks) bytes.set(c, (at += c.byteLength) - c.byteLength);
-        settle(() => resolve({ status: response.statusCode ?? 0, body: new TextDecoder().decode(bytes) }));
+        const contentType = String(response.headers["content-type"] ?? "");
+        settle(() => resolve({ status: response.statusCode ?? 0, body: new TextDecoder().decode(bytes), contentType }));
       });
       response.on("error", fail);
     });

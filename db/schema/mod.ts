@@ -5,3 +5,4 @@ export * from "./messages.ts";
 export * from "./events.ts";
 export * from "./admin.ts";
 export * from "./sso.ts";
+export * from "./support.ts";

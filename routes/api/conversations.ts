@@ -20,13 +20,13 @@ import {
   setConversationFlag,
 } from "../../chat/conversations/membership.ts";
 import { createAssistantConversation } from "../../chat/assistant/conversations.ts";
-import { conflict } from "../../chat/errors.ts";
 import { requireUser } from "../middleware.ts";
 import { conversationListQuery, createBody, isSet, listOptions, newConversation } from "../schemas.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
 import { customFieldValuesInput } from "../../chat/custom_fields/definitions.ts";
 import { invalidInput } from "../validation.ts";
 import { conversationMessageRoutes } from "./messages.ts";
+import { openSupport } from "../../chat/support/support.ts";
 
 // seed 000's clients send numeric ids; ours are strings, so a number simply matches nobody
 const startBody = z.object({ participant_id: z.union([text().min(1).max(100), z.number().int()]) });
@@ -55,10 +55,13 @@ export const conversationRoutes = new Hono<AppEnv>()
   })
   .post("/", zValidator("json", createBody, invalidInput), async (c) => {
     const b = c.req.valid("json");
+    if (b.kind === "support") {
+      // a requester has one open support conversation: asking again answers it (200)
+      const { conversation, created } = await openSupport(c.var.scope, c.var.deps);
+      return c.json(conversation, created ? 201 : 200);
+    }
     const conversation = b.kind === "assistant"
       ? await createAssistantConversation(c.var.scope, { title: b.title }, c.var.deps)
-      : b.kind === "support"
-      ? await createSupportConversation(c.var.scope)
       : await createConversation(c.var.scope, newConversation({ ...b, kind: b.kind }), c.var.deps);
     return c.json(conversation, 201);
   })
@@ -97,8 +100,3 @@ export const conversationRoutes = new Hono<AppEnv>()
   .put("/:id/read", ...markRead)
   .post("/:id/typing", typingRoute((c) => c.json({ status: "ok" })))
   .route("/:id/messages", conversationMessageRoutes);
-
-// the support bot opens these conversations; until a workspace has one, none can be opened
-function createSupportConversation(_scope: unknown): never {
-  throw conflict("Cannot open a support conversation: this workspace has no support bot");
-}

@@ -45,6 +45,7 @@ Deno.test("over HTTP, GET|PUT /api/admin/settings: one object, any subset change
       "sso_allow_admin",
       "sso_jwks_url",
       "streams_per_user",
+      "support_bot",
       "typing_per_min",
     ],
   );

@@ -40,8 +40,10 @@ const withFile = await (await api(`/api/chat/conversations/${conversation.id}/me
   body: upload,
 })).json();
 const invited = await postJson("/api/admin/users", { name: "Carol", email: "carol@acme.test", role: "member" });
+const bot = await postJson("/api/admin/bots", { name: "Deploy", username: "deploybot" });
 const ids: Record<string, string> = {
   conversation: conversation.id,
+  bot: bot.id,
   message: message.id,
   attachment: withFile.attachments[0].id,
   user: acme.users.bob.user.id,
@@ -59,6 +61,8 @@ function paramValue(previous: string, param: string): string {
   if (previous === "messages") return ids.message;
   if (previous === "attachments") return ids.attachment;
   if (previous === "context") return "task";
+  if (previous === "bots") return ids.bot;
+  if (previous === "support") return ids.conversation;
   if (previous === ":type") return "45";
   if (previous === "secrets") return "k_unknown";
   throw new Error(`no value for ${param} after /${previous}/: add one so the route is covered`);

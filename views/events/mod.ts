@@ -15,6 +15,7 @@ import { ReactionChanged } from "./reaction.tsx";
 import { Read } from "./read.tsx";
 import { Reset } from "./reset.tsx";
 import { Typing } from "./typing.tsx";
+import { SupportLeft, SupportQueued } from "./support.tsx";
 
 type Fragment<K extends ChatEventType> = (props: FragmentProps<K>) => Child;
 
@@ -35,6 +36,9 @@ const FRAGMENTS: { [K in ChatEventType]: Fragment<K> | null } = {
   participant_added: ConversationChanged,
   participant_removed: ParticipantRemoved,
   reset: Reset,
+  support_queued: SupportQueued,
+  support_claimed: SupportLeft,
+  support_closed: SupportLeft,
 };
 
 /**
