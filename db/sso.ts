@@ -13,7 +13,7 @@ export async function insertSsoSecret(db: DbOrTx, scope: TenantOnlyScope, secret
 export async function listSsoSecrets(scope: TenantOnlyScope): Promise<SsoSecret[]> {
   return await scope.db.select().from(ssoSecrets)
     .where(and(eq(ssoSecrets.tenantId, scope.tenantId), isNull(ssoSecrets.retiredAt)))
-    .orderBy(asc(ssoSecrets.createdAt));
+    .orderBy(asc(ssoSecrets.createdAt), asc(ssoSecrets.id));
 }
 
 /** A live SSO secret of the workspace by key id. */
