@@ -17,6 +17,7 @@ import { searchRoutes } from "./routes/api/search.ts";
 import { mentionRoutes } from "./routes/api/mentions.ts";
 import { contextRoutes } from "./routes/api/context.ts";
 import { adminExportRoutes } from "./routes/api/admin_export.ts";
+import { adminWebhookRoutes } from "./routes/api/admin_webhooks.ts";
 import { conversationRoutes } from "./routes/api/conversations.ts";
 import { messageRoutes } from "./routes/api/messages.ts";
 import { attachmentRoutes } from "./routes/api/attachments.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/admin/audit", adminAuditRoutes);
   app.route("/api/admin/settings", adminSettingsRoutes);
   app.route("/api/admin/export", adminExportRoutes);
+  app.route("/api/admin/webhooks", adminWebhookRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);
   app.route("/api/chat/attachments", attachmentRoutes);

@@ -3,6 +3,7 @@ import { openDatabase } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
 import { BroadcastBus, MemoryBus } from "../realtime/bus.ts";
 import { createRealtime } from "../realtime/mod.ts";
+import { WebhookDispatcher } from "../chat/webhooks/dispatcher.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
 import { sessionKeysFrom } from "../chat/accounts/auth.ts";
@@ -36,11 +37,12 @@ export async function resolveSessionSecret(
 /**
  * Opens everything the app depends on. `close()` releases it in reverse order.
  * @param options `sessionSecret` instead of the configured or generated one; `startRealtime: false`
- * leaves the event tail reader and presence timers off (tests that need live streams start them)
+ * leaves the event tail reader and presence timers off (tests that need live streams start them);
+ * `startWebhooks` (by default as `startRealtime`) runs the webhook dispatcher
  */
 export async function createRuntime(
   config: Config,
-  options: { sessionSecret?: string; startRealtime?: boolean } = {},
+  options: { sessionSecret?: string; startRealtime?: boolean; startWebhooks?: boolean } = {},
 ): Promise<AppDeps & { close(): Promise<void> }> {
   const database = await openDatabase(config.databaseUrl, {
     authToken: config.databaseAuthToken,
@@ -50,6 +52,12 @@ export async function createRuntime(
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
+  const webhooks = new WebhookDispatcher({
+    db: database.db,
+    now: Date.now,
+    allowPrivate: config.webhooksAllowPrivate,
+  });
+  if (options.startWebhooks ?? options.startRealtime ?? true) webhooks.start();
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
   return {
     config,
@@ -63,6 +71,7 @@ export async function createRuntime(
     now: Date.now,
     async close() {
       realtime.stop();
+      await webhooks.stop();
       await bus.close();
       await database.close();
     },

@@ -20,3 +20,24 @@ export async function signatureHeaders(secret: string, body: string, nowMs: numb
   const hex = Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
   return { "x-parley-timestamp": timestamp, "x-parley-signature": `sha256=${hex}` };
 }
+
+/**
+ * The `Parley-Signature` header of a webhook delivery: `t=<Unix seconds>,v1=<hex>`, where
+ * the hex is HMAC-SHA256 keyed with the secret's UTF-8 bytes over `<t>.<body>`. The time is
+ * signed with the body so a receiver can refuse old deliveries replayed later.
+ * @param secret the webhook's secret
+ * @param body the exact body sent
+ * @param nowMs the time of sending, in milliseconds
+ */
+export async function parleySignature(secret: string, body: string, nowMs: number): Promise<string> {
+  const t = String(Math.floor(nowMs / 1000));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${body}`));
+  return `t=${t},v1=${Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}

@@ -4,3 +4,4 @@ export * from "./conversations.ts";
 export * from "./messages.ts";
 export * from "./events.ts";
 export * from "./admin.ts";
+export * from "./webhooks.ts";

@@ -1,0 +1,186 @@
+import type { Db } from "../../db/client.ts";
+import type { LoggedEvent } from "../../db/events.ts";
+import {
+  type DispatchWebhook,
+  dueWebhookIds,
+  headDelivery,
+  leaseWebhook,
+  type QueuedDelivery,
+  queueEventsAfterCursor,
+  recordAttempt,
+  releaseWebhook,
+} from "../../db/webhooks.ts";
+import type { Webhook, WebhookDelivery } from "../../db/schema/mod.ts";
+import type { ChatEvent } from "../events.ts";
+import { postJson } from "../outbound/post.ts";
+import { parleySignature } from "../outbound/signing.ts";
+import { webhookEventsFor } from "./payloads.ts";
+
+/** Waits before each retry after a failed attempt; after the last one the delivery has failed. */
+export const RETRY_DELAYS_MS = [10_000, 60_000, 10 * 60_000, 60 * 60_000, 6 * 60 * 60_000];
+/** A receiver answers 2xx within this time, or the attempt failed. */
+export const DELIVERY_TIMEOUT_MS = 5_000;
+const QUEUE_PAGE = 500;
+/** Queues sent at once, each by one process, one delivery at a time. */
+const PARALLEL_WEBHOOKS = 8;
+/** Deliveries one queue sends before giving others a turn. */
+const DELIVERIES_PER_TURN = 50;
+
+/** What the dispatcher reads and writes, its clock and timings. */
+export interface WebhookDispatcherOptions {
+  db: Db;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** WEBHOOKS_ALLOW_PRIVATE. */
+  allowPrivate: boolean;
+  pollIntervalMs?: number;
+  /** How long a process holds a webhook's queue without renewing it; longer than one attempt. */
+  leaseMs?: number;
+}
+
+/**
+ * Turns committed events into webhook deliveries and sends them, one per process.
+ * The event log is written in the same transaction as every change, so the dispatcher
+ * reads it after a cursor of its own (kept in the database) instead of adding work to the
+ * send path; the deliveries it queues survive restarts. Each webhook's queue goes out in
+ * order, the next delivery only once the one before is delivered or has failed, held by
+ * one process at a time through a lease that a dead process loses when it runs out.
+ * Delivery is at least once: a process that dies between sending and recording sends again.
+ */
+export class WebhookDispatcher {
+  /** Names this process on the leases it holds. */
+  readonly owner = crypto.randomUUID();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+
+  constructor(readonly options: WebhookDispatcherOptions) {}
+
+  /** Runs a round now and then every poll interval, until `stop`. */
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** Stops after the round in progress, which it waits for. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  /** Queues the new events, then sends what is due. */
+  async runOnce(): Promise<void> {
+    await this.queueNewEvents();
+    await this.sendDue();
+  }
+
+  /** Queues a delivery for every event after the cursor and every webhook that takes it. */
+  async queueNewEvents(): Promise<void> {
+    while (
+      await queueEventsAfterCursor(this.options.db, {
+        limit: QUEUE_PAGE,
+        now: this.options.now(),
+        deliveriesFor,
+      }) === QUEUE_PAGE
+    );
+  }
+
+  /** Sends the due deliveries of every queue no other process holds. */
+  async sendDue(): Promise<void> {
+    const ids = await dueWebhookIds(this.options.db, this.options.now(), PARALLEL_WEBHOOKS);
+    await Promise.all(ids.map((id) => this.#sendQueue(id)));
+  }
+
+  #schedule(delayMs: number) {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.runOnce().catch((e) => {
+        console.error(JSON.stringify({ level: "error", msg: "webhook dispatch failed", error: String(e) }));
+      }).finally(() => {
+        this.#running = null;
+        this.#schedule(this.options.pollIntervalMs ?? 500);
+      });
+    }, delayMs);
+  }
+
+  async #sendQueue(webhookId: string) {
+    const { db, now } = this.options;
+    const lease = () => ({ owner: this.owner, now: now(), untilMs: now() + (this.options.leaseMs ?? 10_000) });
+    if (!await leaseWebhook(db, webhookId, lease())) return;
+    try {
+      for (let i = 0; i < DELIVERIES_PER_TURN && !this.#stopped; i++) {
+        const head = await headDelivery(db, webhookId);
+        if (!head || head.delivery.nextAttemptAt.getTime() > now()) return;
+        // renewed before each attempt, so the lease outlasts it
+        if (!await leaseWebhook(db, webhookId, lease())) return;
+        if (!await this.#attempt(head.webhook, head.delivery)) return;
+      }
+    } finally {
+      await releaseWebhook(db, webhookId, this.owner);
+    }
+  }
+
+  /** One attempt at a delivery; true when it was delivered. */
+  async #attempt(webhook: Webhook, delivery: WebhookDelivery): Promise<boolean> {
+    const at = this.options.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const answer = await postJson(webhook.url, delivery.body, {
+        headers: {
+          "parley-event-id": delivery.eventId,
+          "parley-signature": await parleySignature(webhook.secret, delivery.body, at),
+        },
+        timeoutMs: DELIVERY_TIMEOUT_MS,
+        allowPrivate: this.options.allowPrivate,
+      });
+      status = answer.status;
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    }
+    const attempts = delivery.attempts + 1;
+    const delay = RETRY_DELAYS_MS[attempts - 1];
+    const state = error === null ? "delivered" : delay === undefined ? "failed" : "pending";
+    await recordAttempt(this.options.db, delivery.id, {
+      state,
+      attempts,
+      status,
+      error,
+      at,
+      nextAttemptAt: state === "pending" ? at + delay : at,
+    });
+    return state === "delivered";
+  }
+}
+
+/** The deliveries of one logged event: one per webhook event it stands for and webhook that takes it. */
+function deliveriesFor(event: LoggedEvent, hooks: DispatchWebhook[]): QueuedDelivery[] {
+  const out: QueuedDelivery[] = [];
+  const webhookEvents = webhookEventsFor(event as ChatEvent);
+  if (webhookEvents.length === 0) return out;
+  for (const hook of hooks) {
+    // a webhook hears what happened after it was made
+    if (hook.createdAt.getTime() > event.createdAt) continue;
+    for (const webhookEvent of webhookEvents) {
+      if (!hook.eventTypes.includes(webhookEvent.type)) continue;
+      const body = JSON.stringify({
+        id: webhookEvent.id,
+        type: webhookEvent.type,
+        created_at: webhookEvent.created_at,
+        workspace: { id: hook.tenantId, slug: hook.tenantSlug },
+        data: webhookEvent.data,
+      });
+      out.push({
+        tenantId: hook.tenantId,
+        webhookId: hook.id,
+        eventId: webhookEvent.id,
+        type: webhookEvent.type,
+        body,
+      });
+    }
+  }
+  return out;
+}
