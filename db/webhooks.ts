@@ -206,9 +206,13 @@ export interface AttemptResult {
   nextAttemptAt: number;
 }
 
-/** Records one attempt at a delivery. */
+/**
+ * Records one attempt at a delivery. Once it is delivered or has failed, its body (which may
+ * hold message text) is dropped: only the log entry stays.
+ */
 export async function recordAttempt(db: Db, deliveryId: number, result: AttemptResult): Promise<void> {
   await db.update(webhookDeliveries).set({
+    ...(result.state === "pending" ? {} : { body: "" }),
     state: result.state,
     attempts: result.attempts,
     lastStatus: result.status,
