@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "./client.ts";
+import type { Db, DbOrTx, Tx } from "./client.ts";
 import {
   events,
   tenants,
@@ -93,7 +93,7 @@ export async function queueEventsAfterCursor(
   db: Db,
   options: {
     limit: number;
-    deliveriesFor: (event: LoggedEvent, hooks: DispatchWebhook[]) => QueuedDelivery[];
+    deliveriesFor: (event: LoggedEvent, hooks: DispatchWebhook[], tx: Tx) => Promise<QueuedDelivery[]>;
     now: number;
   },
 ): Promise<number> {
@@ -115,7 +115,7 @@ export async function queueEventsAfterCursor(
     const queued: QueuedDelivery[] = [];
     for (const row of rows) {
       const candidates = byTenant.get(row.tenantId);
-      if (candidates) queued.push(...options.deliveriesFor(toLoggedEvent(row), candidates));
+      if (candidates) queued.push(...await options.deliveriesFor(toLoggedEvent(row), candidates, tx));
     }
     const at = new Date(options.now);
     for (let i = 0; i < queued.length; i += 200) {
@@ -221,4 +221,16 @@ export async function recordAttempt(db: Db, deliveryId: number, result: AttemptR
     nextAttemptAt: new Date(result.nextAttemptAt),
     deliveredAt: result.state === "delivered" ? new Date(result.at) : null,
   }).where(eq(webhookDeliveries.id, deliveryId));
+}
+
+/**
+ * Deletes delivered and failed entries of every webhook beyond its newest `keep`, so the
+ * queue holds what is pending plus the log and no more.
+ */
+export async function pruneDeliveries(db: Db, keep: number): Promise<void> {
+  const hooks = await db.select({ id: webhooks.id }).from(webhooks);
+  for (const { id } of hooks) {
+    await db.run(sql`DELETE FROM webhook_deliveries WHERE webhook_id = ${id} AND state <> 'pending'
+      AND id <= (SELECT id FROM webhook_deliveries WHERE webhook_id = ${id} ORDER BY id DESC LIMIT 1 OFFSET ${keep})`);
+  }
 }

@@ -1,10 +1,11 @@
-import type { Db } from "../../db/client.ts";
-import type { LoggedEvent } from "../../db/events.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { listMembers } from "../../db/participants.ts";
 import {
   type DispatchWebhook,
   dueWebhookIds,
   headDelivery,
   leaseWebhook,
+  pruneDeliveries,
   type QueuedDelivery,
   queueEventsAfterCursor,
   recordAttempt,
@@ -12,9 +13,10 @@ import {
 } from "../../db/webhooks.ts";
 import type { Webhook, WebhookDelivery } from "../../db/schema/mod.ts";
 import type { ChatEvent } from "../events.ts";
+import type { TenantId } from "../tenancy.ts";
 import { postJson } from "../outbound/post.ts";
 import { parleySignature } from "../outbound/signing.ts";
-import { webhookEventsFor } from "./payloads.ts";
+import { mentionsEveryone, webhookEventsFor } from "./payloads.ts";
 
 /** Waits before each retry after a failed attempt; after the last one the delivery has failed. */
 export const RETRY_DELAYS_MS = [10_000, 60_000, 10 * 60_000, 60 * 60_000, 6 * 60 * 60_000];
@@ -25,6 +27,9 @@ const QUEUE_PAGE = 500;
 const PARALLEL_WEBHOOKS = 8;
 /** Deliveries one queue sends before giving others a turn. */
 const DELIVERIES_PER_TURN = 50;
+/** Finished deliveries kept per webhook: the log shows this many. */
+export const DELIVERY_LOG_SIZE = 100;
+const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 /** What the dispatcher reads and writes, its clock and timings. */
 export interface WebhookDispatcherOptions {
@@ -53,6 +58,7 @@ export class WebhookDispatcher {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
+  #prunedAt = -Infinity;
 
   constructor(readonly options: WebhookDispatcherOptions) {}
 
@@ -74,6 +80,10 @@ export class WebhookDispatcher {
   async runOnce(): Promise<void> {
     await this.queueNewEvents();
     await this.sendDue();
+    if (this.options.now() - this.#prunedAt >= PRUNE_INTERVAL_MS) {
+      this.#prunedAt = this.options.now();
+      await pruneDeliveries(this.options.db, DELIVERY_LOG_SIZE);
+    }
   }
 
   /** Queues a delivery for every event after the cursor and every webhook that takes it. */
@@ -82,7 +92,7 @@ export class WebhookDispatcher {
       await queueEventsAfterCursor(this.options.db, {
         limit: QUEUE_PAGE,
         now: this.options.now(),
-        deliveriesFor,
+        deliveriesFor: (event, hooks, tx) => deliveriesFor(this.options.db, event as ChatEvent, hooks, tx),
       }) === QUEUE_PAGE
     );
   }
@@ -157,9 +167,16 @@ export class WebhookDispatcher {
 }
 
 /** The deliveries of one logged event: one per webhook event it stands for and webhook that takes it. */
-function deliveriesFor(event: LoggedEvent, hooks: DispatchWebhook[]): QueuedDelivery[] {
+async function deliveriesFor(db: Db, event: ChatEvent, hooks: DispatchWebhook[], tx: Tx): Promise<QueuedDelivery[]> {
   const out: QueuedDelivery[] = [];
-  const webhookEvents = webhookEventsFor(event as ChatEvent);
+  const everyone = mentionsEveryone(event) && hooks.some((h) => h.eventTypes.includes("mention.created"))
+    ? (await listMembers({ tenantId: event.tenantId as TenantId, db }, [event.conversationId!], tx)).map((m) => ({
+      user_id: m.user.id,
+      username: m.user.username,
+      name: m.user.name,
+    }))
+    : [];
+  const webhookEvents = webhookEventsFor(event, everyone);
   if (webhookEvents.length === 0) return out;
   for (const hook of hooks) {
     // a webhook hears what happened after it was made

@@ -22,13 +22,20 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
+/** Whether a logged event notifies everyone in its conversation (`@all`), so its mentions need the participants. */
+export function mentionsEveryone(event: ChatEvent): boolean {
+  return (event.type === "message_created" && event.data.message.mentions_all) ||
+    (event.type === "message_updated" && event.data.new_mentions_all === true);
+}
+
 /**
  * The webhook events one logged chat event stands for (none for most): the same data the
  * clients get, except that a deleted message carries only its id, and a mention is one
  * event per mentioned person, naming who mentioned them, where.
  * @param event an event read from the log
+ * @param everyone the conversation's participants, when the event mentions everyone (`@all`)
  */
-export function webhookEventsFor(event: ChatEvent): WebhookEvent[] {
+export function webhookEventsFor(event: ChatEvent, everyone: MentionObject[] = []): WebhookEvent[] {
   const base = { created_at: new Date(event.createdAt).toISOString() };
   const one = (type: WebhookEventType, data: Record<string, unknown>): WebhookEvent => ({
     id: `evt_${event.id}`,
@@ -40,12 +47,15 @@ export function webhookEventsFor(event: ChatEvent): WebhookEvent[] {
     case "message_created":
       return [
         one("message.created", { conversation_id: event.data.conversation_id, message: event.data.message }),
-        ...mentionEvents(event.id, base.created_at, event.data.message, event.data.message.mentions),
+        ...mentionEvents(event.id, base.created_at, event.data.message, [...event.data.message.mentions, ...everyone]),
       ];
     case "message_updated":
       return [
         one("message.updated", { conversation_id: event.data.conversation_id, message: event.data.message }),
-        ...mentionEvents(event.id, base.created_at, event.data.message, event.data.new_mentions ?? []),
+        ...mentionEvents(event.id, base.created_at, event.data.message, [
+          ...event.data.new_mentions ?? [],
+          ...everyone,
+        ]),
       ];
     case "message_deleted":
       return [
@@ -68,7 +78,11 @@ function mentionEvents(
   message: MessageObject,
   mentioned: MentionObject[],
 ): WebhookEvent[] {
-  return mentioned.map((person) => ({
+  // once per person, never the author (who may be among everyone)
+  const people = mentioned.filter((p, i) =>
+    p.user_id !== message.sender_id && mentioned.findIndex((q) => q.user_id === p.user_id) === i
+  );
+  return people.map((person) => ({
     id: `evt_${eventId}_${person.user_id}`,
     type: "mention.created",
     created_at: createdAt,

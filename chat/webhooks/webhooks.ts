@@ -16,11 +16,10 @@ import { badRequest, forbidden, notFound } from "../errors.ts";
 import type { ChatDeps } from "../deps.ts";
 import type { TenantScope } from "../tenancy.ts";
 import { WEBHOOK_EVENT_TYPES } from "./payloads.ts";
+import { DELIVERY_LOG_SIZE } from "./dispatcher.ts";
 
 /** Webhooks one workspace may have. */
 export const MAX_WEBHOOKS = 20;
-/** Deliveries the log shows, newest first. */
-const DELIVERY_LOG_SIZE = 100;
 
 /** Body of `POST /api/admin/webhooks`. */
 export const newWebhookSchema = z.strictObject({

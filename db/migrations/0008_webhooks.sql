@@ -25,6 +25,8 @@ CREATE UNIQUE INDEX `webhook_deliveries_event_uq` ON `webhook_deliveries` (`webh
 --> statement-breakpoint
 CREATE INDEX `webhook_deliveries_pending_idx` ON `webhook_deliveries` (`state`,`webhook_id`,`id`);
 --> statement-breakpoint
+CREATE INDEX `webhook_deliveries_webhook_idx` ON `webhook_deliveries` (`webhook_id`,`id`);
+--> statement-breakpoint
 CREATE TABLE `webhook_dispatch` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`last_event_id` integer NOT NULL

@@ -26,6 +26,7 @@ export const webhookDeliveries = sqliteTable("webhook_deliveries", {
 }, (t) => [
   uniqueIndex("webhook_deliveries_event_uq").on(t.webhookId, t.eventId),
   index("webhook_deliveries_pending_idx").on(t.state, t.webhookId, t.id),
+  index("webhook_deliveries_webhook_idx").on(t.webhookId, t.id),
 ]);
 
 /**

@@ -187,3 +187,46 @@ Deno.test("at delivery time, loopback addresses and names that resolve to them a
   await receiver.close();
   await w.close();
 });
+
+Deno.test("@all by a conversation owner is one mention.created per other participant; a repeated name is one", async () => {
+  const w = await liveWorld({ WEBHOOKS_ALLOW_PRIVATE: "true" });
+  const receiver = startReceiver();
+  await addWebhook(w, receiver.url, ["mention.created"]);
+  const { run } = dispatcher(w);
+  const team = await group(w, w.bob, [w.carol, w.erin]);
+
+  const m = await post(w, w.bob, team, "@all standup, @carol too");
+  await run();
+
+  const got = receiver.received.map((r) => r.body.data);
+  assert.equal(m.mentions_all, true);
+  assert.deepEqual(got.map((d) => d.user.username).sort(), ["carol", "erin"]);
+  assert.ok(got.every((d) => d.message_id === m.id && d.by.user_id === w.bob.user.id));
+  await receiver.close();
+  await w.close();
+});
+
+Deno.test("the deliveries log holds the last 100 events, newest first; older finished ones are pruned", async () => {
+  const w = await liveWorld({ WEBHOOKS_ALLOW_PRIVATE: "true", RATE_LIMIT_MESSAGES_PER_MIN: "1000" });
+  const receiver = startReceiver();
+  const hook = await addWebhook(w, receiver.url, ["message.created"]);
+  const { run } = dispatcher(w);
+  const team = await group(w, w.bob, [w.carol]);
+  const sent = [];
+  for (let i = 0; i < 105; i++) sent.push((await post(w, w.bob, team, `m${i}`)).id);
+
+  // a queue sends up to 50 deliveries per round before others get a turn
+  for (let i = 0; i < 3; i++) await run();
+  const log = await deliveries(w, hook.id);
+  const stored = await w.deps.database.db.$client.execute("SELECT count(*) AS n FROM webhook_deliveries");
+
+  assert.equal(receiver.received.length, 105);
+  assert.equal(log.length, 100);
+  assert.deepEqual(
+    log.map((d: { event_id: string }) => d.event_id),
+    receiver.received.slice(5).map((r) => r.body.id).reverse(),
+  );
+  assert.equal(Number(stored.rows[0].n), 100);
+  await receiver.close();
+  await w.close();
+});
