@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "./client.ts";
+import type { Db, DbOrTx } from "./client.ts";
 import {
   events,
   tenants,
@@ -81,10 +81,12 @@ export interface QueuedDelivery {
 }
 
 /**
- * Turns the events after the dispatch cursor into deliveries, in one transaction that also
- * moves the cursor: either both commit or neither, so an event is queued once and never
+ * Turns the events after the dispatch cursor into deliveries. The events are read and their
+ * deliveries built outside any transaction; one short transaction then moves the cursor and
+ * writes the deliveries, so both commit or neither, and an event is queued once and never
  * skipped. The cursor moves only from the value read, so when two processes race, the
- * second changes nothing and its transaction is rolled back.
+ * second changes nothing and its transaction is rolled back. While no workspace has a
+ * webhook, the cursor just follows the end of the log.
  * @param db the database
  * @param options how many events at most, and how an event becomes deliveries
  * @returns how many events were read
@@ -93,49 +95,66 @@ export async function queueEventsAfterCursor(
   db: Db,
   options: {
     limit: number;
-    deliveriesFor: (event: LoggedEvent, hooks: DispatchWebhook[], tx: Tx) => Promise<QueuedDelivery[]>;
+    deliveriesFor: (event: LoggedEvent, hooks: DispatchWebhook[]) => Promise<QueuedDelivery[]>;
     now: number;
   },
 ): Promise<number> {
-  return await db.transaction(async (tx) => {
-    const [cursor] = await tx.select().from(webhookDispatch).where(eq(webhookDispatch.id, 1));
-    const after = cursor?.lastEventId ?? 0;
-    const rows = await tx.select().from(events).where(gt(events.id, after)).orderBy(asc(events.id))
-      .limit(options.limit);
-    if (rows.length === 0) return 0;
-    const tenantIds = [...new Set(rows.map((r) => r.tenantId))];
-    const hooks = await tx.select({ webhook: webhooks, slug: tenants.slug }).from(webhooks)
-      .innerJoin(tenants, eq(tenants.id, webhooks.tenantId))
-      .where(and(inArray(webhooks.tenantId, tenantIds), eq(webhooks.isActive, true)));
-    const byTenant = new Map<string, DispatchWebhook[]>();
-    for (const { webhook, slug } of hooks) {
-      const list = byTenant.get(webhook.tenantId) ?? byTenant.set(webhook.tenantId, []).get(webhook.tenantId)!;
-      list.push({ ...webhook, tenantSlug: slug });
-    }
-    const queued: QueuedDelivery[] = [];
-    for (const row of rows) {
-      const candidates = byTenant.get(row.tenantId);
-      if (candidates) queued.push(...await options.deliveriesFor(toLoggedEvent(row), candidates, tx));
-    }
-    const at = new Date(options.now);
-    for (let i = 0; i < queued.length; i += 200) {
-      await tx.insert(webhookDeliveries).values(
-        queued.slice(i, i + 200).map((d) => ({ ...d, createdAt: at, nextAttemptAt: at })),
-      ).onConflictDoNothing();
-    }
-    const last = rows.at(-1)!.id;
-    if (cursor) {
-      const moved = await tx.update(webhookDispatch).set({ lastEventId: last })
-        .where(and(eq(webhookDispatch.id, 1), eq(webhookDispatch.lastEventId, after))).returning();
+  const [cursor] = await db.select().from(webhookDispatch).where(eq(webhookDispatch.id, 1));
+  const after = cursor?.lastEventId ?? 0;
+  // the end of the log is read first: an event after it may follow a webhook made after the check below
+  const [end] = await db.select({ id: sql<number | null>`max(${events.id})` }).from(events);
+  const [anyHook] = await db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.isActive, true)).limit(1);
+  if (!anyHook) {
+    const latest = Number(end?.id ?? 0);
+    if (latest > after) await moveCursor(db, cursor !== undefined, after, latest, []).catch(ignoreRace);
+    return 0;
+  }
+  const rows = await db.select().from(events).where(gt(events.id, after)).orderBy(asc(events.id))
+    .limit(options.limit);
+  if (rows.length === 0) return 0;
+  const tenantIds = [...new Set(rows.map((r) => r.tenantId))];
+  const hooks = await db.select({ webhook: webhooks, slug: tenants.slug }).from(webhooks)
+    .innerJoin(tenants, eq(tenants.id, webhooks.tenantId))
+    .where(and(inArray(webhooks.tenantId, tenantIds), eq(webhooks.isActive, true)));
+  const byTenant = new Map<string, DispatchWebhook[]>();
+  for (const { webhook, slug } of hooks) {
+    const list = byTenant.get(webhook.tenantId) ?? byTenant.set(webhook.tenantId, []).get(webhook.tenantId)!;
+    list.push({ ...webhook, tenantSlug: slug });
+  }
+  const queued: QueuedDelivery[] = [];
+  for (const row of rows) {
+    const candidates = byTenant.get(row.tenantId);
+    if (candidates) queued.push(...await options.deliveriesFor(toLoggedEvent(row), candidates));
+  }
+  const at = new Date(options.now);
+  const values = queued.map((d) => ({ ...d, createdAt: at, nextAttemptAt: at }));
+  await moveCursor(db, cursor !== undefined, after, rows.at(-1)!.id, values).catch(ignoreRace);
+  return rows.length;
+}
+
+async function moveCursor(
+  db: Db,
+  exists: boolean,
+  from: number,
+  to: number,
+  deliveries: (typeof webhookDeliveries.$inferInsert)[],
+) {
+  await db.transaction(async (tx) => {
+    if (exists) {
+      const moved = await tx.update(webhookDispatch).set({ lastEventId: to })
+        .where(and(eq(webhookDispatch.id, 1), eq(webhookDispatch.lastEventId, from))).returning();
       if (moved.length === 0) throw new CursorMoved();
     } else {
-      await tx.insert(webhookDispatch).values({ id: 1, lastEventId: last });
+      await tx.insert(webhookDispatch).values({ id: 1, lastEventId: to });
     }
-    return rows.length;
-  }).catch((e) => {
-    if (e instanceof CursorMoved) return 0;
-    throw e;
+    for (let i = 0; i < deliveries.length; i += 200) {
+      await tx.insert(webhookDeliveries).values(deliveries.slice(i, i + 200)).onConflictDoNothing();
+    }
   });
+}
+
+function ignoreRace(e: unknown) {
+  if (!(e instanceof CursorMoved)) throw e;
 }
 
 /** Another process moved the dispatch cursor first. */

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
 import { listMembers } from "../../db/participants.ts";
 import {
   type DispatchWebhook,
@@ -92,7 +92,7 @@ export class WebhookDispatcher {
       await queueEventsAfterCursor(this.options.db, {
         limit: QUEUE_PAGE,
         now: this.options.now(),
-        deliveriesFor: (event, hooks, tx) => deliveriesFor(this.options.db, event as ChatEvent, hooks, tx),
+        deliveriesFor: (event, hooks) => deliveriesFor(this.options.db, event as ChatEvent, hooks),
       }) === QUEUE_PAGE
     );
   }
@@ -167,10 +167,10 @@ export class WebhookDispatcher {
 }
 
 /** The deliveries of one logged event: one per webhook event it stands for and webhook that takes it. */
-async function deliveriesFor(db: Db, event: ChatEvent, hooks: DispatchWebhook[], tx: Tx): Promise<QueuedDelivery[]> {
+async function deliveriesFor(db: Db, event: ChatEvent, hooks: DispatchWebhook[]): Promise<QueuedDelivery[]> {
   const out: QueuedDelivery[] = [];
   const everyone = mentionsEveryone(event) && hooks.some((h) => h.eventTypes.includes("mention.created"))
-    ? (await listMembers({ tenantId: event.tenantId as TenantId, db }, [event.conversationId!], tx)).map((m) => ({
+    ? (await listMembers({ tenantId: event.tenantId as TenantId, db }, [event.conversationId!])).map((m) => ({
       user_id: m.user.id,
       username: m.user.username,
       name: m.user.name,

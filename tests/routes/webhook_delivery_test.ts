@@ -3,6 +3,7 @@ import { group, type LiveWorld, liveWorld, post } from "./live_world.ts";
 import { type Received, startReceiver, verifySignature } from "./webhook_receiver.ts";
 import { RETRY_DELAYS_MS, WebhookDispatcher } from "../../chat/webhooks/dispatcher.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../chat/webhooks/payloads.ts";
+import { parleySignature } from "../../chat/outbound/signing.ts";
 
 /** A dispatcher on the test server's database, driven by hand, on a clock the test moves. */
 function dispatcher(w: LiveWorld, allowPrivate = true) {
@@ -24,6 +25,13 @@ async function deliveries(w: LiveWorld, id: string) {
 }
 
 const types = (received: Received[]) => received.map((r) => r.body.type);
+
+Deno.test("parleySignature is t=UNIX_SECONDS,v1=HMAC-SHA256 hex keyed with the secret's UTF-8 bytes over t.body", async () => {
+  // the expected value computed independently (Python's hmac module)
+  const header = await parleySignature("whsec_été", '{"id":"evt_1"}', 1796400000_999);
+
+  assert.equal(header, "t=1796400000,v1=fbd6f14d887c89ac7dd02de155698fbcfc347248d1ed72531097d522c32e907f");
+});
 
 Deno.test("deliveries are signed with the webhook's secret, carry {id, type, created_at, workspace, data}, and cover every event type", async () => {
   const w = await liveWorld({ WEBHOOKS_ALLOW_PRIVATE: "true" });
