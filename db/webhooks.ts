@@ -226,10 +226,12 @@ export interface AttemptResult {
 }
 
 /**
- * Records one attempt at a delivery. Once it is delivered or has failed, its body (which may
- * hold message text) is dropped: only the log entry stays.
+ * Records one attempt at a delivery, unless another attempt was recorded since it was read
+ * (a process whose lease ran out mid-attempt does not undo its successor's record). Once
+ * it is delivered or has failed, its body (which may hold message text) is dropped: only
+ * the log entry stays.
  */
-export async function recordAttempt(db: Db, deliveryId: number, result: AttemptResult): Promise<void> {
+export async function recordAttempt(db: Db, delivery: WebhookDelivery, result: AttemptResult): Promise<void> {
   await db.update(webhookDeliveries).set({
     ...(result.state === "pending" ? {} : { body: "" }),
     state: result.state,
@@ -239,7 +241,11 @@ export async function recordAttempt(db: Db, deliveryId: number, result: AttemptR
     lastAttemptAt: new Date(result.at),
     nextAttemptAt: new Date(result.nextAttemptAt),
     deliveredAt: result.state === "delivered" ? new Date(result.at) : null,
-  }).where(eq(webhookDeliveries.id, deliveryId));
+  }).where(and(
+    eq(webhookDeliveries.id, delivery.id),
+    eq(webhookDeliveries.state, "pending"),
+    eq(webhookDeliveries.attempts, delivery.attempts),
+  ));
 }
 
 /**

@@ -117,14 +117,22 @@ export class WebhookDispatcher {
 
   async #sendQueue(webhookId: string) {
     const { db, now } = this.options;
-    const lease = () => ({ owner: this.owner, now: now(), untilMs: now() + (this.options.leaseMs ?? 10_000) });
-    if (!await leaseWebhook(db, webhookId, lease())) return;
+    const leaseMs = this.options.leaseMs ?? 10_000;
+    let heldUntil = 0;
+    // taken, then renewed before an attempt once half of it has passed, so it outlasts the attempt
+    const hold = async () => {
+      if (now() < heldUntil - leaseMs / 2) return true;
+      const untilMs = now() + leaseMs;
+      if (!await leaseWebhook(db, webhookId, { owner: this.owner, now: now(), untilMs })) return false;
+      heldUntil = untilMs;
+      return true;
+    };
+    if (!await hold()) return;
     try {
       for (let i = 0; i < DELIVERIES_PER_TURN && !this.#stopped; i++) {
         const head = await headDelivery(db, webhookId);
         if (!head || head.delivery.nextAttemptAt.getTime() > now()) return;
-        // renewed before each attempt, so the lease outlasts it
-        if (!await leaseWebhook(db, webhookId, lease())) return;
+        if (!await hold()) return;
         if (!await this.#attempt(head.webhook, head.delivery)) return;
       }
     } finally {
@@ -154,7 +162,7 @@ export class WebhookDispatcher {
     const attempts = delivery.attempts + 1;
     const delay = RETRY_DELAYS_MS[attempts - 1];
     const state = error === null ? "delivered" : delay === undefined ? "failed" : "pending";
-    await recordAttempt(this.options.db, delivery.id, {
+    await recordAttempt(this.options.db, delivery, {
       state,
       attempts,
       status,
