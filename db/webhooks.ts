@@ -203,16 +203,16 @@ export async function releaseWebhook(db: Db, id: string, owner: string): Promise
   );
 }
 
-/** A webhook's oldest pending delivery with where it goes, or undefined when none is left. */
-export async function headDelivery(
+/** A webhook's oldest pending deliveries, in order, with where they go. */
+export async function pendingDeliveries(
   db: Db,
   webhookId: string,
-): Promise<{ delivery: WebhookDelivery; webhook: Webhook } | undefined> {
-  const [row] = await db.select({ delivery: webhookDeliveries, webhook: webhooks }).from(webhookDeliveries)
+  limit: number,
+): Promise<{ delivery: WebhookDelivery; webhook: Webhook }[]> {
+  return await db.select({ delivery: webhookDeliveries, webhook: webhooks }).from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
     .where(and(eq(webhookDeliveries.state, "pending"), eq(webhookDeliveries.webhookId, webhookId)))
-    .orderBy(asc(webhookDeliveries.id)).limit(1);
-  return row;
+    .orderBy(asc(webhookDeliveries.id)).limit(limit);
 }
 
 /** The outcome of one attempt at a delivery. */

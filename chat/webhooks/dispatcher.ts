@@ -3,8 +3,8 @@ import { listMembers } from "../../db/participants.ts";
 import {
   type DispatchWebhook,
   dueWebhookIds,
-  headDelivery,
   leaseWebhook,
+  pendingDeliveries,
   pruneDeliveries,
   type QueuedDelivery,
   queueEventsAfterCursor,
@@ -76,14 +76,15 @@ export class WebhookDispatcher {
     await this.#running;
   }
 
-  /** Queues the new events, then sends what is due. */
-  async runOnce(): Promise<void> {
+  /** Queues the new events, then sends what is due; true when more may be due at once. */
+  async runOnce(): Promise<boolean> {
     await this.queueNewEvents();
-    await this.sendDue();
+    const more = await this.sendDue();
     if (this.options.now() - this.#prunedAt >= PRUNE_INTERVAL_MS) {
       this.#prunedAt = this.options.now();
       await pruneDeliveries(this.options.db, DELIVERY_LOG_SIZE);
     }
+    return more;
   }
 
   /** Queues a delivery for every event after the cursor and every webhook that takes it. */
@@ -97,25 +98,31 @@ export class WebhookDispatcher {
     );
   }
 
-  /** Sends the due deliveries of every queue no other process holds. */
-  async sendDue(): Promise<void> {
+  /** Sends the due deliveries of every queue no other process holds; true when a queue had more than one turn's worth. */
+  async sendDue(): Promise<boolean> {
     const ids = await dueWebhookIds(this.options.db, this.options.now(), PARALLEL_WEBHOOKS);
-    await Promise.all(ids.map((id) => this.#sendQueue(id)));
+    const sent = await Promise.all(ids.map((id) => this.#sendQueue(id)));
+    return ids.length === PARALLEL_WEBHOOKS || sent.some((n) => n === DELIVERIES_PER_TURN);
   }
 
   #schedule(delayMs: number) {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.#running = this.runOnce().catch((e) => {
+      let more = false;
+      this.#running = this.runOnce().then((m) => {
+        more = m;
+      }).catch((e) => {
         console.error(JSON.stringify({ level: "error", msg: "webhook dispatch failed", error: String(e) }));
       }).finally(() => {
         this.#running = null;
-        this.#schedule(this.options.pollIntervalMs ?? 500);
+        // a backlog goes on at once; otherwise the log is looked at again after the interval
+        this.#schedule(more ? 0 : this.options.pollIntervalMs ?? 500);
       });
     }, delayMs);
   }
 
-  async #sendQueue(webhookId: string) {
+  /** Sends a queue's due deliveries in order, stopping at a failure; answers how many were attempted. */
+  async #sendQueue(webhookId: string): Promise<number> {
     const { db, now } = this.options;
     const leaseMs = this.options.leaseMs ?? 10_000;
     let heldUntil = 0;
@@ -127,17 +134,18 @@ export class WebhookDispatcher {
       heldUntil = untilMs;
       return true;
     };
-    if (!await hold()) return;
+    if (!await hold()) return 0;
+    let sent = 0;
     try {
-      for (let i = 0; i < DELIVERIES_PER_TURN && !this.#stopped; i++) {
-        const head = await headDelivery(db, webhookId);
-        if (!head || head.delivery.nextAttemptAt.getTime() > now()) return;
-        if (!await hold()) return;
-        if (!await this.#attempt(head.webhook, head.delivery)) return;
+      for (const { delivery, webhook } of await pendingDeliveries(db, webhookId, DELIVERIES_PER_TURN)) {
+        if (this.#stopped || delivery.nextAttemptAt.getTime() > now() || !await hold()) break;
+        sent++;
+        if (!await this.#attempt(webhook, delivery)) break;
       }
     } finally {
       await releaseWebhook(db, webhookId, this.owner);
     }
+    return sent;
   }
 
   /** One attempt at a delivery; true when it was delivered. */
