@@ -238,3 +238,30 @@ Deno.test("the deliveries log holds the last 100 events, newest first; older fin
   await receiver.close();
   await w.close();
 });
+
+Deno.test("a receiver that does not answer within 5 s has failed that attempt, and is retried", async () => {
+  const w = await liveWorld({ WEBHOOKS_ALLOW_PRIVATE: "true" });
+  const receiver = startReceiver(async (_r, i) => {
+    if (i === 0) await new Promise((r) => setTimeout(r, 5_500));
+    return 200;
+  });
+  const hook = await addWebhook(w, receiver.url, ["message.created"]);
+  const { clock, run } = dispatcher(w);
+  const team = await group(w, w.bob, [w.carol]);
+  await post(w, w.bob, team, "hello");
+
+  await run();
+  const [late] = await deliveries(w, hook.id);
+  clock.now += 10_000;
+  await run();
+  const [retried] = await deliveries(w, hook.id);
+
+  assert.equal(late.state, "pending");
+  assert.equal(late.last_status, null);
+  assert.match(late.last_error, /within 5000 ms/);
+  assert.equal(retried.state, "delivered");
+  assert.equal(retried.attempts, 2);
+  assert.equal(receiver.received.length, 2);
+  await receiver.close();
+  await w.close();
+});
