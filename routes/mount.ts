@@ -37,6 +37,7 @@ import { uiContextRoutes } from "./ui/context.tsx";
 import { supportConversationRoutes, supportRoutes } from "./api/support.ts";
 import { adminBotRoutes } from "./api/admin_bots.ts";
 import { uiSupportRoutes } from "./ui/support.tsx";
+import { adminWebhookRoutes } from "./api/admin_webhooks.ts";
 /**
  * Mounts the language middleware and every route on an app that has the base middleware
  * (main.ts `createApp`), in order: the health check, the JSON API, then the pages and
@@ -57,6 +58,7 @@ export function mountRoutes(app: Hono<AppEnv>): void {
   app.route("/api/admin/sso/secrets", adminSsoRoutes);
   app.route("/api/admin/export", adminExportRoutes);
   app.route("/api/admin/bots", adminBotRoutes);
+  app.route("/api/admin/webhooks", adminWebhookRoutes);
   app.route("/api/chat/conversations", supportConversationRoutes);
   app.route("/api/chat/conversations", conversationRoutes);
   app.route("/api/chat/messages", messageRoutes);

@@ -4,6 +4,7 @@ import { openDatabase } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
 import { BroadcastBus, MemoryBus } from "../realtime/bus.ts";
 import { createRealtime } from "../realtime/mod.ts";
+import { WebhookDispatcher } from "../chat/webhooks/dispatcher.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
 import { sessionKeysFrom } from "../chat/accounts/session_keys.ts";
@@ -40,11 +41,12 @@ export async function resolveSessionSecret(
  * Opens everything the app depends on. `close()` releases it in reverse order.
  * @param options `sessionSecret` instead of the configured or generated one; `startRealtime: false`
  * leaves the event tail reader and presence timers off (tests that need live streams start them);
- * `startRetention: false` leaves the retention job's runs to the caller (`deps.retention.run()`)
+ * `startRetention: false` leaves the retention job's runs to the caller (`deps.retention.run()`);
+ * `startWebhooks` (by default as `startRealtime`) runs the webhook dispatcher
  */
 export async function createRuntime(
   config: Config,
-  options: { sessionSecret?: string; startRealtime?: boolean; startRetention?: boolean } = {},
+  options: { sessionSecret?: string; startRealtime?: boolean; startRetention?: boolean; startWebhooks?: boolean } = {},
 ): Promise<AppDeps & { close(): Promise<void> }> {
   const database = await openDatabase(config.databaseUrl, {
     authToken: config.databaseAuthToken,
@@ -56,6 +58,12 @@ export async function createRuntime(
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
+  const webhooks = new WebhookDispatcher({
+    db: database.db,
+    now: Date.now,
+    allowPrivate: config.webhooksAllowPrivate,
+  });
+  if (options.startWebhooks ?? options.startRealtime ?? true) webhooks.start();
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
   const assistant = config.ai ? new AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now }) : null;
   assistant?.start();
@@ -78,6 +86,7 @@ export async function createRuntime(
       realtime.stop();
       await deps.retention.stop();
       await botAnswersSettled(database.db);
+      await webhooks.stop();
       await bus.close();
       await database.close();
     },

@@ -23,10 +23,10 @@ export async function signatureHeaders(secret: string, body: string, nowMs: numb
 
 /**
  * The `Parley-Signature` header of a webhook delivery: `t=<Unix seconds>,v1=<hex>`, where
- * the hex is HMAC-SHA256 with the webhook's secret over `<t>.<body>`. The receiver recomputes
- * it over the raw body and refuses old timestamps, so a captured delivery cannot be replayed.
- * @param secret the webhook secret
- * @param body the exact JSON text sent
+ * the hex is HMAC-SHA256 keyed with the secret's UTF-8 bytes over `<t>.<body>`. The time is
+ * signed with the body so a receiver can refuse old deliveries replayed later.
+ * @param secret the webhook's secret
+ * @param body the exact body sent
  * @param nowMs the time of sending, in milliseconds
  */
 export async function parleySignature(secret: string, body: string, nowMs: number): Promise<string> {

@@ -48,6 +48,9 @@ export const webhooks = sqliteTable("webhooks", {
   eventTypes: text("event_types", { mode: "json" }).$type<string[]>().notNull(),
   isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** The dispatcher process sending this webhook's queue, until `leaseUntil` (ms); another may take over after. */
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until"),
 }, (t) => [index("webhooks_tenant_idx").on(t.tenantId)]);
 
 /** The retention job's last run as each workspace saw it: when, and what it removed there. */

@@ -6,3 +6,4 @@ export * from "./events.ts";
 export * from "./admin.ts";
 export * from "./sso.ts";
 export * from "./support.ts";
+export * from "./webhooks.ts";

@@ -41,6 +41,10 @@ const withFile = await (await api(`/api/chat/conversations/${conversation.id}/me
 })).json();
 const invited = await postJson("/api/admin/users", { name: "Carol", email: "carol@acme.test", role: "member" });
 const bot = await postJson("/api/admin/bots", { name: "Deploy", username: "deploybot" });
+const webhook = await postJson("/api/admin/webhooks", {
+  url: "https://93.184.215.14/hook",
+  events: ["message.created"],
+});
 const ids: Record<string, string> = {
   conversation: conversation.id,
   bot: bot.id,
@@ -48,6 +52,7 @@ const ids: Record<string, string> = {
   attachment: withFile.attachments[0].id,
   user: acme.users.bob.user.id,
   invite: new URL(invited.invite_url).pathname.split("/").at(-1)!,
+  webhook: webhook.id,
 };
 
 /** A real id of the seeded workspace for a route parameter, chosen by the segment before it. */
@@ -60,6 +65,7 @@ function paramValue(previous: string, param: string): string {
   if (previous === "conversations" || previous === "c") return ids.conversation;
   if (previous === "messages") return ids.message;
   if (previous === "attachments") return ids.attachment;
+  if (previous === "webhooks") return ids.webhook;
   if (previous === "context") return "task";
   if (previous === "bots") return ids.bot;
   if (previous === "support") return ids.conversation;
