@@ -1,16 +1,13 @@
-import { AssistantRunner } from "../chat/assistant/runner.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "../db/client.ts";
 import type { Bus } from "../chat/bus.ts";
 import { BroadcastBus, MemoryBus } from "../realtime/bus.ts";
 import { createRealtime } from "../realtime/mod.ts";
-import { WebhookDispatcher } from "../chat/webhooks/dispatcher.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { createStorage } from "../chat/messages/storage.ts";
 import { sessionKeysFrom } from "../chat/accounts/session_keys.ts";
 import type { AppDeps } from "./env.ts";
 import { RetentionJob } from "../chat/retention/job.ts";
-import { afterSend, botAnswersSettled } from "../chat/integrations/after_send.ts";
 
 /**
  * The session secret: configured, or in development generated once and kept under ./data
@@ -37,6 +34,26 @@ export async function resolveSessionSecret(
   return secret;
 }
 
+type AssistantModule = typeof import("../chat/assistant/runner.ts");
+type WebhooksModule = typeof import("../chat/webhooks/dispatcher.ts");
+type IntegrationsModule = typeof import("../chat/integrations/after_send.ts");
+
+/**
+ * Imports a module a start does not need, once. Named by a variable, not a literal: Deno
+ * prepares the modules of every literal dynamic import while it starts (see main.ts).
+ */
+function lazily<T>(path: string): () => Promise<T> {
+  const href = new URL(path, import.meta.url).href;
+  let loading: Promise<T> | null = null;
+  return () => loading ??= import(href) as Promise<T>;
+}
+const loadAssistant = lazily<AssistantModule>("../chat/assistant/runner.ts");
+const loadWebhooks = lazily<WebhooksModule>("../chat/webhooks/dispatcher.ts");
+const loadIntegrations = lazily<IntegrationsModule>("../chat/integrations/after_send.ts");
+
+/** The webhook dispatcher starts this long after the runtime: a start answers health checks first. */
+const WEBHOOKS_START_DELAY_MS = 1_000;
+
 /**
  * Opens everything the app depends on. `close()` releases it in reverse order.
  * @param options `sessionSecret` instead of the configured or generated one; `startRealtime: false`
@@ -58,14 +75,20 @@ export async function createRuntime(
   const bus = await createBus(config.bus);
   const realtime = createRealtime(database.db, bus, { retentionHours: config.eventsRetentionHours });
   if (options.startRealtime ?? true) await realtime.start();
-  const webhooks = new WebhookDispatcher({
-    db: database.db,
-    now: Date.now,
-    allowPrivate: config.webhooksAllowPrivate,
-  });
-  if (options.startWebhooks ?? options.startRealtime ?? true) webhooks.start();
+  let webhooks: InstanceType<WebhooksModule["WebhookDispatcher"]> | null = null;
+  let webhooksStarting: Promise<void> | null = null;
+  const webhooksTimer = (options.startWebhooks ?? options.startRealtime ?? true)
+    ? setTimeout(() => {
+      webhooksStarting = loadWebhooks().then(({ WebhookDispatcher }) => {
+        webhooks = new WebhookDispatcher({ db: database.db, now: Date.now, allowPrivate: config.webhooksAllowPrivate });
+        webhooks.start();
+      });
+    }, WEBHOOKS_START_DELAY_MS)
+    : undefined;
   const keys = await sessionKeysFrom(options.sessionSecret ?? await resolveSessionSecret(config));
-  const assistant = config.ai ? new AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now }) : null;
+  const assistant = config.ai
+    ? new (await loadAssistant()).AssistantRunner({ db: database.db, bus, ai: config.ai, now: Date.now })
+    : null;
   assistant?.start();
   const storage = createStorage(config);
   const deps: AppDeps & { close(): Promise<void> } = {
@@ -85,14 +108,21 @@ export async function createRuntime(
       assistant?.stop();
       realtime.stop();
       await deps.retention.stop();
-      await botAnswersSettled(database.db);
-      await webhooks.stop();
+      if (integrations) await (await integrations).botAnswersSettled(database.db);
+      clearTimeout(webhooksTimer);
+      await webhooksStarting;
+      await webhooks?.stop();
       await bus.close();
       await database.close();
     },
   };
   if (options.startRetention ?? true) deps.retention.start();
-  deps.afterSend = (scope, message) => afterSend(scope, message, deps);
+  // the bots' module loads with the first message sent, which waits for it only that once
+  let integrations: Promise<IntegrationsModule> | null = null;
+  deps.afterSend = (scope, message) => {
+    integrations ??= loadIntegrations();
+    void integrations.then((m) => m.afterSend(scope, message, deps));
+  };
   return deps;
 }
 
