@@ -14,6 +14,7 @@ import type { WriteBatch } from "./write_batch.ts";
 export interface StreamPresence {
   streamOpened(tenantId: string, userId: string): void;
   streamClosed(tenantId: string, userId: string): void;
+  signedOut(tenantId: string, userId: string): void;
   receive(news: BusNews): void;
 }
 
@@ -234,11 +235,11 @@ export class Hub {
    */
   #endRevoked(tenantId: string, userId: string, sessionId: string | undefined) {
     const mine = this.#listeners.get(tenantId)?.get(userId);
-    if (!mine) return;
     // closing unregisters, so the set is copied first
-    for (const listener of [...mine]) {
+    for (const listener of [...mine ?? []]) {
       if (sessionId === undefined || listener.sessionId === sessionId) listener.close();
     }
+    this.presence?.signedOut(tenantId, userId);
   }
 
   /**
