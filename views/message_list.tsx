@@ -140,7 +140,9 @@ export function ConversationPane(props: ConversationPaneProps) {
         <span id={`end-${c.id}`}></span>
       </div>
       {/* shown while newer messages are out of view; the scroller follows the link to its end */}
-      <a class="jump-latest" href={`#end-${c.id}`} hidden>{t("ui.jump_to_latest")} ↓</a>
+      <a class="jump-latest" href={`#end-${c.id}`} data-count="0" hidden>
+        {t("ui.jump_to_latest")} <span class="jump-count badge"></span> ↓
+      </a>
       <p class="seen-by" id={`seen-${c.id}`}></p>
       <TypingSlot conversationId={c.id} />
       <ul class="read-marks" id={`read-marks-${c.id}`} hidden>

@@ -5,11 +5,31 @@ import { $, $$, dayKey, dayLabel, decorate, el, fill, me, strings } from "./form
 export const openPane = () => $(".conversation[data-conversation-id]");
 const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
 const shapes = new WeakMap();
+// A scroller the reader left at its end stays there while its content grows (an image
+// loading, a tall message, a replay): the state is kept from their scrolling, because after
+// growth the position alone no longer tells.
+const pinned = new WeakMap();
+const follow = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const scroller = target.closest(".message-scroller");
+    if (scroller && pinned.get(scroller)) scroller.scrollTop = scroller.scrollHeight;
+  }
+});
 
-/** Shows a pane's newest message. */
+/** Shows a pane's newest message; what arrives later is followed. */
 export function scrollToEnd(pane) {
   const scroller = pane && $(".message-scroller", pane);
-  if (scroller) [scroller.scrollTop, $(".jump-latest", pane).hidden] = [scroller.scrollHeight, true];
+  if (!scroller) return;
+  scroller.scrollTop = scroller.scrollHeight;
+  pinned.set(scroller, true);
+  seen(pane);
+}
+
+// the reader is at the end: the jump button and its count go, and what they now see is read
+function seen(pane) {
+  const jump = $(".jump-latest", pane);
+  [jump.hidden, jump.dataset.count, $(".jump-count", jump).textContent] = [true, "0", ""];
+  if (document.getElementById(`unread-${pane.dataset.conversationId}`)?.dataset.count > 0) markReadSoon(pane);
 }
 
 /** Prepares a pane the first time it shows; false when there is none or it is ready. */
@@ -21,8 +41,12 @@ export function setupPane(pane) {
   document.getElementById(`conv-${pane.dataset.conversationId}`)?.classList.add("active");
   decorate(pane);
   drawSeparators($(".message-list", pane));
+  const scroller = $(".message-scroller", pane);
+  follow.observe(scroller);
+  follow.observe($(".message-list", pane));
   if ($(".new-divider", pane)) $(".new-divider", pane).scrollIntoView({ block: "start" });
   else scrollToEnd(pane);
+  pinned.set(scroller, nearBottom(scroller));
   return true;
 }
 
@@ -70,22 +94,44 @@ export function afterListChange(list) {
   updateReads(pane);
   if (!before || !newest || newest.id === before.newest) return;
   const scroller = $(".message-scroller", pane);
-  if (newest.dataset.authorId === me || nearBottom(scroller) || scroller.scrollHeight - scroller.clientHeight < 400) {
+  if (newest.dataset.authorId === me || pinned.get(scroller) || nearBottom(scroller)) {
     scrollToEnd(pane);
-  } else $(".jump-latest", pane).hidden = false;
-  if (newest.dataset.authorId !== me) markReadSoon(pane);
+    if (newest.dataset.authorId !== me) markReadSoon(pane);
+    return;
+  }
+  // out of view: counted on the jump button, and unread until the reader gets there
+  const fresh = messages.filter((m) => m.id > (before.newest ?? "") && !m.matches(".kind-system")).length;
+  const jump = $(".jump-latest", pane);
+  jump.dataset.count = String(Number(jump.dataset.count || 0) + fresh);
+  $(".jump-count", jump).textContent = Number(jump.dataset.count) > 0 ? jump.dataset.count : "";
+  jump.hidden = false;
 }
 
 // the list marks itself read (hx-post, debounced) when told, and only while the page is seen
 function markReadSoon(pane) {
   if (document.visibilityState === "visible") htmx.trigger($(".message-list", pane), "parley:read");
 }
+// read means seen: up to the newest message on the page, not whatever arrived since
+document.addEventListener("htmx:config:request", ({ detail: { ctx } }) => {
+  const last = ctx.sourceElement?.matches?.(".message-list") && $$(".message", ctx.sourceElement).at(-1);
+  if (!last) return;
+  const body = JSON.stringify({ up_to_id: last.dataset.messageId });
+  ctx.fetch = (url, init) =>
+    fetch(url, { ...init, body, headers: { ...init.headers, "Content-Type": "application/json" } });
+});
 document.addEventListener("visibilitychange", () => {
   const pane = openPane();
-  if (pane && document.getElementById(`unread-${pane.dataset.conversationId}`)?.textContent.trim()) markReadSoon(pane);
+  if (pane && pinned.get($(".message-scroller", pane))) seen(pane);
 });
 document.addEventListener("scroll", (e) => {
-  if (e.target.matches?.(".message-scroller") && nearBottom(e.target)) {
-    $(".jump-latest", e.target.parentElement).hidden = true;
-  }
+  if (!e.target.matches?.(".message-scroller")) return;
+  pinned.set(e.target, nearBottom(e.target));
+  if (pinned.get(e.target) && !$(".jump-latest", e.target.parentElement).hidden) seen(e.target.parentElement);
 }, { capture: true, passive: true });
+// the jump button's link would leave a gap under the end marker: it scrolls itself
+document.addEventListener("click", (e) => {
+  const jump = e.target.closest?.(".jump-latest");
+  if (!jump) return;
+  e.preventDefault();
+  scrollToEnd(jump.closest(".conversation"));
+});
