@@ -20,6 +20,7 @@ export function clientStrings(t: Translator): Record<string, string> {
     editing: t("ui.editing"),
     reply_to_message: t("ui.reply_to_message"),
     upload_failed: t("ui.upload_failed"),
+    file_too_large: t("ui.file_too_large"),
     mention_all: t("ui.mention_all"),
     mentioned_you: t("ui.mentioned_you"),
     open_discussion: t("ui.open_discussion"),

@@ -2,7 +2,7 @@ import type { ConversationObject, MessageObject } from "../chat/objects.ts";
 import type { ReadMark } from "../chat/conversations/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
 import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.tsx";
-import { Composer } from "./composer.tsx";
+import { Composer, UnsentTemplate } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { GroupManageMenu } from "./group_manage.tsx";
 
@@ -80,6 +80,8 @@ export interface ConversationPaneProps {
   readMarks: ReadMark[];
   viewerId: string;
   t: Translator;
+  /** The largest file the composer takes, in MB: bigger ones are refused before sending. */
+  maxUploadMb?: number;
 }
 
 /** The open conversation: header, messages, typing, read marks and composer. */
@@ -136,6 +138,7 @@ export function ConversationPane(props: ConversationPaneProps) {
             <MessageItem message={m} parent={m.parent_id ? props.parents.get(m.parent_id) : undefined} />
           ))}
         </div>
+        <div class="unsent-list" id={`unsent-${c.id}`}></div>
         {props.messages.length === 0 ? <p class="empty-note">{t("ui.no_messages")}</p> : null}
         <span id={`end-${c.id}`}></span>
       </div>
@@ -148,7 +151,8 @@ export function ConversationPane(props: ConversationPaneProps) {
       <ul class="read-marks" id={`read-marks-${c.id}`} hidden>
         {props.readMarks.map((m) => <ReadMarkItem conversationId={c.id} mark={m} />)}
       </ul>
-      <Composer conversationId={c.id} t={t} />
+      <Composer conversationId={c.id} t={t} maxUploadMb={props.maxUploadMb} />
+      <UnsentTemplate conversationId={c.id} t={t} />
     </section>
   );
 }

@@ -55,6 +55,7 @@ export async function loadPane(c: Context<AppEnv>, conversationId: string) {
       readMarks={readMarks}
       viewerId={scope.userId}
       t={c.var.t}
+      maxUploadMb={deps.config.maxUploadBytes / (1024 * 1024)}
     />
   );
 }
