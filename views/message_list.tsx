@@ -93,7 +93,7 @@ export function ConversationPane(props: ConversationPaneProps) {
   const lastRead = props.lastReadId;
   const firstNew = lastRead === null
     ? undefined
-    : props.messages.find((m) => m.id > lastRead && m.sender_id !== props.viewerId);
+    : props.messages.find((m) => m.id > lastRead && m.sender_id !== props.viewerId && m.kind !== "system");
   return (
     <section
       id={`conversation-${c.id}`}

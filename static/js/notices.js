@@ -1,7 +1,7 @@
 // A pushed `parley-notice` acts when it lands in the page, then leaves: a message in a
 // conversation that is not in view is notified; a crowd's presence change is refetched; a
 // reset (the stream could not replay what was missed) reloads the page.
-import { $, $$, me, presenceText } from "./format.js";
+import { $, $$, me, presenceText, strings } from "./format.js";
 import { openPane } from "./pane.js";
 
 let presenceSync = null;
@@ -45,6 +45,15 @@ customElements.define(
   },
 );
 
-if (globalThis.Notification?.permission === "default" && me) {
-  setTimeout(() => Notification.requestPermission().catch(() => {}), 4000);
+// Browsers only ask for permission on a click: the control shows while there is a question
+// to ask, and says so when the answer was no.
+const toggle = $(".notify-toggle");
+function showToggle() {
+  const permission = globalThis.Notification?.permission;
+  if (!toggle || !me) return;
+  toggle.hidden = permission !== "default" && permission !== "denied";
+  toggle.disabled = permission === "denied";
+  toggle.title = permission === "denied" ? strings.notifications_blocked : "";
 }
+toggle?.addEventListener("click", () => Notification.requestPermission().catch(() => {}).finally(showToggle));
+showToggle();
