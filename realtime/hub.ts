@@ -211,6 +211,16 @@ export class Hub {
       else for (const userId of tenant.keys()) if (members.has(userId)) send(userId);
     }
     if (event.userId && !members?.has(event.userId)) send(event.userId);
+    // a new channel is news to every member of the workspace (anyone but guests may join it)
+    if (event.type === "conversation_created" && event.data.conversation.kind === "channel") {
+      for (const [userId, listeners] of tenant) {
+        if (members?.has(userId)) continue;
+        frame ??= encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) });
+        for (const listener of listeners) {
+          if (listener.role !== "guest" && listener.deliver(event, frame, batch)) delivered++;
+        }
+      }
+    }
     this.options.metrics.eventsDelivered += delivered;
     return delivered > 0;
   }
