@@ -11,6 +11,7 @@ import {
 } from "../../chat/conversations/conversations.ts";
 import { NewGroupForm } from "../../views/new_conversation.tsx";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
+import { unreadOf } from "../../chat/conversations/unread.ts";
 import { text } from "../../chat/text.ts";
 import { ConversationList, ConversationRow, ConversationRows, UnreadBadge } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
@@ -36,10 +37,11 @@ const groupForm = withoutEmpty(createBody.extend({
 }));
 const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
-const markRead = markReadRoute((c, id) =>
+// the badge shows what is still unread: a page marks read only up to what it showed
+const markRead = markReadRoute(async (c, id) =>
   c.html(
     <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
-      <UnreadBadge conversationId={id} count={0} t={c.var.t} />
+      <UnreadBadge conversationId={id} count={(await unreadOf(c.var.scope, id)).unread} t={c.var.t} />
     </hx-partial>,
   )
 );

@@ -107,15 +107,19 @@ export function afterListChange(list) {
   jump.hidden = false;
 }
 
-// the list marks itself read (hx-post, debounced) when told, and only while the page is seen
+// The list marks itself read (hx-post, debounced) when told, and only while the page is
+// seen. Read means seen: up to the newest message shown when it was told, not one that
+// arrived out of view during the debounce.
 function markReadSoon(pane) {
-  if (document.visibilityState === "visible") htmx.trigger($(".message-list", pane), "parley:read");
+  const list = $(".message-list", pane);
+  if (document.visibilityState !== "visible") return;
+  list.dataset.seenUpTo = $$(".message", list).at(-1)?.dataset.messageId ?? "";
+  htmx.trigger(list, "parley:read");
 }
-// read means seen: up to the newest message on the page, not whatever arrived since
 document.addEventListener("htmx:config:request", ({ detail: { ctx } }) => {
-  const last = ctx.sourceElement?.matches?.(".message-list") && $$(".message", ctx.sourceElement).at(-1);
-  if (!last) return;
-  const body = JSON.stringify({ up_to_id: last.dataset.messageId });
+  const upTo = ctx.sourceElement?.matches?.(".message-list") && ctx.sourceElement.dataset.seenUpTo;
+  if (!upTo) return;
+  const body = JSON.stringify({ up_to_id: upTo });
   ctx.fetch = (url, init) =>
     fetch(url, { ...init, body, headers: { ...init.headers, "Content-Type": "application/json" } });
 });

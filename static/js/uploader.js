@@ -27,7 +27,6 @@ function addFiles(form, added) {
 /** Files chosen or dropped anywhere on the composer join the ones already there. */
 export function setupUploads(form) {
   const files = form.elements.attachments;
-
   const dragging = (on) => (e) => {
     e.preventDefault();
     if (on || !form.contains(e.relatedTarget)) form.classList.toggle("dragging", on);
