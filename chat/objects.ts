@@ -26,6 +26,15 @@ export interface MessageObject {
   pii?: string[];
   /** Bot messages carry their progress instead of the sent/delivered/read status. */
   status: MessageStatus | BotStatus;
+  /** What a system message reports, for clients to word it in their reader's language. */
+  system?: SystemFacts;
+}
+
+/** A system message's facts: the action, and who or what it names. */
+export interface SystemFacts {
+  action: string;
+  name?: string;
+  title?: string;
 }
 
 export type MessageStatus = "sent" | "delivered" | "read";

@@ -21,6 +21,7 @@ export type MessageRow = Pick<
   | "deletedAt"
   | "customFields"
   | "botStatus"
+  | "metadata"
 >;
 
 /*
@@ -42,6 +43,7 @@ const ROW_COLUMNS = [
   "deleted_at",
   "custom_fields",
   "bot_status",
+  "metadata",
 ];
 const ROW_SQL = ROW_COLUMNS.join(", ");
 
@@ -60,6 +62,8 @@ function messageRowFrom(r: unknown[]): MessageRow {
     deletedAt: r[10] === null ? null : new Date(r[10] as number),
     customFields: r[11] === "{}" || r[11] === null ? {} : JSON.parse(r[11] as string),
     botStatus: r[12] as MessageRow["botStatus"],
+    // only system messages carry metadata worth reading (what happened, to whom)
+    metadata: r[3] === "system" && typeof r[13] === "string" ? JSON.parse(r[13]) : {},
   };
 }
 

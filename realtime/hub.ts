@@ -14,6 +14,7 @@ import type { WriteBatch } from "./write_batch.ts";
 export interface StreamPresence {
   streamOpened(tenantId: string, userId: string): void;
   streamClosed(tenantId: string, userId: string): void;
+  signedOut(tenantId: string, userId: string): void;
   receive(news: BusNews): void;
 }
 
@@ -213,6 +214,16 @@ export class Hub {
       else for (const userId of tenant.keys()) if (members.has(userId)) send(userId);
     }
     if (event.userId && !members?.has(event.userId)) send(event.userId);
+    // a new channel is news to every member of the workspace (anyone but guests may join it)
+    if (event.type === "conversation_created" && event.data.conversation.kind === "channel") {
+      for (const [userId, listeners] of tenant) {
+        if (members?.has(userId)) continue;
+        frame ??= encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) });
+        for (const listener of listeners) {
+          if (listener.role !== "guest" && listener.deliver(event, frame, batch)) delivered++;
+        }
+      }
+    }
     this.options.metrics.eventsDelivered += delivered;
     return delivered > 0;
   }
@@ -237,11 +248,11 @@ export class Hub {
    */
   #endRevoked(tenantId: string, userId: string, sessionId: string | undefined) {
     const mine = this.#listeners.get(tenantId)?.get(userId);
-    if (!mine) return;
     // closing unregisters, so the set is copied first
-    for (const listener of [...mine]) {
+    for (const listener of [...mine ?? []]) {
       if (sessionId === undefined || listener.sessionId === sessionId) listener.close();
     }
+    this.presence?.signedOut(tenantId, userId);
   }
 
   /**

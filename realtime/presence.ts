@@ -105,8 +105,24 @@ export class Presence {
     state.streams = Math.max(0, state.streams - 1);
     if (state.streams > 0) return;
     state.lastClosed = this.options.now();
+    // what the pages did while streaming (loading, sending) was activity of this visit: once
+    // its last stream is gone only the grace period holds the user, so a closed tab goes
+    // offline in seconds, not when the activity window runs out
+    state.lastActivity = -Infinity;
     // offline once the grace period is over (or later, if there was activity)
     this.#schedule(state.key, state.lastClosed + this.#grace);
+  }
+
+  /**
+   * The user's sessions here were ended (signed out, deactivated): they are offline at the
+   * next tick unless a stream of another session is still open, with no grace period and no
+   * activity window.
+   */
+  signedOut(tenantId: string, userId: string): void {
+    const state = this.#local.get(`${tenantId}:${userId}`);
+    if (!state) return;
+    state.lastActivity = state.lastClosed = -Infinity;
+    this.#schedule(state.key, this.options.now());
   }
 
   /** Takes in another instance's lease. */

@@ -32,6 +32,8 @@ export interface UiVariant {
   tombstone?: MessageObject;
   /** The message a pushed reply quotes. */
   parent?: MessageObject;
+  /** A new channel the viewer is not in: it goes to their "Join a channel" list. */
+  joinable?: { id: string; title: string };
 }
 
 type Own = { unread: number; mentions: number; muted: boolean; archived: boolean };
@@ -137,6 +139,11 @@ export async function uiEventVariant(scope: TenantScope, locale: Locale, event: 
     case "typing":
       return { ...base, key: event.data.user_id === scope.userId ? "self" : locale };
     case "conversation_created":
+      if (!event.data.conversation.participants.some((p) => p.id === scope.userId)) {
+        const { id, title } = event.data.conversation;
+        return { ...base, key: "joinable", joinable: { id, title } };
+      }
+      // falls through: a member's row
     case "conversation_updated": {
       const own = await ownOf(scope, event, event.data.conversation.id);
       const conversation = viewOf(event.data.conversation, scope.userId, own);

@@ -163,6 +163,8 @@ export function AppPage(
           <UnreadTotal count={props.unreadTotal} t={t} />
         </span>
         <span class="topbar-tools">
+          {/* shown by the page script while the browser has not been asked; asking needs this click */}
+          <button type="button" class="link-button notify-toggle" hidden>{t("ui.turn_on_notifications")}</button>
           <LanguageSwitcher locale={props.locale} t={t} back={props.back} />
           {props.viewer.role === "admin"
             ? <a href="/admin" class="link-button admin-link">{t("admin.title")}</a>

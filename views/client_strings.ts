@@ -1,4 +1,5 @@
 import type { Translator } from "../i18n/mod.ts";
+import { SYSTEM_TEXTS } from "./conversation_list.tsx";
 
 /**
  * The few translated words the page script needs for what it fills into
@@ -20,6 +21,9 @@ export function clientStrings(t: Translator): Record<string, string> {
     editing: t("ui.editing"),
     reply_to_message: t("ui.reply_to_message"),
     upload_failed: t("ui.upload_failed"),
+    file_too_large: t("ui.file_too_large"),
+    notifications_blocked: t("ui.notifications_blocked"),
+    ...Object.fromEntries(Object.entries(SYSTEM_TEXTS).map(([action, key]) => [`system_${action}`, t(key)])),
     mention_all: t("ui.mention_all"),
     mentioned_you: t("ui.mentioned_you"),
     open_discussion: t("ui.open_discussion"),

@@ -7,7 +7,7 @@ import { MentionMenu } from "./mention_menu.tsx";
  * there is text; the page script keeps a draft per conversation, handles replies and
  * edits, and sends files with progress.
  */
-export function Composer(props: { conversationId: string; t: Translator }) {
+export function Composer(props: { conversationId: string; t: Translator; maxUploadMb?: number }) {
   const t = props.t;
   const id = props.conversationId;
   return (
@@ -15,13 +15,15 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       class="composer"
       id={`composer-${id}`}
       data-conversation-id={id}
+      data-max-upload-mb={props.maxUploadMb}
       hx-post={`/ui/conversations/${id}/messages`}
       hx-target={`#messages-${id}`}
       hx-swap={`upsert key:${ORDER_KEY}`}
       hx-encoding="multipart/form-data"
       {
-        // a refused text (personal data the workspace blocks) is explained here and stays in the box
-        ...{ "hx-status:422": `target:#composer-notice-${id} swap:innerHTML` }
+        // a refused text (personal data the workspace blocks) is explained here and stays in the box;
+        // a server error swaps nothing: the page shows the message as not sent, to retry
+        ...{ "hx-status:422": `target:#composer-notice-${id} swap:innerHTML`, "hx-status:5xx": "swap:none" }
       }
     >
       <div class="composer-context" hidden>
@@ -63,6 +65,36 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       </div>
       <p class="drop-hint" aria-hidden="true">{t("ui.drop_files")}</p>
     </form>
+  );
+}
+
+/**
+ * A message whose send failed (no connection, a server error), as the page shows it under
+ * the list: its text and a retry, which sends it again with the same `client_id`, so a send
+ * that did reach the server is not stored twice. The page script fills in a copy.
+ */
+export function UnsentTemplate(props: { conversationId: string; t: Translator }) {
+  const id = props.conversationId;
+  return (
+    <template id={`unsent-template-${id}`}>
+      <form
+        class="unsent"
+        hx-post={`/ui/conversations/${id}/messages`}
+        hx-target={`#messages-${id}`}
+        hx-swap={`upsert key:${ORDER_KEY}`}
+        hx-encoding="multipart/form-data"
+        {...{ "hx-status:5xx": "swap:none" }}
+      >
+        <p class="unsent-text"></p>
+        <input type="hidden" name="content" />
+        <input type="hidden" name="parent_id" />
+        <input type="hidden" name="client_id" />
+        <input type="file" name="attachments" multiple hidden />
+        <p class="unsent-state" role="alert">
+          {props.t("ui.not_sent")} — <button type="submit" class="link-button retry-send">{props.t("ui.retry")}</button>
+        </p>
+      </form>
+    </template>
   );
 }
 

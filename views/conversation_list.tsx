@@ -1,5 +1,5 @@
-import type { ConversationObject, MessageObject } from "../chat/objects.ts";
-import type { Translator } from "../i18n/mod.ts";
+import type { ConversationObject, MessageObject, SystemFacts } from "../chat/objects.ts";
+import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { previewText } from "./format.tsx";
 
 /** A capped unread count for display. */
@@ -89,8 +89,24 @@ export function ConversationMeta(props: { conversationId: string; orderKey: stri
  */
 export function messagePreview(m: MessageObject, t: Translator): Preview {
   if (m.is_deleted) return { text: t("ui.message_deleted") };
+  if (m.system) return { text: systemText(m.system, t) ?? previewText(m.content) };
   const text = m.content || (m.attachments[0] ? `📎 ${m.attachments[0].filename}` : "");
   return { sender: m.sender_name ?? undefined, text: previewText(text) };
+}
+
+/** What the system messages that are worded per reader say, by action. */
+export const SYSTEM_TEXTS = {
+  joined: "system.joined",
+  left: "system.left",
+  added: "system.added",
+  removed: "system.removed",
+  renamed: "system.renamed",
+} as const satisfies Record<string, MessageKey>;
+
+/** A system message in the reader's language; undefined for one worded when it was written. */
+export function systemText(facts: SystemFacts, t: Translator): string | undefined {
+  const key = SYSTEM_TEXTS[facts.action as keyof typeof SYSTEM_TEXTS];
+  return key && t(key, { name: facts.name ?? "", title: facts.title ?? "" });
 }
 
 /** The selector of a row's preview while it still shows the given message. */

@@ -44,7 +44,19 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
       </header>
       {m.parent_id ? <ReplyQuote parentId={m.parent_id} parent={props.parent} /> : null}
       <div class="message-body" id={`message-body-${m.id}`}>
-        {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : formatText(m.content, m)}
+        {m.is_deleted ? <em class="deleted-text" data-i18n="deleted"></em> : m.system
+          ? (
+            // worded in the reader's language by the page script
+            <span
+              class="system-text"
+              data-system={m.system.action}
+              data-name={m.system.name}
+              data-title={m.system.title}
+            >
+              {m.content}
+            </span>
+          )
+          : formatText(m.content, m)}
         {m.status === "streaming" ? <StreamTail messageId={m.id} seq={props.streamSeq ?? 0} /> : null}
       </div>
       {!m.is_deleted && m.attachments.length > 0

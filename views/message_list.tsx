@@ -2,7 +2,7 @@ import type { ConversationObject, MessageObject } from "../chat/objects.ts";
 import type { ReadMark } from "../chat/conversations/unread.ts";
 import type { Translator } from "../i18n/mod.ts";
 import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.tsx";
-import { Composer } from "./composer.tsx";
+import { Composer, UnsentTemplate } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { GroupManageMenu } from "./group_manage.tsx";
 
@@ -114,6 +114,8 @@ export interface ConversationPaneProps {
   readMarks: ReadMark[];
   viewerId: string;
   t: Translator;
+  /** The largest file the composer takes, in MB: bigger ones are refused before sending. */
+  maxUploadMb?: number;
 }
 
 /** The open conversation: header, messages, typing, read marks and composer. */
@@ -125,7 +127,7 @@ export function ConversationPane(props: ConversationPaneProps) {
   const lastRead = props.lastReadId;
   const firstNew = lastRead === null
     ? undefined
-    : props.messages.find((m) => m.id > lastRead && m.sender_id !== props.viewerId);
+    : props.messages.find((m) => m.id > lastRead && m.sender_id !== props.viewerId && m.kind !== "system");
   return (
     <section
       id={`conversation-${c.id}`}
@@ -172,17 +174,21 @@ export function ConversationPane(props: ConversationPaneProps) {
           ))}
         </div>
         {props.hasNewer && last ? <NewerLoader conversationId={c.id} sinceId={last.id} /> : null}
+        <div class="unsent-list" id={`unsent-${c.id}`}></div>
         {props.messages.length === 0 ? <p class="empty-note">{t("ui.no_messages")}</p> : null}
         <span id={`end-${c.id}`}></span>
       </div>
       {/* shown while newer messages are out of view; the scroller follows the link to its end */}
-      <a class="jump-latest" href={`#end-${c.id}`} hidden>{t("ui.jump_to_latest")} ↓</a>
+      <a class="jump-latest" href={`#end-${c.id}`} data-count="0" hidden>
+        {t("ui.jump_to_latest")} <span class="jump-count badge"></span> ↓
+      </a>
       <p class="seen-by" id={`seen-${c.id}`}></p>
       <TypingSlot conversationId={c.id} />
       <ul class="read-marks" id={`read-marks-${c.id}`} hidden>
         {props.readMarks.map((m) => <ReadMarkItem conversationId={c.id} mark={m} />)}
       </ul>
-      <Composer conversationId={c.id} t={t} />
+      <Composer conversationId={c.id} t={t} maxUploadMb={props.maxUploadMb} />
+      <UnsentTemplate conversationId={c.id} t={t} />
     </section>
   );
 }

@@ -23,28 +23,26 @@ export function NewConversationForms(
         )
         : null}
       <NewGroupForm people={others} t={t} />
-      {props.channels.length > 0
-        ? (
-          <details class="join-channel">
-            <summary class="link-button">{t("ui.join_channel")}</summary>
-            <ul class="channel-list">
-              {props.channels.map((ch) => (
-                <li>
-                  <button
-                    type="button"
-                    class="link-button"
-                    hx-post={`/ui/conversations/${ch.id}/join`}
-                    hx-target="#pane"
-                  >
-                    # {ch.title}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </details>
-        )
-        : null}
+      {/* there even when empty (the stylesheet hides it then): new channels are pushed into it */}
+      <details class="join-channel">
+        <summary class="link-button">{t("ui.join_channel")}</summary>
+        <ul class="channel-list">
+          {props.channels.map((ch) => <ChannelJoinItem channel={ch} />)}
+        </ul>
+      </details>
     </div>
+  );
+}
+
+/** A channel the viewer may join; the page and the push of a new channel share it. */
+export function ChannelJoinItem(props: { channel: { id: string; title: string } }) {
+  const ch = props.channel;
+  return (
+    <li id={`join-${ch.id}`}>
+      <button type="button" class="link-button" hx-post={`/ui/conversations/${ch.id}/join`} hx-target="#pane">
+        # {ch.title}
+      </button>
+    </li>
   );
 }
 

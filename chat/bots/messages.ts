@@ -42,6 +42,7 @@ export async function postBotMessage(
     deletedAt: null,
     customFields: {},
     botStatus: options.status ?? "complete",
+    metadata: {},
   };
   const message = toMessageObject(row, { sender: me.user, files: [], reactions: [], mentions: [], members: [me] });
   await commitBatch(scope, [

@@ -121,6 +121,7 @@ export async function sendMessage(
     deletedAt: null,
     customFields,
     botStatus: null,
+    metadata: {},
   };
   const attachments = stored.map((f) => ({
     id: uuidv7(now.getTime()),

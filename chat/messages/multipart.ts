@@ -36,12 +36,14 @@ const FILE_FIELDS = new Set(["attachments", "attachments[]"]);
 const MAX_FIELDS = 20;
 const MAX_FIELD_BYTES = 64 * 1024;
 
-function tooLarge(what: string, limit: number): AppError {
-  return new AppError("payload_too_large", `Cannot upload ${what}: larger than ${limit} bytes`);
+// the details name the refused file and the limit, so a client can say which and why
+function tooLarge(what: string, limit: number, filename?: string): AppError {
+  const details = { ...(filename === undefined ? {} : { filename }), limit_bytes: limit };
+  return new AppError("payload_too_large", `Cannot upload ${what}: larger than ${limit} bytes`, details);
 }
 
 function notAllowed(filename: string): AppError {
-  return new AppError("unsupported_media_type", `Cannot upload "${filename}": file type not allowed`);
+  return new AppError("unsupported_media_type", `Cannot upload "${filename}": file type not allowed`, { filename });
 }
 
 /**
@@ -161,7 +163,7 @@ async function storeFile(
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
-      if (size > options.limits.fileBytes) throw tooLarge(`"${filename}"`, options.limits.fileBytes);
+      if (size > options.limits.fileBytes) throw tooLarge(`"${filename}"`, options.limits.fileBytes, filename);
       if (!sniffer.push(chunk)) throw notAllowed(filename);
       // WebCrypto's digest takes the whole input at once; node:crypto's hash takes it in pieces
       hash.update(chunk);

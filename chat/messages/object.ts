@@ -6,7 +6,14 @@ import type { MessageRow } from "../../db/messages.ts";
 import { listMentionMarks, type MentionMark } from "../../db/mentions.ts";
 import { findUsers } from "../../db/users.ts";
 import type { MemberMark } from "../../db/participants.ts";
-import type { EntityObject, MentionObject, MessageObject, MessageStatus, ReactionObject } from "../objects.ts";
+import type {
+  EntityObject,
+  MentionObject,
+  MessageObject,
+  MessageStatus,
+  ReactionObject,
+  SystemFacts,
+} from "../objects.ts";
 import type { TenantOnlyScope } from "../tenancy.ts";
 
 type AttachmentMark = Pick<Attachment, "id" | "filename" | "contentType" | "size">;
@@ -141,6 +148,16 @@ export function toMessageObject(
     edited_at: m.editedAt?.toISOString() ?? null,
     is_deleted: deleted,
     status: m.kind === "bot" ? m.botStatus ?? "complete" : messageStatus(m, parts.members),
+    ...(m.kind === "system" && !deleted ? { system: systemFacts(m.metadata) } : {}),
+  };
+}
+
+function systemFacts(metadata: Record<string, unknown> | null): SystemFacts {
+  const { action, name, title } = metadata ?? {};
+  return {
+    action: typeof action === "string" ? action : "",
+    ...(typeof name === "string" ? { name } : {}),
+    ...(typeof title === "string" ? { title } : {}),
   };
 }
 

@@ -64,7 +64,15 @@ export async function recordMembershipChange(
 ): Promise<void> {
   const data = { user_id: change.userId };
   const content = MEMBERSHIP_TEXT[change.action](change.name ?? "Someone");
-  await postSystemMessage(scope, conversation, { action: change.action, content, at: change.at, data }, tx, record);
+  // the name goes along so every reader's page words it in their own language
+  const facts = { ...data, ...(change.name === undefined ? {} : { name: change.name }) };
+  await postSystemMessage(
+    scope,
+    conversation,
+    { action: change.action, content, at: change.at, data: facts },
+    tx,
+    record,
+  );
   await audit(tx, scope, {
     actorId: scope.userId,
     action: `participant.${change.action}`,

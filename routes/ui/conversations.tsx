@@ -11,6 +11,7 @@ import {
 } from "../../chat/conversations/conversations.ts";
 import { NewGroupForm } from "../../views/new_conversation.tsx";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
+import { unreadOf } from "../../chat/conversations/unread.ts";
 import { text } from "../../chat/text.ts";
 import {
   ConversationList,
@@ -51,11 +52,12 @@ const groupForm = withoutEmpty(createBody.extend({
 }));
 const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
-const markRead = markReadRoute((c, id) =>
+// the badge shows what is still unread: a page marks read only up to what it showed
+const markRead = markReadRoute(async (c, id) =>
   c.html(
     <>
       <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
-        <UnreadBadge conversationId={id} count={0} t={c.var.t} />
+        <UnreadBadge conversationId={id} count={(await unreadOf(c.var.scope, id)).unread} t={c.var.t} />
       </hx-partial>
       <hx-partial hx-target={`#mentions-${id}`} hx-swap="outerHTML">
         <MentionBadge conversationId={id} count={0} t={c.var.t} />

@@ -68,6 +68,7 @@ export async function loadPane(c: Context<AppEnv>, conversationId: string, optio
       readMarks={readMarks}
       viewerId={scope.userId}
       t={c.var.t}
+      maxUploadMb={deps.config.maxUploadBytes / (1024 * 1024)}
     />
   );
 }

@@ -113,6 +113,38 @@ export function afterSend(form) {
   scrollToEnd(form.closest(".conversation"));
 }
 
+/**
+ * A send that got no answer, or a server error, shows as "Not sent" with a retry that sends
+ * the same `client_id` again: the server stores a message once per client id, so a send that
+ * did arrive is never doubled. The composer is cleared as after a send.
+ */
+export function unsent(form) {
+  const pane = form.closest(".conversation");
+  const item = $(`#unsent-template-${pane.dataset.conversationId}`, pane).content.firstElementChild.cloneNode(true);
+  const { content, client_id: clientId, parent_id: parentId, attachments } = item.elements;
+  $(".unsent-text", item).textContent = content.value = sentText.get(form) ?? form.elements.content.value;
+  [clientId.value, parentId.value] = [form.elements.client_id.value, form.elements.parent_id.value];
+  const files = new DataTransfer();
+  for (const f of form.elements.attachments.files) files.items.add(f);
+  attachments.files = files.files;
+  $(".unsent-list", pane).append(item);
+  htmx.process(item);
+  afterSend(form);
+}
+
+/** Drops the file the server refused (named by the answer) from the composer, with the reason shown. */
+export function refused(form, response) {
+  const name = decodeURIComponent(response.headers.get("parley-refused-file") ?? "");
+  dropFiles(form, (f) => f.name !== name);
+}
+
+function dropFiles(form, keep) {
+  const kept = new DataTransfer();
+  for (const f of form.elements.attachments.files) if (keep(f)) kept.items.add(f);
+  form.elements.attachments.files = kept.files;
+  listFiles(form);
+}
+
 /** Fills in the composer's and the toolbar's requests. */
 export function configureRequest(e) {
   const { ctx } = e.detail;
@@ -125,6 +157,7 @@ export function configureRequest(e) {
   if (form.matches(".composer-input")) return form.value ? ctx.request.body = new FormData() : e.preventDefault();
   if (!form.matches("form.composer")) return;
   sentText.set(form, form.elements.content.value);
+  $(".composer-notice", form).textContent = "";
   if (form.elements.edit_id.value) return ctx.request.action = `/ui/messages/${form.elements.edit_id.value}/edit`;
   ctx.request.body.set("client_id", form.elements.client_id.value = crypto.randomUUID());
   if (form.elements.attachments.files.length) ctx.fetch = fetchWithProgress(form);

@@ -48,6 +48,10 @@ export function decorate(root) {
   for (const e of $$("[data-i18n]", root)) e.textContent = strings[e.dataset.i18n] ?? "";
   for (const e of $$("[data-i18n-title]", root)) e.title = strings[e.dataset.i18nTitle] ?? "";
   for (const e of $$(".file-size[data-bytes]", root)) e.textContent = sizeText(Number(e.dataset.bytes));
+  for (const e of $$(".system-text[data-system]", root)) {
+    const template = strings[`system_${e.dataset.system}`];
+    if (template) e.textContent = fill(template, { name: e.dataset.name ?? "", title: e.dataset.title ?? "" });
+  }
   for (const r of $$(".reaction[data-user-ids]", root)) {
     r.classList.toggle("mine", r.dataset.userIds.split(" ").includes(me));
   }

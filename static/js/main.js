@@ -2,7 +2,7 @@
 // modules add what markup alone cannot, once at start and after every swap.
 import { $, $$, decorate } from "./format.js";
 import { afterListChange, openPane, setupPane } from "./pane.js";
-import { afterSend, configureRequest, setupComposer } from "./composer.js";
+import { afterSend, configureRequest, refused, setupComposer, unsent } from "./composer.js";
 import { selectTab } from "./widget.js";
 import "./notices.js";
 import "./stream_fallback.js";
@@ -35,7 +35,17 @@ function refresh() {
 
 document.addEventListener("htmx:config:request", configureRequest);
 document.addEventListener("htmx:after:request", ({ detail: { ctx } }) => {
-  if (ctx.sourceElement?.matches?.("form.composer") && ctx.response?.status < 300) afterSend(ctx.sourceElement);
+  const [form, status] = [ctx.sourceElement, ctx.response?.status];
+  if (form?.matches?.("form.unsent") && status < 300) form.remove();
+  if (!form?.matches?.("form.composer")) return;
+  if (status < 300) afterSend(form);
+  else if (status === 413 || status === 415) refused(form, ctx.response);
+  else if (status >= 500 && !form.elements.edit_id.value) unsent(form);
+});
+// no answer at all (the server or the network is down)
+document.addEventListener("htmx:error", ({ detail: { ctx } }) => {
+  const form = ctx?.sourceElement;
+  if (form?.matches?.("form.composer") && !ctx.response && !form.elements.edit_id.value) unsent(form);
 });
 document.addEventListener("htmx:after:swap", ({ detail: { ctx } }) => {
   refresh();

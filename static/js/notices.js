@@ -47,6 +47,15 @@ customElements.define(
   },
 );
 
-if (globalThis.Notification?.permission === "default" && me) {
-  setTimeout(() => Notification.requestPermission().catch(() => {}), 4000);
+// Browsers only ask for permission on a click: the control shows while there is a question
+// to ask, and says so when the answer was no.
+const toggle = $(".notify-toggle");
+function showToggle() {
+  const permission = globalThis.Notification?.permission;
+  if (!toggle || !me) return;
+  toggle.hidden = permission !== "default" && permission !== "denied";
+  toggle.disabled = permission === "denied";
+  toggle.title = permission === "denied" ? strings.notifications_blocked : "";
 }
+toggle?.addEventListener("click", () => Notification.requestPermission().catch(() => {}).finally(showToggle));
+showToggle();

@@ -5,11 +5,31 @@ import { $, $$, dayKey, dayLabel, decorate, el, fill, me, strings } from "./form
 export const openPane = () => $(".conversation[data-conversation-id]");
 export const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
 const shapes = new WeakMap();
+// A scroller the reader left at its end stays there while its content grows (an image
+// loading, a tall message, a replay): the state is kept from their scrolling, because after
+// growth the position alone no longer tells.
+const pinned = new WeakMap();
+const follow = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const scroller = target.closest(".message-scroller");
+    if (scroller && pinned.get(scroller)) scroller.scrollTop = scroller.scrollHeight;
+  }
+});
 
-/** Shows a pane's newest message. */
+/** Shows a pane's newest message; what arrives later is followed. */
 export function scrollToEnd(pane) {
   const scroller = pane && $(".message-scroller", pane);
-  if (scroller) [scroller.scrollTop, $(".jump-latest", pane).hidden] = [scroller.scrollHeight, true];
+  if (!scroller) return;
+  scroller.scrollTop = scroller.scrollHeight;
+  pinned.set(scroller, true);
+  seen(pane);
+}
+
+// the reader is at the end: the jump button and its count go, and what they now see is read
+function seen(pane) {
+  const jump = $(".jump-latest", pane);
+  [jump.hidden, jump.dataset.count, $(".jump-count", jump).textContent] = [true, "0", ""];
+  if (document.getElementById(`unread-${pane.dataset.conversationId}`)?.dataset.count > 0) markReadSoon(pane);
 }
 
 /** Prepares a pane the first time it shows; false when there is none or it is ready. */
@@ -21,12 +41,16 @@ export function setupPane(pane) {
   document.getElementById(`conv-${pane.dataset.conversationId}`)?.classList.add("active");
   decorate(pane);
   drawSeparators($(".message-list", pane));
+  const scroller = $(".message-scroller", pane);
+  follow.observe(scroller);
+  follow.observe($(".message-list", pane));
   // opened at a message (a search result, a mention): it shows in the middle, highlighted
   const focus = pane.dataset.focus && document.getElementById(pane.dataset.focus);
   if (focus) focus.classList.add("focused");
   if (focus || $(".new-divider", pane)) {
     (focus || $(".new-divider", pane)).scrollIntoView({ block: focus ? "center" : "start" });
   } else scrollToEnd(pane);
+  pinned.set(scroller, nearBottom(scroller));
   return true;
 }
 
@@ -75,30 +99,57 @@ export function afterListChange(list) {
   // a pane opened at an older message keeps its place while the pages after it load
   if (!before || !newest || newest.id === before.newest || $(".load-newer", pane)) return;
   const scroller = $(".message-scroller", pane);
-  if (newest.dataset.authorId === me || nearBottom(scroller) || scroller.scrollHeight - scroller.clientHeight < 400) {
+  if (newest.dataset.authorId === me || pinned.get(scroller) || nearBottom(scroller)) {
     scrollToEnd(pane);
-  } else $(".jump-latest", pane).hidden = false;
-  if (newest.dataset.authorId !== me) markReadSoon(pane);
+    if (newest.dataset.authorId !== me) markReadSoon(pane);
+    return;
+  }
+  // out of view: counted on the jump button, and unread until the reader gets there
+  const fresh = messages.filter((m) => m.id > (before.newest ?? "") && !m.matches(".kind-system")).length;
+  const jump = $(".jump-latest", pane);
+  jump.dataset.count = String(Number(jump.dataset.count || 0) + fresh);
+  $(".jump-count", jump).textContent = Number(jump.dataset.count) > 0 ? jump.dataset.count : "";
+  jump.hidden = false;
 }
 
+// The list marks itself read (hx-post, debounced) when told, and only while the page is
+// seen. Read means seen: up to the newest message shown when it was told, not one that
+// arrived out of view during the debounce.
+function markReadSoon(pane) {
+  const list = $(".message-list", pane);
+  if (document.visibilityState !== "visible" || !readGate(pane)) return;
+  list.dataset.seenUpTo = $$(".message", list).at(-1)?.dataset.messageId ?? "";
+  htmx.trigger(list, "parley:read");
+}
 let readGate = () => true;
 /** Adds a condition for the open conversation to count as read (the widget's: open, at its end, host tab visible). */
 export const setReadGate = (gate) => readGate = gate;
-
-// the list marks itself read (hx-post, debounced) when told, and only while the page is seen
-function markReadSoon(pane) {
-  if (document.visibilityState === "visible" && readGate(pane)) htmx.trigger($(".message-list", pane), "parley:read");
-}
 
 /** Marks the open conversation read if it shows unread messages and may count as seen now. */
 export function readIfUnread() {
   const pane = openPane();
   if (pane && document.getElementById(`unread-${pane.dataset.conversationId}`)?.textContent.trim()) markReadSoon(pane);
 }
-document.addEventListener("visibilitychange", readIfUnread);
+document.addEventListener("htmx:config:request", ({ detail: { ctx } }) => {
+  const upTo = ctx.sourceElement?.matches?.(".message-list") && ctx.sourceElement.dataset.seenUpTo;
+  if (!upTo) return;
+  const body = JSON.stringify({ up_to_id: upTo });
+  ctx.fetch = (url, init) =>
+    fetch(url, { ...init, body, headers: { ...init.headers, "Content-Type": "application/json" } });
+});
+document.addEventListener("visibilitychange", () => {
+  const pane = openPane();
+  if (pane && pinned.get($(".message-scroller", pane))) seen(pane);
+});
 document.addEventListener("scroll", (e) => {
-  if (e.target.matches?.(".message-scroller") && nearBottom(e.target)) {
-    $(".jump-latest", e.target.parentElement).hidden = true;
-    readIfUnread();
-  }
+  if (!e.target.matches?.(".message-scroller")) return;
+  pinned.set(e.target, nearBottom(e.target));
+  if (pinned.get(e.target) && !$(".jump-latest", e.target.parentElement).hidden) seen(e.target.parentElement);
 }, { capture: true, passive: true });
+// the jump button's link would leave a gap under the end marker: it scrolls itself
+document.addEventListener("click", (e) => {
+  const jump = e.target.closest?.(".jump-latest");
+  if (!jump) return;
+  e.preventDefault();
+  scrollToEnd(jump.closest(".conversation"));
+});

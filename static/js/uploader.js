@@ -1,10 +1,27 @@
 // Files for the composer: chosen or dropped, listed, then sent with a progress bar.
-import { $, el, sizeText, strings } from "./format.js";
+import { $, el, fill, sizeText, strings } from "./format.js";
 
 /** Lists the chosen files under the composer. */
 export function listFiles(form) {
   const item = (f) => el("li", "", `${f.name} (${sizeText(f.size)})`);
   $(".file-list", form).replaceChildren(...Array.from(form.elements.attachments.files, item));
+}
+
+/**
+ * Adds files to the composer; one over the server's limit is refused here, with the limit
+ * named, instead of after its upload.
+ */
+function addFiles(form, added) {
+  const [files, all, limit] = [form.elements.attachments, new DataTransfer(), Number(form.dataset.maxUploadMb)];
+  const tooLarge = [];
+  for (const f of [...files.files, ...added]) {
+    if (limit && f.size > limit * 1024 * 1024) tooLarge.push(f.name);
+    else all.items.add(f);
+  }
+  files.files = all.files;
+  listFiles(form);
+  $(".composer-notice", form).textContent = tooLarge.map((name) => fill(strings.file_too_large, { name, mb: limit }))
+    .join(" ");
 }
 
 /** Files chosen or dropped anywhere on the composer join the ones already there. */
@@ -14,15 +31,12 @@ export function setupUploads(form) {
     e.preventDefault();
     if (on || !form.contains(e.relatedTarget)) form.classList.toggle("dragging", on);
   };
-  files.addEventListener("change", () => listFiles(form));
+  files.addEventListener("change", () => addFiles(form, []));
   for (const type of ["dragenter", "dragover"]) form.addEventListener(type, dragging(true));
   form.addEventListener("dragleave", dragging(false));
   form.addEventListener("drop", (e) => {
     dragging(false)(e);
-    const all = new DataTransfer();
-    for (const f of [...files.files, ...e.dataTransfer.files]) all.items.add(f);
-    files.files = all.files;
-    listFiles(form);
+    addFiles(form, e.dataTransfer.files);
   });
 }
 
@@ -41,7 +55,9 @@ export function fetchWithProgress(form) {
       xhr.upload.addEventListener("progress", (e) => progress.value = Math.round((e.loaded / e.total) * 100) || 0);
       xhr.addEventListener("loadend", () => {
         progress.hidden = true;
-        if (xhr.status) return resolve(new Response(xhr.responseText, { status: xhr.status }));
+        const headers = xhr.getAllResponseHeaders().trim().split(/[\r\n]+/).filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]);
+        if (xhr.status) return resolve(new Response(xhr.responseText, { status: xhr.status, headers }));
         const toast = Object.assign(el("p", "toast", strings.upload_failed), { role: "alert" });
         document.body.append(toast);
         setTimeout(() => toast.remove(), 4000);

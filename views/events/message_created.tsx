@@ -24,24 +24,27 @@ export function MessageCreated({ data, variant: v, t }: FragmentProps<"message_c
       <hx-partial hx-target={`#typing-${cid}`} hx-swap="outerHTML">
         <TypingSlot conversationId={cid} />
       </hx-partial>
-      {v.mine ? null : (
+      {v.mine || m.kind === "system" ? null : (
         <hx-partial hx-target="#live-region" hx-swap="innerHTML">
           <span data-message-id={m.id}>{`${t("ui.new_message_from", { name: sender })} ${preview}`}</span>
         </hx-partial>
       )}
-      {v.mine || (v.muted && !v.mentioned) ? null : (
-        <Notice
-          kind="message"
-          data={{
-            "conversation-id": cid,
-            "message-id": m.id,
-            sender,
-            preview,
-            muted: v.muted ? "true" : "false",
-            mentioned: v.mentioned ? "true" : "false",
-          }}
-        />
-      )}
+      {
+        // a system message (someone joined, a rename) is never notified
+        v.mine || m.kind === "system" || (v.muted && !v.mentioned) ? null : (
+          <Notice
+            kind="message"
+            data={{
+              "conversation-id": cid,
+              "message-id": m.id,
+              sender,
+              preview,
+              muted: v.muted ? "true" : "false",
+              mentioned: v.mentioned ? "true" : "false",
+            }}
+          />
+        )
+      }
     </>
   );
 }
