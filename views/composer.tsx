@@ -1,5 +1,6 @@
 import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { ORDER_KEY } from "./message_item.tsx";
+import { Icon } from "./icons.tsx";
 
 /**
  * The message composer. Enter sends, Shift+Enter adds a line, typing is signalled while
@@ -26,7 +27,7 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       <div class="composer-context" hidden>
         <span class="composer-context-label"></span>
         <button type="button" class="icon-button composer-cancel" aria-label={t("ui.cancel")} title={t("ui.cancel")}>
-          ✕
+          <Icon name="close" />
         </button>
       </div>
       <input type="hidden" name="parent_id" value="" />
@@ -37,10 +38,18 @@ export function Composer(props: { conversationId: string; t: Translator }) {
       <progress class="upload-progress" max="100" value="0" hidden></progress>
       <div class="composer-row">
         <label class="icon-button attach" title={t("ui.attach")}>
-          <span aria-hidden="true">📎</span>
+          <Icon name="attach" />
           <span class="sr-only">{t("ui.attach")}</span>
           <input type="file" name="attachments" multiple class="sr-only file-input" />
         </label>
+        <button
+          type="button"
+          class="icon-button emoji-button"
+          title={t("ui.insert_emoji")}
+          aria-label={t("ui.insert_emoji")}
+        >
+          <Icon name="emoji" />
+        </button>
         <textarea
           name="content"
           rows={1}

@@ -1,6 +1,7 @@
 import type { ConversationObject, MessageObject } from "../chat/objects.ts";
 import type { Translator } from "../i18n/mod.ts";
 import { previewText } from "./format.tsx";
+import { Icon } from "./icons.tsx";
 
 /** A capped unread count for display. */
 export function unreadLabel(count: number): string {
@@ -73,7 +74,7 @@ export function ConversationMeta(props: { conversationId: string; orderKey: stri
  */
 export function messagePreview(m: MessageObject, t: Translator): Preview {
   if (m.is_deleted) return { text: t("ui.message_deleted") };
-  const text = m.content || (m.attachments[0] ? `📎 ${m.attachments[0].filename}` : "");
+  const text = m.content || (m.attachments[0]?.filename ?? "");
   return { sender: m.sender_name ?? undefined, text: previewText(text) };
 }
 
@@ -87,10 +88,10 @@ function preview(c: ConversationObject, t: Translator): Preview {
 }
 
 const FLAG_BUTTONS = {
-  mute: { label: "ui.mute", icon: "🔔" },
-  unmute: { label: "ui.unmute", icon: "🔕" },
-  archive: { label: "ui.archive", icon: "🗄" },
-  unarchive: { label: "ui.unarchive", icon: "📤" },
+  mute: { label: "ui.mute", icon: "mute" },
+  unmute: { label: "ui.unmute", icon: "unmute" },
+  archive: { label: "ui.archive", icon: "archive" },
+  unarchive: { label: "ui.unarchive", icon: "unarchive" },
 } as const;
 
 /** A row's button that sets one of the viewer's flags; the answer replaces the row (an archived one leaves). */
@@ -106,7 +107,7 @@ function FlagButton(props: { conversationId: string; flag: keyof typeof FLAG_BUT
       title={props.t(label)}
       aria-label={props.t(label)}
     >
-      {icon}
+      <Icon name={icon} />
     </button>
   );
 }
@@ -132,7 +133,10 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
       >
         <span class="avatar" aria-hidden="true">{c.is_group ? "#" : (c.title[0] ?? "?").toUpperCase()}</span>
         <span class="conv-main">
-          <span class="conv-title">{c.title}</span>
+          <span class="conv-title">
+            {c.title}
+            {c.is_muted ? <Icon name="unmute" label={t("ui.muted")} /> : null}
+          </span>
           <ConversationMeta
             conversationId={c.id}
             orderKey={c.last_message?.id ?? c.id}

@@ -5,6 +5,7 @@ import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.ts
 import { Composer } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { GroupManageMenu } from "./group_manage.tsx";
+import { Icon } from "./icons.tsx";
 
 /** The watermark inside a read mark; a `read` push replaces just this element. */
 export function ReadWatermark(props: { conversationId: string; userId: string; lastReadId: string | null }) {
@@ -104,7 +105,9 @@ export function ConversationPane(props: ConversationPaneProps) {
       aria-label={c.title}
     >
       <header class="pane-header">
-        <a class="icon-button back-button" href="/" aria-label={t("ui.back")} title={t("ui.back")}>←</a>
+        <a class="icon-button back-button" href="/" aria-label={t("ui.back")} title={t("ui.back")}>
+          <Icon name="back" />
+        </a>
         <div class="pane-title">
           <h2>{c.title}</h2>
           <p class="pane-sub">
@@ -140,7 +143,9 @@ export function ConversationPane(props: ConversationPaneProps) {
         <span id={`end-${c.id}`}></span>
       </div>
       {/* shown while newer messages are out of view; the scroller follows the link to its end */}
-      <a class="jump-latest" href={`#end-${c.id}`} hidden>{t("ui.jump_to_latest")} ↓</a>
+      <a class="jump-latest" href={`#end-${c.id}`} hidden>
+        {t("ui.jump_to_latest")} <Icon name="down" />
+      </a>
       <p class="seen-by" id={`seen-${c.id}`}></p>
       <TypingSlot conversationId={c.id} />
       <ul class="read-marks" id={`read-marks-${c.id}`} hidden>

@@ -73,6 +73,18 @@ function showActions(message) {
   message.append(actions);
   htmx.process(actions);
   actions.hidden = false;
+  placeActions(message);
+}
+// The toolbar never covers the message's name and time: beside the bubble where the list
+// has room, else above it, or below it where the list's top edge would cut it off.
+function placeActions(message) {
+  const [box, list] = [message.getBoundingClientRect(), message.parentElement.getBoundingClientRect()];
+  const mine = message.classList.contains("mine");
+  const side = mine ? box.left - list.left : list.right - box.right;
+  const scroller = message.closest(".message-scroller")?.getBoundingClientRect();
+  actions.classList.remove("side", "below");
+  if (side >= actions.offsetWidth + 8) actions.classList.add("side");
+  else if (box.top - (scroller?.top ?? 0) < actions.offsetHeight + 4) actions.classList.add("below");
 }
 document.addEventListener("mouseover", (e) => showActions(e.target.closest?.(".message")));
 document.addEventListener("focusin", (e) => actions?.contains(e.target) || showActions(e.target.closest?.(".message")));
