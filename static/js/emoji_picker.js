@@ -11,6 +11,7 @@ function open(button, onChoose) {
   const search = $(".emoji-search", picker);
   search.value = "";
   filter("");
+  picker.setAttribute("aria-label", button.getAttribute("aria-label"));
   picker.hidden = false;
   // beside the button that opened it, inside the window
   const at = button.getBoundingClientRect();
