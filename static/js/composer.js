@@ -68,7 +68,10 @@ export function configureRequest(e) {
 // The toolbar moves onto the message hovered or focused. One that left the page with a
 // replaced message may have been unwired by htmx: a fresh copy takes its place.
 function showActions(message) {
-  if (!actions || !message || message.matches(".deleted, .kind-system") || actions.parentElement === message) return;
+  if (
+    !actions || !message || message.matches(".deleted, .kind-system") ||
+    (actions.parentElement === message && !actions.hidden)
+  ) return;
   if (!actions.isConnected) actions = actions.cloneNode(true);
   message.append(actions);
   htmx.process(actions);

@@ -31,15 +31,19 @@ document.addEventListener("keydown", (e) => {
     const at = messages.indexOf(message);
     const next = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: messages.length - 1 }[e.key];
     if (next !== undefined) moveTo(messages[Math.max(0, next)]);
-    else if (e.key === "Enter" && toolbar) visibleButtons(toolbar)[0]?.focus();
-    else return;
+    else if (e.key === "Enter" && toolbar) {
+      toolbar.hidden = false;
+      visibleButtons(toolbar)[0]?.focus();
+    } else return;
     e.preventDefault();
   } else if (toolbar?.contains(e.target)) {
     const buttons = visibleButtons(toolbar);
     const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
     if (step) buttons[(buttons.indexOf(e.target) + step + buttons.length) % buttons.length]?.focus();
-    else if (e.key === "Escape") message.focus();
-    else return;
+    else if (e.key === "Escape") {
+      message.focus();
+      toolbar.hidden = true;
+    } else return;
     e.preventDefault();
   }
 });

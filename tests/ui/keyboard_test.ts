@@ -98,6 +98,7 @@ browserTest(
         assert.ok(label, "each toolbar button has a name");
         await page.keyboard.press("Escape");
         assert.equal((await focused(page)).text, "Message 15");
+        assert.equal(await page.isVisible("#message-actions"), false, "Escape closes the actions");
       },
     );
 
