@@ -133,10 +133,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
       >
         <span class="avatar" aria-hidden="true">{c.is_group ? "#" : (c.title[0] ?? "?").toUpperCase()}</span>
         <span class="conv-main">
-          <span class="conv-title">
-            {c.title}
-            {c.is_muted ? <Icon name="unmute" label={t("ui.muted")} /> : null}
-          </span>
+          <span class="conv-title">{c.title}</span>
           <ConversationMeta
             conversationId={c.id}
             orderKey={c.last_message?.id ?? c.id}
@@ -145,6 +142,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
           />
         </span>
         <span class="conv-side">
+          {c.is_muted ? <Icon name="unmute" label={t("ui.muted")} /> : null}
           <UnreadBadge conversationId={c.id} count={c.unread_count} t={t} />
         </span>
       </a>
