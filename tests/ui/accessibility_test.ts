@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
 import { browserTest, screenshot, signIn, waitForStream, watchedPage } from "./browser.ts";
 
@@ -42,9 +43,12 @@ browserTest(
   "axe finds no serious or critical violation on login, home, conversation, widget and admin pages, light and dark, desktop and phone",
   async (t, { server, browser }) => {
     await server.seed("acme", { bob: "member" });
+    // each run reacts with another emoji: the same one again would take the reaction back
+    let run = -1;
     for (const screen of SCREENS) {
       for (const colorScheme of ["light", "dark"] as const) {
         await t.step(`${screen.name}, ${colorScheme}`, async () => {
+          run++;
           const context = await browser.newContext({ viewport: screen.viewport, colorScheme, bypassCSP: true });
           const { page } = await watchedPage(context);
           const found: Record<string, string[]> = {};
@@ -65,8 +69,22 @@ browserTest(
             await page.press(".composer-input", "Enter");
             await page.waitForSelector(`.message.mine:has-text('${text}')`);
           }
+          await page.setInputFiles(".file-input", {
+            name: "agenda.txt",
+            mimeType: "text/plain",
+            buffer: Buffer.from("1. hello\n"),
+          });
+          await page.press(".composer-input", "Enter");
+          await page.waitForSelector(".message.mine .file-chip:has-text('agenda.txt')");
+          await page.hover(".message.mine:has-text('Hello Bob')");
+          await page.click(`.message.mine:has-text('Hello Bob') #message-actions [data-action=react] >> nth=${run}`);
+          await page.waitForSelector(".message.mine:has-text('Hello Bob') .reaction.mine");
           await page.hover(".message.mine >> nth=-1");
           await audit("conversation");
+          await page.click(".composer .emoji-button");
+          await page.fill(".emoji-search", "heart");
+          await audit("emoji-picker");
+          await page.keyboard.press("Escape");
           await page.goto(`${server.url}/widget`);
           await waitForStream(page);
           await page.click("#chat-bar");
