@@ -9,6 +9,8 @@ import uploaderJs from "./js/uploader.js" with { type: "text" };
 import noticesJs from "./js/notices.js" with { type: "text" };
 import streamFallbackJs from "./js/stream_fallback.js" with { type: "text" };
 import widgetJs from "./js/widget.js" with { type: "text" };
+import keyboardJs from "./js/keyboard.js" with { type: "text" };
+import emojiPickerJs from "./js/emoji_picker.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
 import loaderJs from "./embed/widget.js" with { type: "text" };
 
@@ -24,6 +26,8 @@ const MODULES: Record<string, string> = {
   "notices.js": noticesJs,
   "stream_fallback.js": streamFallbackJs,
   "widget.js": widgetJs,
+  "keyboard.js": keyboardJs,
+  "emoji_picker.js": emojiPickerJs,
 };
 
 async function digest(text: string): Promise<string> {

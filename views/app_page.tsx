@@ -9,6 +9,7 @@ import { NewConversationForms } from "./new_conversation.tsx";
 import { MessageActions } from "./message_actions.tsx";
 import { SearchBox } from "./found_list.tsx";
 import { SupportLinks } from "./support_queue.tsx";
+import { EmojiPicker } from "./emoji_picker.tsx";
 
 /** What every signed-in page knows about its viewer and workspace. */
 export interface AppShellProps {
@@ -54,6 +55,7 @@ export function EventStream(props: { cursor: number; t: Translator }) {
         <EventPoll after={props.cursor} />
       </template>
       <MessageActions t={props.t} />
+      <EmojiPicker t={props.t} />
     </>
   );
 }
@@ -82,7 +84,7 @@ export function EventPoll(props: { after: number }) {
 }
 
 /** The document around the signed-in app and the widget, with their event stream. */
-export function ShellLayout(props: AppShellProps & { bodyClass: string; children: Child }) {
+export function ShellLayout(props: AppShellProps & { bodyClass: string; mainId: string; children: Child }) {
   const t = props.t;
   return (
     <Layout
@@ -92,6 +94,7 @@ export function ShellLayout(props: AppShellProps & { bodyClass: string; children
       userId={props.viewer.id}
       brandCss={props.brandCss}
       bodyClass={props.bodyClass}
+      mainId={props.mainId}
     >
       <EventStream cursor={props.cursor} t={t} />
       {props.children}
@@ -153,13 +156,14 @@ export function AppPage(
     <ShellLayout
       {...props}
       bodyClass={`app${props.open ? " has-open" : ""}${props.viewer.role === "admin" ? " is-admin" : ""}`}
+      mainId="pane"
     >
       <header class="topbar">
         <span class="brand">
           {props.workspace.logoUrl
             ? <img class="logo" src={props.workspace.logoUrl} alt="" />
             : <span class="logo-mark" aria-hidden="true">P</span>}
-          <span class="workspace-name">{props.workspace.name}</span>
+          <h1 class="workspace-name">{props.workspace.name}</h1>
           <UnreadTotal count={props.unreadTotal} t={t} />
         </span>
         <span class="topbar-tools">
@@ -178,7 +182,7 @@ export function AppPage(
       {props.welcome ? <Welcome t={t} {...props.welcome} /> : null}
       <div class="layout">
         <Sidebar {...props} />
-        <main id="pane" class="pane">{props.pane}</main>
+        <main id="pane" class="pane" tabindex={-1}>{props.pane}</main>
       </div>
     </ShellLayout>
   );

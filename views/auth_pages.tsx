@@ -44,7 +44,7 @@ export function AuthShell(props: AuthPageProps & { title: string; children: unkn
   const t = props.t;
   return (
     <Layout title={`${props.title} · ${t("app.name")}`} locale={props.locale} t={t} bodyClass="auth">
-      <main class="auth-card">
+      <main id="main" class="auth-card" tabindex={-1}>
         <header class="auth-header">
           <span class="logo-mark" aria-hidden="true">P</span>
           <h1>{props.title}</h1>

@@ -1,6 +1,7 @@
 import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { ORDER_KEY } from "./message_item.tsx";
 import { MentionMenu } from "./mention_menu.tsx";
+import { Icon } from "./icons.tsx";
 
 /**
  * The message composer. Enter sends, Shift+Enter adds a line, typing is signalled while
@@ -29,7 +30,7 @@ export function Composer(props: { conversationId: string; t: Translator; maxUplo
       <div class="composer-context" hidden>
         <span class="composer-context-label"></span>
         <button type="button" class="icon-button composer-cancel" aria-label={t("ui.cancel")} title={t("ui.cancel")}>
-          ✕
+          <Icon name="close" />
         </button>
       </div>
       <input type="hidden" name="parent_id" value="" />
@@ -41,10 +42,18 @@ export function Composer(props: { conversationId: string; t: Translator; maxUplo
       <MentionMenu conversationId={id} people={[]} t={t} />
       <div class="composer-row">
         <label class="icon-button attach" title={t("ui.attach")}>
-          <span aria-hidden="true">📎</span>
+          <Icon name="attach" />
           <span class="sr-only">{t("ui.attach")}</span>
           <input type="file" name="attachments" multiple class="sr-only file-input" />
         </label>
+        <button
+          type="button"
+          class="icon-button emoji-button"
+          title={t("ui.insert_emoji")}
+          aria-label={t("ui.insert_emoji")}
+        >
+          <Icon name="emoji" />
+        </button>
         <textarea
           name="content"
           rows={1}

@@ -1,6 +1,7 @@
 import type { ConversationObject, MessageObject, SystemFacts } from "../chat/objects.ts";
 import type { MessageKey, Translator } from "../i18n/mod.ts";
 import { previewText } from "./format.tsx";
+import { Icon } from "./icons.tsx";
 
 /** A capped unread count for display. */
 export function unreadLabel(count: number): string {
@@ -90,7 +91,7 @@ export function ConversationMeta(props: { conversationId: string; orderKey: stri
 export function messagePreview(m: MessageObject, t: Translator): Preview {
   if (m.is_deleted) return { text: t("ui.message_deleted") };
   if (m.system) return { text: systemText(m.system, t) ?? previewText(m.content) };
-  const text = m.content || (m.attachments[0] ? `📎 ${m.attachments[0].filename}` : "");
+  const text = m.content || (m.attachments[0] ? m.attachments[0].filename : "");
   return { sender: m.sender_name ?? undefined, text: previewText(text) };
 }
 
@@ -119,10 +120,10 @@ function preview(c: ConversationObject, t: Translator): Preview {
 }
 
 const FLAG_BUTTONS = {
-  mute: { label: "ui.mute", icon: "🔔" },
-  unmute: { label: "ui.unmute", icon: "🔕" },
-  archive: { label: "ui.archive", icon: "🗄" },
-  unarchive: { label: "ui.unarchive", icon: "📤" },
+  mute: { label: "ui.mute", icon: "mute" },
+  unmute: { label: "ui.unmute", icon: "unmute" },
+  archive: { label: "ui.archive", icon: "archive" },
+  unarchive: { label: "ui.unarchive", icon: "unarchive" },
 } as const;
 
 /** A row's button that sets one of the viewer's flags; the answer replaces the row (an archived one leaves). */
@@ -138,7 +139,7 @@ function FlagButton(props: { conversationId: string; flag: keyof typeof FLAG_BUT
       title={props.t(label)}
       aria-label={props.t(label)}
     >
-      {icon}
+      <Icon name={icon} />
     </button>
   );
 }
@@ -174,6 +175,7 @@ export function ConversationRow(props: { conversation: ConversationObject; t: Tr
         </span>
         <span class="conv-side">
           <MentionBadge conversationId={c.id} count={c.unread_mentions} t={t} />
+          {c.is_muted ? <Icon name="unmute" label={t("ui.muted")} /> : null}
           <UnreadBadge conversationId={c.id} count={c.unread_count} t={t} />
         </span>
       </a>

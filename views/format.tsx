@@ -112,9 +112,22 @@ export function previewText(text: string, max = 80): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Bytes as a short size; the page script re-renders it with Intl in the reader's locale. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/**
+ * A file size in kilobytes, megabytes or gigabytes, in the given language ("0.6 kB", "1,5 MB").
+ * The page script writes it again in the reader's language with the same rule.
+ */
+export function formatBytes(bytes: number, locale = "en"): string {
+  const i = bytes >= 1024 ** 3 ? 3 : bytes >= 1024 ** 2 ? 2 : 1;
+  const unit = ["byte", "kilobyte", "megabyte", "gigabyte"][i];
+  const key = `${locale} ${unit}`;
+  let format = sizeFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 });
+    sizeFormats.set(key, format);
+  }
+  // a file of a few bytes still reads as a size, not "0 kB"
+  const value = Math.max(bytes / 1024 ** i, bytes > 0 ? 0.1 : 0);
+  return format.format(value);
 }
+
+const sizeFormats = new Map<string, Intl.NumberFormat>();

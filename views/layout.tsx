@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import { ASSET_URLS } from "../static/assets.ts";
 import type { Locale, Translator } from "../i18n/mod.ts";
 import { clientStrings } from "./client_strings.ts";
+import { IconSprite } from "./icons.tsx";
 
 /** htmx settings that keep it inside a strict CSP: no injected stylesheet, only our extensions. */
 const HTMX_CONFIG = {
@@ -30,6 +31,8 @@ export interface LayoutProps {
   userId?: string;
   /** Set for the embedded widget. */
   embed?: EmbedContext;
+  /** The id of the page's `main`, where the skip link leads. */
+  mainId?: string;
   children?: Child;
 }
 
@@ -66,6 +69,9 @@ export function Layout(props: LayoutProps) {
           data-workspace={props.embed?.workspace}
           data-embed-origins={props.embed ? JSON.stringify(props.embed.origins) : undefined}
         >
+          {/* the first stop for keyboard users: past the top bar and sidebar to the content */}
+          <a class="skip-link" href={`#${props.mainId ?? "main"}`}>{props.t("ui.skip_to_content")}</a>
+          <IconSprite />
           {props.children}
         </body>
       </html>

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import type { MessageObject } from "../chat/objects.ts";
 import { formatBytes, formatText, previewText } from "./format.tsx";
 import { StreamTail } from "./events/message_delta.tsx";
+import { Icon } from "./icons.tsx";
 
 /** The bits of a replied-to message that a quote shows. */
 export interface QuotedParent {
@@ -27,7 +28,8 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
     <article
       id={`message-${m.id}`}
       class={classes}
-      tabindex={0}
+      // one message of a list is in the tab order at a time; the page script moves it
+      tabindex={-1}
       data-message-id={m.id}
       data-order-key={orderKey(m.id)}
       data-conversation-id={m.conversation}
@@ -71,6 +73,7 @@ export function MessageItem(props: { message: MessageObject; parent?: QuotedPare
                 )
                 : (
                   <a class="file-chip" href={a.url} download={a.filename}>
+                    <Icon name="file" />
                     <span class="file-name">{a.filename}</span>
                     <span class="file-size" data-bytes={a.size}>{formatBytes(a.size)}</span>
                   </a>

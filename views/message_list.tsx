@@ -5,6 +5,7 @@ import { MessageItem, MessageUpsert, type QuotedParent } from "./message_item.ts
 import { Composer, UnsentTemplate } from "./composer.tsx";
 import { PresenceDot } from "./people_list.tsx";
 import { GroupManageMenu } from "./group_manage.tsx";
+import { Icon } from "./icons.tsx";
 
 /** The watermark inside a read mark; a `read` push replaces just this element. */
 export function ReadWatermark(props: { conversationId: string; userId: string; lastReadId: string | null }) {
@@ -141,7 +142,9 @@ export function ConversationPane(props: ConversationPaneProps) {
       aria-label={c.title}
     >
       <header class="pane-header">
-        <a class="icon-button back-button" href="/" aria-label={t("ui.back")} title={t("ui.back")}>←</a>
+        <a class="icon-button back-button" href="/" aria-label={t("ui.back")} title={t("ui.back")}>
+          <Icon name="back" />
+        </a>
         <div class="pane-title">
           <h2>{c.title}</h2>
           <p class="pane-sub">
@@ -180,7 +183,7 @@ export function ConversationPane(props: ConversationPaneProps) {
       </div>
       {/* shown while newer messages are out of view; the scroller follows the link to its end */}
       <a class="jump-latest" href={`#end-${c.id}`} data-count="0" hidden>
-        {t("ui.jump_to_latest")} <span class="jump-count badge"></span> ↓
+        {t("ui.jump_to_latest")} <span class="jump-count badge"></span> <Icon name="down" />
       </a>
       <p class="seen-by" id={`seen-${c.id}`}></p>
       <TypingSlot conversationId={c.id} />

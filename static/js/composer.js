@@ -166,11 +166,26 @@ export function configureRequest(e) {
 // The toolbar moves onto the message hovered or focused. One that left the page with a
 // replaced message may have been unwired by htmx: a fresh copy takes its place.
 function showActions(message) {
-  if (!actions || !message || message.matches(".deleted, .kind-system") || actions.parentElement === message) return;
+  if (
+    !actions || !message || message.matches(".deleted, .kind-system") ||
+    (actions.parentElement === message && !actions.hidden)
+  ) return;
   if (!actions.isConnected) actions = actions.cloneNode(true);
   message.append(actions);
   htmx.process(actions);
   actions.hidden = false;
+  placeActions(message);
+}
+// The toolbar never covers the message's name and time: beside the bubble where the list
+// has room, else above it, or below it where the list's top edge would cut it off.
+function placeActions(message) {
+  const [box, list] = [message.getBoundingClientRect(), message.parentElement.getBoundingClientRect()];
+  const mine = message.classList.contains("mine");
+  const side = mine ? box.left - list.left : list.right - box.right;
+  const scroller = message.closest(".message-scroller")?.getBoundingClientRect();
+  actions.classList.remove("side", "below");
+  if (side >= actions.offsetWidth + 8) actions.classList.add("side");
+  else if (box.top - (scroller?.top ?? 0) < actions.offsetHeight + 4) actions.classList.add("below");
 }
 document.addEventListener("mouseover", (e) => showActions(e.target.closest?.(".message")));
 document.addEventListener("focusin", (e) => actions?.contains(e.target) || showActions(e.target.closest?.(".message")));

@@ -19,13 +19,12 @@ const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
 const AGO_UNITS = [["minute", 1], ["hour", 60], ["day", 1440]];
 const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
 
-/** A byte count in the page's language, e.g. "1.5 MB". */
+/** A file size in KB, MB or GB in the page's language, e.g. "1.5 MB" (as views/format.tsx writes it). */
 export function sizeText(bytes) {
-  let i = 0;
-  while (i < 3 && bytes >= 1024 ** (i + 1)) i++;
+  const i = bytes >= 1024 ** 3 ? 3 : bytes >= 1024 ** 2 ? 2 : 1;
   const unit = ["byte", "kilobyte", "megabyte", "gigabyte"][i];
-  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: i ? 1 : 0 })
-    .format(bytes / 1024 ** i);
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 })
+    .format(Math.max(bytes / 1024 ** i, bytes > 0 ? 0.1 : 0));
 }
 
 /** "Today", "Yesterday" or the full date. */

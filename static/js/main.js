@@ -5,6 +5,7 @@ import { afterListChange, openPane, setupPane } from "./pane.js";
 import { afterSend, configureRequest, refused, setupComposer, unsent } from "./composer.js";
 import { selectTab } from "./widget.js";
 import "./notices.js";
+import "./emoji_picker.js";
 import "./stream_fallback.js";
 
 const baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
@@ -23,10 +24,12 @@ function syncTitle() {
   document.title = n > 0 ? `(${label}) ${baseTitle}` : baseTitle;
 }
 
-function refresh() {
+// a conversation opened from the list puts the keyboard in its composer
+function refresh(opened = true) {
   if (setupPane(openPane())) {
     setupComposer($(".composer", openPane()));
     if (document.body.classList.contains("widget")) selectTab("tab-chat");
+    if (opened) $(".composer-input", openPane())?.focus();
   }
   decorate(document);
   $$(".message-list").forEach(afterListChange);
@@ -53,4 +56,4 @@ document.addEventListener("htmx:after:swap", ({ detail: { ctx } }) => {
 });
 document.addEventListener("change", (e) => e.target.matches?.("select.auto-submit") && e.target.form.submit());
 
-refresh();
+refresh(false);

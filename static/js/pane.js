@@ -1,6 +1,7 @@
 // The open conversation: day separators, the "new messages" divider, read ticks and "seen
 // by", the scroll position as messages arrive, marking read.
 import { $, $$, dayKey, dayLabel, decorate, el, fill, me, strings } from "./format.js";
+import { keepTabStop } from "./keyboard.js";
 
 export const openPane = () => $(".conversation[data-conversation-id]");
 export const nearBottom = (s) => s.scrollHeight - s.scrollTop - s.clientHeight < 80;
@@ -69,6 +70,23 @@ function drawSeparators(list) {
   }
 }
 
+const GROUP_WINDOW_MS = 5 * 60 * 1000;
+const sentAt = (m) => Date.parse($("time[datetime]", m)?.getAttribute("datetime"));
+
+// A message right after one from the same person, within five minutes, goes under that one's
+// name. Replaced items (edits, reactions) come without the mark, so it is set on every swap.
+function groupRuns(messages) {
+  messages.forEach((m, i) => {
+    const prev = messages[i - 1];
+    m.classList.toggle(
+      "grouped",
+      !!prev && m.previousElementSibling === prev && !!m.dataset.authorId &&
+        prev.dataset.authorId === m.dataset.authorId && !m.matches(".kind-system") && !prev.matches(".kind-system") &&
+        sentAt(m) - sentAt(prev) < GROUP_WINDOW_MS,
+    );
+  });
+}
+
 /** Read ticks on own messages in direct chats, "seen by" under the last message in groups. */
 function updateReads(pane) {
   const others = $$(".read-mark", pane).filter((e) => e.dataset.userId !== me)
@@ -95,6 +113,8 @@ export function afterListChange(list) {
   const newest = messages.at(-1);
   shapes.set(list, { count: messages.length, newest: newest?.id });
   if (before?.count !== messages.length) drawSeparators(list);
+  groupRuns(messages);
+  keepTabStop(list);
   updateReads(pane);
   // a pane opened at an older message keeps its place while the pages after it load
   if (!before || !newest || newest.id === before.newest || $(".load-newer", pane)) return;

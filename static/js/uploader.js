@@ -40,6 +40,15 @@ export function setupUploads(form) {
   });
 }
 
+// A file dropped anywhere but on a composer would make the browser leave the page to show it.
+for (const type of ["dragover", "drop"]) {
+  document.addEventListener(type, (e) => {
+    if (e.defaultPrevented || !e.dataTransfer?.types.includes("Files")) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "none";
+  });
+}
+
 /**
  * The fetch that htmx sends the composer's files with: XMLHttpRequest reports the upload's
  * progress, which fetch cannot. The answer, an error toast included, is htmx's to swap; a

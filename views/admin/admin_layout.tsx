@@ -47,7 +47,7 @@ export function AdminLayout(props: AdminPageProps & { title: string; children: C
           <a href="/" class="link-button back-to-chat">{t("admin.back_to_chat")}</a>
         </span>
       </header>
-      <main class="admin-main">
+      <main id="main" class="admin-main" tabindex={-1}>
         <h1>{props.title}</h1>
         {props.children}
       </main>
