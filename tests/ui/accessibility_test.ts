@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
+// axe-core's browser build, injected into each page audited
+import AXE from "axe-core/axe.min.js" with { type: "text" };
 import { browserTest, screenshot, signIn, waitForStream, watchedPage } from "./browser.ts";
-
-const AXE = await Deno.readTextFile(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
