@@ -95,6 +95,19 @@ browserTest(
       assert.equal(await a.locator(".message.kind-system:has-text('was added')").count(), 0);
     });
 
+    await t.step("and in Brazilian Portuguese", async () => {
+      const ptBr = { locale: "pt-BR", extraHTTPHeaders: { "accept-language": "pt-BR" } };
+      const bobPage = await signedInPage(await browser.newContext(ptBr), server.url, "acme", "bob@acme.test");
+      await bobPage.page.click(`#conv-${group.id} .conv-link`);
+      await bobPage.page.waitForSelector(
+        ".message.kind-system .system-text:text-is('Dora agora faz parte da conversa')",
+      );
+      await bobPage.page.waitForSelector(
+        ".message.kind-system .system-text:text-is('A conversa agora se chama “Planificación”')",
+      );
+      assert.deepEqual(bobPage.errors, []);
+    });
+
     await screenshot(a, "system-messages-es");
     assert.deepEqual(annPage.errors, []);
 
