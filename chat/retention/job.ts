@@ -23,6 +23,8 @@ const INTERVAL_MS = 60 * 60 * 1000;
  * job yields to requests and streams before the next.
  */
 const BATCH_BUDGET_MS = 15;
+/** The first run waits this long after start. */
+const START_DELAY_MS = 500;
 const BATCH_MESSAGES = 200;
 /** Messages purged per statement group inside a batch. */
 const CHUNK = 20;
@@ -49,6 +51,7 @@ type Counts = Map<string, { messages: number; attachments: number }>;
  */
 export class RetentionJob {
   #timer: ReturnType<typeof setInterval> | null = null;
+  #first: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<RetentionRun> | null = null;
   #stopped = false;
 
@@ -62,7 +65,10 @@ export class RetentionJob {
     readonly options: { intervalMs?: number } = {},
   ) {}
 
-  /** Runs once now and then every hour, in the background. */
+  /**
+   * Runs once shortly after start (START_DELAY_MS: a restart answers its first requests
+   * before the job reads the database) and then every hour, in the background.
+   */
   start(): void {
     this.#stopped = false;
     const runLogged = () => {
@@ -70,7 +76,8 @@ export class RetentionJob {
         if (!this.#stopped) console.error(JSON.stringify({ level: "error", msg: "retention", error: String(e) }));
       });
     };
-    runLogged();
+    this.#first = setTimeout(runLogged, START_DELAY_MS);
+    Deno.unrefTimer(this.#first as unknown as number);
     this.#timer = setInterval(runLogged, this.options.intervalMs ?? INTERVAL_MS);
     Deno.unrefTimer(this.#timer as unknown as number);
   }
@@ -78,6 +85,7 @@ export class RetentionJob {
   /** Stops the timer; a run under way ends after its current batch. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#first !== null) clearTimeout(this.#first);
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     await this.#running?.catch(() => {});
