@@ -38,7 +38,7 @@ export interface RetentionRun {
   purged_attachments: number;
   /** Transactions it took. */
   batches: number;
-  /** The longest of them, in milliseconds, from asking for the write gate to the commit. */
+  /** The longest of them, in milliseconds, from taking the write gate to the commit (waiting for it excluded). */
   longest_batch_ms: number;
 }
 
@@ -136,9 +136,10 @@ export class RetentionJob {
   /** Purges what `due` lists, batch by batch, until it lists nothing or the job stops. */
   async #purge(run: RetentionRun, counts: Counts, due: (db: DbOrTx, limit: number) => Promise<DueMessage[]>) {
     while (!this.#stopped) {
-      const began = performance.now();
+      // the gate is held from the transaction's first statement to its commit
+      let began = 0;
       const { done, files } = await this.db.transaction(async (tx) => {
-        const started = performance.now();
+        const started = began = performance.now();
         const files: { tenantId: string; key: string }[] = [];
         let purged = 0;
         while (purged < BATCH_MESSAGES && performance.now() - started < BATCH_BUDGET_MS) {
