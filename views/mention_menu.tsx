@@ -16,6 +16,9 @@ export function MentionMenu(
       class="mention-menu"
       role="listbox"
       data-q={props.query}
+      // typing quickly asks again before an answer came: the newest question waits and runs,
+      // where htmx's default would drop it behind the first one
+      hx-sync="queue last"
       aria-label={props.t("ui.mention_suggestions")}
       hidden={props.people.length === 0}
     >
