@@ -23,6 +23,24 @@ export function UnreadBadge(props: { conversationId: string; count: number; t: T
 }
 
 /** The `@` of a conversation with unread mentions of the viewer; pushes replace it by id. */
+/** Replaces a conversation's unread badge wherever it shows (a read, a pushed event). */
+export function UnreadBadgeUpdate(props: { conversationId: string; count: number; t: Translator }) {
+  return (
+    <hx-partial hx-target={`#unread-${props.conversationId}`} hx-swap="outerHTML">
+      <UnreadBadge {...props} />
+    </hx-partial>
+  );
+}
+
+/** Replaces a conversation's `@` badge wherever it shows (a read, a pushed event). */
+export function MentionBadgeUpdate(props: { conversationId: string; count: number; t: Translator }) {
+  return (
+    <hx-partial hx-target={`#mentions-${props.conversationId}`} hx-swap="outerHTML">
+      <MentionBadge {...props} />
+    </hx-partial>
+  );
+}
+
 export function MentionBadge(props: { conversationId: string; count: number; t: Translator }) {
   const label = props.count > 0 ? props.t("ui.unread_mentions", { count: props.count }) : undefined;
   return (

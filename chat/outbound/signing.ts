@@ -9,15 +9,7 @@
  */
 export async function signatureHeaders(secret: string, body: string, nowMs: number): Promise<Record<string, string>> {
   const timestamp = String(Math.floor(nowMs / 1000));
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
-  const hex = Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = await hmacHex(secret, `${timestamp}.${body}`);
   return { "x-parley-timestamp": timestamp, "x-parley-signature": `sha256=${hex}` };
 }
 
@@ -31,13 +23,13 @@ export async function signatureHeaders(secret: string, body: string, nowMs: numb
  */
 export async function parleySignature(secret: string, body: string, nowMs: number): Promise<string> {
   const t = String(Math.floor(nowMs / 1000));
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${body}`));
-  return `t=${t},v1=${Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `t=${t},v1=${await hmacHex(secret, `${t}.${body}`)}`;
+}
+
+/** HMAC-SHA256 of a text, keyed with the secret's UTF-8 bytes, as lowercase hex. */
+async function hmacHex(secret: string, text: string): Promise<string> {
+  const encode = (s: string) => new TextEncoder().encode(s);
+  const key = await crypto.subtle.importKey("raw", encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encode(text));
+  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -12,13 +12,14 @@ import {
 import { NewGroupForm } from "../../views/new_conversation.tsx";
 import { joinChannel, setConversationFlag } from "../../chat/conversations/membership.ts";
 import { unreadOf } from "../../chat/conversations/unread.ts";
+import { unreadMentionsOf } from "../../chat/mentions/mentions.ts";
 import { text } from "../../chat/text.ts";
 import {
   ConversationList,
   ConversationRow,
   ConversationRows,
-  MentionBadge,
-  UnreadBadge,
+  MentionBadgeUpdate,
+  UnreadBadgeUpdate,
 } from "../../views/conversation_list.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { markReadRoute, typingRoute } from "../conversation_signals.ts";
@@ -53,18 +54,15 @@ const groupForm = withoutEmpty(createBody.extend({
 const directForm = withoutEmpty(z.object({ user_id: text().max(100) }));
 
 // the badge shows what is still unread: a page marks read only up to what it showed
-const markRead = markReadRoute(async (c, id) =>
-  c.html(
+const markRead = markReadRoute(async (c, id) => {
+  const [{ unread }, mentions] = await Promise.all([unreadOf(c.var.scope, id), unreadMentionsOf(c.var.scope, id)]);
+  return c.html(
     <>
-      <hx-partial hx-target={`#unread-${id}`} hx-swap="outerHTML">
-        <UnreadBadge conversationId={id} count={(await unreadOf(c.var.scope, id)).unread} t={c.var.t} />
-      </hx-partial>
-      <hx-partial hx-target={`#mentions-${id}`} hx-swap="outerHTML">
-        <MentionBadge conversationId={id} count={0} t={c.var.t} />
-      </hx-partial>
+      <UnreadBadgeUpdate conversationId={id} count={unread} t={c.var.t} />
+      <MentionBadgeUpdate conversationId={id} count={mentions} t={c.var.t} />
     </>,
-  )
-);
+  );
+});
 
 /** The conversation list, an open conversation and what a member does to it; mounted at /ui/conversations. */
 export const uiConversationRoutes = new Hono<AppEnv>()

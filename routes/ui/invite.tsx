@@ -9,6 +9,7 @@ import type { AppEnv } from "../../server/env.ts";
 import { clientInfo } from "../../server/security.ts";
 import { setSessionCookie } from "../cookies.ts";
 import { withoutEmpty } from "../validation.ts";
+import { noStore } from "./middleware.ts";
 import { uiError } from "./errors.tsx";
 import { showFormAgain } from "./forms.ts";
 
@@ -36,10 +37,7 @@ const inviteAgain = showFormAgain(async (c, values) => {
 export const invitePageRoutes = new Hono<AppEnv>()
   .onError(uiError)
   // the token is a credential: keep the page out of caches
-  .use("/:token", async (c, next) => {
-    await next();
-    c.header("Cache-Control", "no-store");
-  })
+  .use("/:token", noStore)
   .get("/:token", async (c) => {
     const invite = await invitee(c, c.req.param("token"));
     return c.html(<InvitePage {...pageProps(c)} invite={invite} />, invite ? 200 : 404);

@@ -48,3 +48,9 @@ export const optionalPageUser = createMiddleware<AppEnv>(async (c, next) => {
   await authenticate(c);
   await next();
 });
+
+/** Keeps a page out of caches: for pages whose address carries a credential (an invite or reset link). */
+export const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});

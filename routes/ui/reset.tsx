@@ -8,6 +8,7 @@ import { ResetPage } from "../../views/reset_page.tsx";
 import type { AppEnv } from "../../server/env.ts";
 import { clientInfo } from "../../server/security.ts";
 import { setSessionCookie } from "../cookies.ts";
+import { noStore } from "./middleware.ts";
 import { uiError } from "./errors.tsx";
 import { showFormAgain } from "./forms.ts";
 
@@ -33,10 +34,7 @@ const resetAgain = showFormAgain(async (c) => {
 export const resetPageRoutes = new Hono<AppEnv>()
   .onError(uiError)
   // the token is a credential: keep the page out of caches
-  .use("/:token", async (c, next) => {
-    await next();
-    c.header("Cache-Control", "no-store");
-  })
+  .use("/:token", noStore)
   .get("/:token", async (c) => {
     const reset = await resetOf(c, c.req.param("token"));
     return c.html(<ResetPage {...pageProps(c)} reset={reset} />, reset ? 200 : 404);

@@ -1,4 +1,4 @@
-import { MentionBadge, messagePreview, previewOf, PreviewText } from "../conversation_list.tsx";
+import { MentionBadgeUpdate, messagePreview, previewOf, PreviewText } from "../conversation_list.tsx";
 import { MessageItem, MessageUpsert } from "../message_item.tsx";
 import type { FragmentProps } from "./fragment.ts";
 
@@ -16,13 +16,7 @@ export function MessageUpdated({ data, variant: v, t }: FragmentProps<"message_u
       <hx-partial hx-target={previewOf(cid, m.id)} hx-swap="innerHTML">
         <PreviewText preview={messagePreview(m, t)} />
       </hx-partial>
-      {v.mentions !== undefined
-        ? (
-          <hx-partial hx-target={`#mentions-${cid}`} hx-swap="outerHTML">
-            <MentionBadge conversationId={cid} count={v.mentions} t={t} />
-          </hx-partial>
-        )
-        : null}
+      {v.mentions !== undefined ? <MentionBadgeUpdate conversationId={cid} count={v.mentions} t={t} /> : null}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { MentionBadge, UnreadBadge } from "../conversation_list.tsx";
+import { MentionBadgeUpdate, UnreadBadgeUpdate } from "../conversation_list.tsx";
 import { ReadWatermark } from "../message_list.tsx";
 import type { FragmentProps } from "./fragment.ts";
 
@@ -10,20 +10,8 @@ export function Read({ data, variant: v, t }: FragmentProps<"read">) {
       <hx-partial hx-target={`#read-${cid}-${uid}`} hx-swap="outerHTML">
         <ReadWatermark conversationId={cid} userId={uid} lastReadId={lastRead} />
       </hx-partial>
-      {v.unread !== undefined
-        ? (
-          <hx-partial hx-target={`#unread-${cid}`} hx-swap="outerHTML">
-            <UnreadBadge conversationId={cid} count={v.unread} t={t} />
-          </hx-partial>
-        )
-        : null}
-      {v.mentions !== undefined
-        ? (
-          <hx-partial hx-target={`#mentions-${cid}`} hx-swap="outerHTML">
-            <MentionBadge conversationId={cid} count={v.mentions} t={t} />
-          </hx-partial>
-        )
-        : null}
+      {v.unread !== undefined ? <UnreadBadgeUpdate conversationId={cid} count={v.unread} t={t} /> : null}
+      {v.mentions !== undefined ? <MentionBadgeUpdate conversationId={cid} count={v.mentions} t={t} /> : null}
     </>
   );
 }
