@@ -161,9 +161,14 @@ document.addEventListener("visibilitychange", () => {
   const pane = openPane();
   if (pane && pinned.get($(".message-scroller", pane))) seen(pane);
 });
+// Only the reader moving up unpins: a scroll event that reports our own jump to the end can
+// arrive after more content came in, when the position alone looks short of the end.
+const lastTop = new WeakMap();
 document.addEventListener("scroll", (e) => {
   if (!e.target.matches?.(".message-scroller")) return;
-  pinned.set(e.target, nearBottom(e.target));
+  const [top, before] = [e.target.scrollTop, lastTop.get(e.target) ?? 0];
+  lastTop.set(e.target, top);
+  pinned.set(e.target, nearBottom(e.target) || (pinned.get(e.target) && top >= before));
   if (pinned.get(e.target) && !$(".jump-latest", e.target.parentElement).hidden) seen(e.target.parentElement);
 }, { capture: true, passive: true });
 // the jump button's link would leave a gap under the end marker: it scrolls itself

@@ -92,6 +92,7 @@ browserTest(
       await settled(b);
       assert.ok(await gapBelow(b) <= 2, `tall message: ${await gapBelow(b)} px below the fold`);
       assert.equal(await b.isVisible(".jump-latest"), false);
+      await b.waitForSelector(".conv-row:has-text('Ann') .badge.empty", { state: "attached" });
     });
 
     await t.step("scrolled up, new messages are counted on the jump button and stay unread until seen", async () => {
@@ -104,6 +105,7 @@ browserTest(
       }
       await b.waitForSelector(".jump-latest:has(.jump-count:text-is('2'))");
       // past the read debounce: nothing was marked read while out of view
+      await b.waitForSelector(".conv-row:has-text('Ann') .badge[data-count='2']", { state: "attached" });
       await b.waitForTimeout(800);
       assert.equal(await b.getAttribute(".conv-row:has-text('Ann') .badge", "data-count"), "2");
 
