@@ -46,7 +46,7 @@ export async function commitBatch(
 ): Promise<void> {
   const pending = events.map((event) => pendingEvent(scope, event));
   const results = await scope.db.$client.batch([...statements, ...pending.map(eventInsertStatement)], "write");
-  const ids = results.slice(statements.length).map((r) => Number(r.rows[0][0]));
+  const ids = results.slice(statements.length).map((r) => Number(r.lastInsertRowid));
   await scope.bus.publish({
     kind: "events",
     lastEventId: ids.at(-1)!,

@@ -83,11 +83,15 @@ export function pendingEvent(scope: TenantOnlyScope, event: EventToRecord): Pend
   };
 }
 
-/** `recordEvent` as a statement for the batch that makes the change; it returns the new id. */
+/**
+ * `recordEvent` as a statement for the batch that makes the change. The new id is the
+ * result's `lastInsertRowid` (the id column is the rowid): a RETURNING clause would make
+ * the statement a query, which the client runs through its slower row-reading path.
+ */
 export function eventInsertStatement(event: PendingEvent): InStatement {
   return {
     sql: `INSERT INTO events (tenant_id, type, conversation_id, user_id, data, created_at)
-      VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+      VALUES (?, ?, ?, ?, ?, ?)`,
     args: [event.tenantId, event.type, event.conversationId, event.userId, event.json, event.createdAt],
   };
 }

@@ -45,6 +45,30 @@ export async function findMemberMark(
   return mark;
 }
 
+/**
+ * A sender's own membership of a conversation and whether they sent a message with this
+ * client id before (its id): the two checks every send makes, in one statement.
+ * @param clientId the send's client id; null never matches
+ */
+export async function findSenderMark(
+  scope: TenantOnlyScope,
+  conversationId: string,
+  userId: string,
+  clientId: string | null,
+): Promise<{ mark: MemberMark; earlierId: string | null } | undefined> {
+  const [r] = await selectRows(scope.db, {
+    sql: `SELECT p.id, p.conversation_id, p.user_id, p.last_read_message_id AS read_id,
+        p.last_delivered_message_id AS delivered_id, u.name, u.email,
+        (SELECT m.id FROM messages m WHERE m.conversation_id = p.conversation_id AND m.sender_id = p.user_id
+          AND m.client_id = ? AND m.tenant_id = p.tenant_id) AS earlier_id
+      FROM participants p JOIN users u ON u.id = p.user_id
+      WHERE p.conversation_id = ? AND p.user_id = ? AND p.tenant_id = ? AND p.left_at IS NULL`,
+    args: [clientId, conversationId, userId, scope.tenantId],
+  }, ["id", "conversation_id", "user_id", "read_id", "delivered_id", "name", "email", "earlier_id"]);
+  if (!r) return undefined;
+  return { mark: memberMarkFrom(r), earlierId: r[7] as string | null };
+}
+
 async function selectMemberMarks(scope: TenantOnlyScope, where: string, args: string[]): Promise<MemberMark[]> {
   const rows = await selectRows(scope.db, {
     sql: `SELECT p.id, p.conversation_id, p.user_id, p.last_read_message_id AS read_id,
@@ -53,7 +77,11 @@ async function selectMemberMarks(scope: TenantOnlyScope, where: string, args: st
       WHERE ${where} AND p.tenant_id = ? AND p.left_at IS NULL`,
     args: [...args, scope.tenantId],
   }, ["id", "conversation_id", "user_id", "read_id", "delivered_id", "name", "email"]);
-  return rows.map((r) => ({
+  return rows.map(memberMarkFrom);
+}
+
+function memberMarkFrom(r: unknown[]): MemberMark {
+  return {
     participant: {
       id: r[0] as string,
       conversationId: r[1] as string,
@@ -62,7 +90,7 @@ async function selectMemberMarks(scope: TenantOnlyScope, where: string, args: st
       lastDeliveredMessageId: r[4] as string | null,
     },
     user: { id: r[2] as string, name: r[5] as string, email: r[6] as string },
-  }));
+  };
 }
 
 /** The user's current membership of a conversation (left members have none). */

@@ -1,7 +1,6 @@
-import { builtOncePer } from "./prepared.ts";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { type Db, type DbOrTx, selectRows } from "./client.ts";
-import { sessions, type UserRole, users } from "./schema/mod.ts";
+import { sessions, type User, type UserRole } from "./schema/mod.ts";
 import type { TenantOnlyScope } from "./scope.ts";
 
 /** Stores a new session row. */
@@ -30,33 +29,59 @@ export async function insertSession(
 /**
  * The live session's user: the session exists in this tenant, is not revoked or
  * expired, and its user is still active. Checked on every request, so revoking a
- * session or deactivating a user takes effect at once.
+ * session or deactivating a user takes effect at once. Every authenticated request runs
+ * it: one narrow statement whose row comes back as one JSON value (see `selectRows`).
  */
 export async function findSessionUser(
   scope: TenantOnlyScope,
   sessionId: string,
   userId: string,
-) {
-  const [row] = await sessionUserQuery(scope.db).execute({ sessionId, tenantId: scope.tenantId, userId });
-  if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
-  return row.user;
+): Promise<User | undefined> {
+  const [r] = await selectRows(scope.db, {
+    sql: `SELECT u.id, u.tenant_id, u.email, u.username, u.name, u.role, u.locale, u.time_zone, u.password_hash,
+        u.is_bot, u.external_id, u.last_seen_at, u.created_at, u.updated_at
+      FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+      WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+        AND u.is_active = 1
+      LIMIT 1`,
+    args: [sessionId, scope.tenantId, userId, Date.now()],
+  }, SESSION_USER_COLUMNS);
+  if (!r) return undefined;
+  return {
+    id: r[0] as string,
+    tenantId: r[1] as string,
+    email: r[2] as string,
+    username: r[3] as string,
+    name: r[4] as string,
+    role: r[5] as UserRole,
+    locale: r[6] as string | null,
+    timeZone: r[7] as string | null,
+    passwordHash: r[8] as string | null,
+    isActive: true,
+    isBot: r[9] === 1,
+    externalId: r[10] as string | null,
+    lastSeenAt: r[11] === null ? null : new Date(r[11] as number),
+    createdAt: new Date(r[12] as number),
+    updatedAt: new Date(r[13] as number),
+  };
 }
 
-// Runs on every authenticated request: built once per database, since building a drizzle
-// query costs more than SQLite takes to answer it.
-const sessionUserQuery = builtOncePer(buildSessionUserQuery);
-
-function buildSessionUserQuery(db: Db) {
-  return db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)
-    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, sessions.tenantId)))
-    .where(and(
-      eq(sessions.id, sql.placeholder("sessionId")),
-      eq(sessions.tenantId, sql.placeholder("tenantId")),
-      eq(sessions.userId, sql.placeholder("userId")),
-      isNull(sessions.revokedAt),
-      eq(users.isActive, true),
-    )).limit(1).prepare();
-}
+const SESSION_USER_COLUMNS = [
+  "id",
+  "tenant_id",
+  "email",
+  "username",
+  "name",
+  "role",
+  "locale",
+  "time_zone",
+  "password_hash",
+  "is_bot",
+  "external_id",
+  "last_seen_at",
+  "created_at",
+  "updated_at",
+];
 
 /** Revokes one session. */
 export async function revokeSession(

@@ -2,7 +2,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { compress } from "hono/compress";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorResponse } from "../routes/errors.ts";
 import { IncomingMessage } from "node:http";
@@ -161,9 +160,6 @@ export function contentSecurityPolicy(frameAncestors: string[]): string {
 export function baseMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
   const smallLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: bodyTooLarge });
   return [
-    // text responses of 1 KB or more, for clients that accept gzip or deflate; event
-    // streams are marked no-transform and go out as they are
-    compress(),
     async (c, next) => {
       c.set(
         "requestId",

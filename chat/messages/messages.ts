@@ -10,6 +10,7 @@ import { lastMessageStatement } from "../../db/conversations.ts";
 import {
   deliveryAdvanceStatement,
   findMemberMark,
+  findSenderMark,
   listMemberMarks,
   type MemberMark,
   readAdvanceStatement,
@@ -68,7 +69,11 @@ export async function sendMessage(
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
   // only the sender's own membership: a new message is "sent" whoever else is there
-  const me = await requireOwnMark(scope, conversationId);
+  const sender = isUuid(conversationId)
+    ? await findSenderMark(scope, conversationId, scope.userId, input.clientId ?? null)
+    : undefined;
+  if (!sender) throw notFound("Conversation");
+  const me = sender.mark;
   const conversation = { id: me.participant.conversationId };
   const content = input.content ?? "";
   const files = input.files ?? [];
@@ -82,7 +87,7 @@ export async function sendMessage(
   const clientKey = input.clientId
     ? { conversationId: conversation.id, senderId: scope.userId, clientId: input.clientId }
     : null;
-  if (clientKey) {
+  if (clientKey && sender.earlierId) {
     const earlier = await findByClientId(scope, clientKey);
     if (earlier) return { message: await viewMessage(scope, earlier), created: false };
   }
