@@ -13,12 +13,16 @@ const ROOT = new URL("../", import.meta.url).pathname;
 export async function buildCTool(name: string): Promise<string> {
   const output = `${ROOT}.tools/${name}`;
   await Deno.mkdir(`${ROOT}.tools`, { recursive: true });
-  const built = await new Deno.Command("cc", {
-    args: ["-O2", "-o", output, `${ROOT}bench/${name}.c`],
-    stderr: "inherit",
-  }).output().catch((e) => {
+  let built: Deno.CommandOutput;
+  try {
+    // a missing compiler throws from spawning, before any promise exists
+    built = await new Deno.Command("cc", {
+      args: ["-O2", "-o", output, `${ROOT}bench/${name}.c`],
+      stderr: "inherit",
+    }).output();
+  } catch (e) {
     throw new Error(`the C load generator needs a C compiler (cc): ${e}`);
-  });
+  }
   if (!built.success) throw new Error(`could not build bench/${name}.c`);
   return output;
 }
