@@ -6,6 +6,7 @@ import { openDatabase } from "../db/client.ts";
 import { sessionKeysFrom } from "../chat/accounts/auth.ts";
 import { createWorkspace, openSession } from "../chat/accounts/accounts.ts";
 import { uuidv7 } from "../db/ids.ts";
+import { buildCTool } from "./c_tools.ts";
 import { conversations, participants, users } from "../db/schema/mod.ts";
 import type { User } from "../db/schema/mod.ts";
 
@@ -152,14 +153,7 @@ async function clientCommand(deno: string): Promise<string> {
 const C_CLIENT = `${ROOT}.tools/fanout_client`;
 
 async function buildCClient(): Promise<void> {
-  await Deno.mkdir(`${ROOT}.tools`, { recursive: true });
-  const built = await new Deno.Command("cc", {
-    args: ["-O2", "-o", C_CLIENT, `${ROOT}bench/fanout_client.c`],
-    stderr: "inherit",
-  }).output().catch((e) => {
-    throw new Error(`the C load generator needs a C compiler (cc): ${e}`);
-  });
-  if (!built.success) throw new Error("could not build bench/fanout_client.c");
+  await buildCTool("fanout_client");
 }
 
 /**

@@ -7,8 +7,14 @@
  * message is reported: unlike wall-clock rates it does not depend on what else the machine runs.
  * Prints one JSON line per measurement, each with the load average when it ended.
  *
+ * The senders are, by default, the load generator in C (`bench/send_client.c`, built with the
+ * system's `cc` into `.tools/`): closed-loop clients with one keep-alive connection and one
+ * request in flight each, on an epoll loop that leaves the cores it shares with the server to
+ * the server. `SEND_CLIENT=deno` runs them as `fetch` loops in a Deno child process instead,
+ * which is also the fallback where no C compiler is found; `SEND_CLIENT=c` insists on C.
+ *
  * Options (environment): BENCH_MESSAGES (default 1000000), BENCH_SECONDS (send phase, default 10),
- * BENCH_CLIENTS (default 50), BENCH_SAMPLES (page fetches per case, default 500).
+ * BENCH_CLIENTS (default 50), BENCH_SAMPLES (page fetches per case, default 500), SEND_CLIENT.
  */
 import { loadConfig } from "../server/config.ts";
 import { createRuntime } from "../server/runtime.ts";
@@ -19,6 +25,7 @@ import { createConversation } from "../chat/conversations/conversations.ts";
 import { scopeFor, type TenantId } from "../chat/tenancy.ts";
 import { uuidv7 } from "../db/ids.ts";
 import { indexNow } from "../chat/search/indexer.ts";
+import { buildCTool } from "./c_tools.ts";
 import process from "node:process";
 
 const TOTAL = Number(Deno.env.get("BENCH_MESSAGES") ?? 1_000_000);
@@ -194,20 +201,45 @@ async function pageLatency(name: string, query: string) {
 await pageLatency("page_newest", "?limit=50");
 await pageLatency("page_middle", `?limit=50&before_id=${middleId}`);
 
+/** The C load generator's executable, or null for the Deno one (see the header). */
+async function cSendClient(): Promise<string | null> {
+  const wanted = Deno.env.get("SEND_CLIENT");
+  if (wanted === "deno") return null;
+  try {
+    return await buildCTool("send_client");
+  } catch (e) {
+    if (wanted === "c") throw e;
+    console.error(`bench: no C load generator (${e instanceof Error ? e.message : e}); using fetch clients on Deno`);
+    return null;
+  }
+}
+
+const cClient = await cSendClient();
+const tokensFile = `${dir}/tokens.json`;
+await Deno.writeTextFile(tokensFile, JSON.stringify(tokens));
 const server = await listen(app.fetch, { port: 0, hostname: "127.0.0.1" });
 const url = `${server.url}/api/chat/conversations/${conversation.id}/messages/`;
 const cpu = process.cpuUsage();
-const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "--allow-all", import.meta.filename!],
-  env: { BENCH_ROLE: "clients", BENCH_URL: url, BENCH_TOKENS: JSON.stringify(tokens) },
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
+const child = cClient
+  ? new Deno.Command(cClient, {
+    args: [url, tokensFile, String(SECONDS), String(CLIENTS)],
+    stdout: "piped",
+    stderr: "inherit",
+  })
+  : new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", import.meta.filename!],
+    env: { BENCH_ROLE: "clients", BENCH_URL: url, BENCH_TOKENS: JSON.stringify(tokens) },
+    stdout: "piped",
+    stderr: "inherit",
+  });
 const output = await child.output();
+if (!output.success) throw new Error(`the send clients exited with ${output.code}`);
 const clients = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
 report({
   bench: "send_sustained",
-  transport: `HTTP on loopback (the node:http server; ${CLIENTS} fetch clients in a child process)`,
+  transport: cClient
+    ? `HTTP on loopback (the node:http server; ${CLIENTS} closed-loop clients of bench/send_client.c in a child process)`
+    : `HTTP on loopback (the node:http server; ${CLIENTS} fetch clients in a child process)`,
   clients: CLIENTS,
   seconds: round(clients.seconds),
   messages: clients.sent,
