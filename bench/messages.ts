@@ -26,6 +26,7 @@ import { scopeFor, type TenantId } from "../chat/tenancy.ts";
 import { uuidv7 } from "../db/ids.ts";
 import { indexNow } from "../chat/search/indexer.ts";
 import { buildCTool } from "./c_tools.ts";
+import { loopLag, stallsBetween } from "./fanout_setup.ts";
 import process from "node:process";
 
 const TOTAL = Number(Deno.env.get("BENCH_MESSAGES") ?? 1_000_000);
@@ -219,6 +220,7 @@ const tokensFile = `${dir}/tokens.json`;
 await Deno.writeTextFile(tokensFile, JSON.stringify(tokens));
 const server = await listen(app.fetch, { port: 0, hostname: "127.0.0.1" });
 const url = `${server.url}/api/chat/conversations/${conversation.id}/messages/`;
+const lagBefore = await loopLag(server.url);
 const cpu = process.cpuUsage();
 const child = cClient
   ? new Deno.Command(cClient, {
@@ -248,6 +250,9 @@ report({
   p50_ms: clients.p50_ms,
   p99_ms: clients.p99_ms,
   server_cpu_us_per_message: Math.round(cpuSince(cpu) / Math.max(1, clients.sent)),
+  // the server's own event-loop stalls while measuring (from its lag histogram), so a bad
+  // tail can be told apart from a busy machine
+  server_loop_stalls: stallsBetween(lagBefore, await loopLag(server.url)),
 });
 
 await server.shutdown();

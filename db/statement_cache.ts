@@ -17,6 +17,7 @@ const MAX_PER_CONNECTION = 256;
 interface Statement {
   columns(): unknown[];
   raw(toggle?: boolean): Statement;
+  safeIntegers(toggle?: boolean): Statement;
 }
 type Prepare = (this: object, sql: string) => Statement;
 
@@ -43,6 +44,7 @@ function install(Database: unknown) {
       const columns = statement.columns();
       statement.columns = () => columns;
       statement.raw = rememberRawRefusal(statement);
+      statement.safeIntegers = rememberSafeIntegers(statement);
       if (cache.size >= MAX_PER_CONNECTION) cache.delete(cache.keys().next().value!);
       cache.set(sql, statement);
     }
@@ -51,17 +53,33 @@ function install(Database: unknown) {
 }
 
 // The client calls raw(true) before each use and learns from the exception that a
-// statement returns no data (INSERT, UPDATE): the answer never changes, so keep it.
+// statement returns no data (INSERT, UPDATE): the answer never changes, so keep it. The
+// mode stays set on the statement, so the native call is made only when it changes.
 function rememberRawRefusal(statement: Statement): Statement["raw"] {
   const raw = statement.raw.bind(statement);
   let refusal: unknown = null;
-  return (toggle?: boolean) => {
+  let current: boolean | null = null;
+  return (toggle = true) => {
     if (refusal !== null) throw refusal;
+    if (toggle === current) return statement;
     try {
-      return raw(toggle);
+      raw(toggle);
+      current = toggle;
+      return statement;
     } catch (e) {
       refusal = e;
       throw e;
     }
+  };
+}
+
+// The client turns safe integers on before each use; the mode stays set on the statement,
+// so the native call is made only when it changes.
+function rememberSafeIntegers(statement: Statement): Statement["safeIntegers"] {
+  const safeIntegers = statement.safeIntegers.bind(statement);
+  let current: boolean | null = null;
+  return (toggle = true) => {
+    if (toggle !== current) safeIntegers(toggle), current = toggle;
+    return statement;
   };
 }
