@@ -49,8 +49,9 @@ export const messages = sqliteTable("messages", {
   ),
   index("messages_tenant_sender_idx").on(t.tenantId, t.senderId),
   // retention: deleted messages by age of deletion, a workspace's messages by age, and a
-  // message's replies (replies only, so plain sends pay nothing); purged stubs are left out
-  index("messages_deleted_idx").on(t.deletedAt).where(sql`purged_at IS NULL`),
+  // message's replies (deleted ones and replies only, so plain sends pay nothing for those);
+  // purged stubs are left out
+  index("messages_deleted_idx").on(t.deletedAt).where(sql`deleted_at IS NOT NULL AND purged_at IS NULL`),
   index("messages_tenant_created_idx").on(t.tenantId, t.createdAt).where(sql`purged_at IS NULL`),
   index("messages_parent_idx").on(t.parentId).where(sql`parent_id IS NOT NULL`),
 ]);
