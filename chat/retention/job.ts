@@ -3,8 +3,11 @@ import {
   dueDeletedMessages,
   type DueMessage,
   dueOldMessages,
+  holdSearchMerges,
+  mergeSearchIndexes,
   purgeMessages,
   recordRetentionRun,
+  resumeSearchMerges,
   tenantsWithRetention,
 } from "../../db/retention.ts";
 import { audit } from "../../db/audit.ts";
@@ -30,6 +33,16 @@ const BATCH_MESSAGES = 200;
 const CHUNK = 20;
 /** Workspaces whose last-run row one batch writes. */
 const RECORD_SLICE = 500;
+/**
+ * A batch holds the search indexes' merges (their cost is not bounded by the messages
+ * purged), and merge steps of their own follow it, each its own transaction: a step writes
+ * about this many pages to start with, half as many after a step that took longer than
+ * MERGE_STEP_MS and twice as many (up to MERGE_PAGES_MAX) after one that took under a
+ * quarter of it.
+ */
+const MERGE_PAGES = 16;
+const MERGE_PAGES_MAX = 256;
+const MERGE_STEP_MS = 10;
 
 /** What one run removed, over every workspace. */
 export interface RetentionRun {
@@ -54,6 +67,7 @@ export class RetentionJob {
   #first: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<RetentionRun> | null = null;
   #stopped = false;
+  #mergePages = MERGE_PAGES;
 
   /**
    * @param now the clock (epoch milliseconds), injectable so tests need not wait 90 days
@@ -141,16 +155,22 @@ export class RetentionJob {
       const { done, files } = await this.db.transaction(async (tx) => {
         const started = began = performance.now();
         const files: { tenantId: string; key: string }[] = [];
+        const merges = await holdSearchMerges(tx);
         let purged = 0;
+        let done = false;
         while (purged < BATCH_MESSAGES && performance.now() - started < BATCH_BUDGET_MS) {
           const rows = await due(tx, Math.min(CHUNK, BATCH_MESSAGES - purged));
-          if (rows.length === 0) return { done: true, files };
+          if (rows.length === 0) {
+            done = true;
+            break;
+          }
           const result = await purgeMessages(tx, rows, run.at);
           purged += rows.length;
           files.push(...result.files);
           for (const [tenantId, n] of result.messages) count(counts, tenantId).messages += n;
         }
-        return { done: false, files };
+        await resumeSearchMerges(tx, merges);
+        return { done, files };
       });
       run.longest_batch_ms = Math.max(run.longest_batch_ms, performance.now() - began);
       run.batches++;
@@ -160,10 +180,29 @@ export class RetentionJob {
         await this.storage.delete({ tenantId: f.tenantId as TenantId, db: this.db }, f.key).catch(() => {});
       }
       run.purged_attachments += files.length;
+      await this.#mergeSearch(run);
       if (done) break;
       await yieldTurn();
     }
     run.purged_messages = [...counts.values()].reduce((n, c) => n + c.messages, 0);
+  }
+
+  /** Merges the segments the batches left in the search indexes, step by step, yielding between steps. */
+  async #mergeSearch(run: RetentionRun) {
+    let more = true;
+    while (more && !this.#stopped) {
+      await yieldTurn();
+      let began = 0;
+      more = await this.db.transaction((tx) => {
+        began = performance.now();
+        return mergeSearchIndexes(tx, this.#mergePages);
+      });
+      const took = performance.now() - began;
+      run.longest_batch_ms = Math.max(run.longest_batch_ms, took);
+      run.batches++;
+      if (took > MERGE_STEP_MS) this.#mergePages = Math.max(1, this.#mergePages >> 1);
+      else if (took < MERGE_STEP_MS / 4) this.#mergePages = Math.min(MERGE_PAGES_MAX, this.#mergePages * 2);
+    }
   }
 }
 
