@@ -41,7 +41,7 @@ const RECORD_SLICE = 500;
  * quarter of it.
  */
 const MERGE_PAGES = 16;
-const MERGE_PAGES_MAX = 256;
+const MERGE_PAGES_MAX = 32;
 const MERGE_STEP_MS = 10;
 
 /** What one run removed, over every workspace. */
