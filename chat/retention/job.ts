@@ -35,14 +35,17 @@ const CHUNK = 20;
 const RECORD_SLICE = 500;
 /**
  * A batch holds the search indexes' merges (their cost is not bounded by the messages
- * purged), and merge steps of their own follow it, each its own transaction: a step writes
- * about this many pages to start with, half as many after a step that took longer than
- * MERGE_STEP_MS and twice as many (up to MERGE_PAGES_MAX) after one that took under a
- * quarter of it.
+ * purged); after every MERGE_EVERY batches, and after the last, transactions of their own
+ * merge the segments the batches left. Such a transaction takes merge steps until none is
+ * left or it has worked MERGE_BUDGET_MS; a step writes about MERGE_PAGES pages to start
+ * with, half as many after a step that took longer than MERGE_STEP_MS and twice as many (up
+ * to MERGE_PAGES_MAX) after one that took under a quarter of it.
  */
+const MERGE_EVERY = 4;
+const MERGE_BUDGET_MS = 10;
 const MERGE_PAGES = 16;
 const MERGE_PAGES_MAX = 32;
-const MERGE_STEP_MS = 10;
+const MERGE_STEP_MS = 5;
 
 /** What one run removed, over every workspace. */
 export interface RetentionRun {
@@ -149,6 +152,7 @@ export class RetentionJob {
 
   /** Purges what `due` lists, batch by batch, until it lists nothing or the job stops. */
   async #purge(run: RetentionRun, counts: Counts, due: (db: DbOrTx, limit: number) => Promise<DueMessage[]>) {
+    let unmerged = 0;
     while (!this.#stopped) {
       // the gate is held from the transaction's first statement to its commit
       let began = 0;
@@ -180,28 +184,36 @@ export class RetentionJob {
         await this.storage.delete({ tenantId: f.tenantId as TenantId, db: this.db }, f.key).catch(() => {});
       }
       run.purged_attachments += files.length;
-      await this.#mergeSearch(run);
+      if (done || ++unmerged === MERGE_EVERY) {
+        await this.#mergeSearch(run);
+        unmerged = 0;
+      }
       if (done) break;
       await yieldTurn();
     }
     run.purged_messages = [...counts.values()].reduce((n, c) => n + c.messages, 0);
   }
 
-  /** Merges the segments the batches left in the search indexes, step by step, yielding between steps. */
+  /** Merges the segments the batches left in the search indexes, yielding between transactions. */
   async #mergeSearch(run: RetentionRun) {
     let more = true;
     while (more && !this.#stopped) {
       await yieldTurn();
       let began = 0;
-      more = await this.db.transaction((tx) => {
+      more = await this.db.transaction(async (tx) => {
         began = performance.now();
-        return mergeSearchIndexes(tx, this.#mergePages);
+        let more = true;
+        while (more && performance.now() - began < MERGE_BUDGET_MS) {
+          const step = performance.now();
+          more = await mergeSearchIndexes(tx, this.#mergePages);
+          const took = performance.now() - step;
+          if (took > MERGE_STEP_MS) this.#mergePages = Math.max(1, this.#mergePages >> 1);
+          else if (took < MERGE_STEP_MS / 4) this.#mergePages = Math.min(MERGE_PAGES_MAX, this.#mergePages * 2);
+        }
+        return more;
       });
-      const took = performance.now() - began;
-      run.longest_batch_ms = Math.max(run.longest_batch_ms, took);
+      run.longest_batch_ms = Math.max(run.longest_batch_ms, performance.now() - began);
       run.batches++;
-      if (took > MERGE_STEP_MS) this.#mergePages = Math.max(1, this.#mergePages >> 1);
-      else if (took < MERGE_STEP_MS / 4) this.#mergePages = Math.min(MERGE_PAGES_MAX, this.#mergePages * 2);
     }
   }
 }
