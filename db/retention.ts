@@ -145,8 +145,9 @@ async function setSearchMerges(tx: DbOrTx, table: string, settings: typeof FTS5_
 }
 
 /**
- * One step of merging the search indexes' segments: in each index, merges levels that hold
- * at least as many segments as automerge would wait for, writing about `pages` leaf pages.
+ * One step of merging the search indexes' segments: in each index, FTS5's `merge` command
+ * merges the levels holding at least its `usermerge` setting's number of segments (4 by
+ * default), or goes on with a merge under way, until it has written about `pages` leaf pages.
  * @returns true while there is merging left to do
  */
 export async function mergeSearchIndexes(tx: DbOrTx, pages: number): Promise<boolean> {
