@@ -16,9 +16,16 @@
  *   checkpoint leaves frames behind, the worker asks the server to hold its writes
  *   (`"hold"`): the server's writes queue in its write gate without blocking its thread,
  *   and once it answers `"held"` the worker copies the remainder with a RESTART
- *   checkpoint, which leaves the WAL to be restarted by the next commit, and says
- *   `"released"`. The hold lasts as long as copying the frames written during the
- *   passive checkpoint and two fsyncs.
+ *   checkpoint, restarts the WAL itself (below) and says `"released"`. The hold lasts as
+ *   long as copying the frames written during the passive checkpoint and three fsyncs.
+ * - Restarting: a WAL copied back completely is written over from its start by the next
+ *   write, which must first fsync the WAL's new header (with `synchronous = NORMAL` too);
+ *   if that write were the server's, the fsync would stall its thread, and a commit under
+ *   way would hold the write gate for as long as the disk takes. So whenever a checkpoint
+ *   copied everything (a catch-up, or the one after writes paused), the worker restarts
+ *   the WAL with a write of its own (setting `user_version` to the value it has) while the
+ *   server holds its writes, and the header's fsync happens on this thread. A WAL holding
+ *   only that write is left alone until the server writes again, and then read ahead anew.
  * - Warming: a restarted WAL is written over its old frames, written a while ago. The OS
  *   may have dropped those pages from its cache by then (under memory pressure, or a host
  *   that reclaims pages nobody touched for a minute), and a frame, which never fills a
@@ -67,7 +74,9 @@ const port = self as unknown as {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-let db: { pragma(sql: string): unknown; close(): void } | null = null;
+let db:
+  | { pragma(sql: string, options?: { simple?: boolean }): unknown; exec(sql: string): void; close(): void }
+  | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
 let paths = { wal: "", shm: "" };
 /** The WAL-index's transaction counter when the WAL was last synced. */
@@ -78,6 +87,8 @@ let checkpointFrames = CHECKPOINT_FRAMES;
 let holding = false;
 /** After a catch-up that readers kept from finishing: the WAL size the next hold waits for. */
 let nextHoldAt = 0;
+/** The WAL as the worker's own restart left it (its salt and frames), until the server writes. */
+let ownRestart: { salt: number; frames: number } | null = null;
 /** The WAL's salt (new at each restart) and how far into the file it was read since. */
 let warmed = { salt: -1, to: 0 };
 const warmBuffer = new Uint8Array(256 * 1024);
@@ -161,13 +172,42 @@ function checkpoint(mode: "PASSIVE" | "RESTART"): boolean {
   }
 }
 
-/** Copies what the passive checkpoint left behind while the server holds its writes. */
+/**
+ * Restarts a WAL that was copied back completely with a write of the worker's own, so the
+ * new header's fsync happens on this thread (only while the server holds its writes: beside
+ * them this write would make a server commit wait in SQLite's busy handler, on its thread).
+ * If a reader still uses the old frames SQLite appends instead, and the server restarts the
+ * WAL later as it would have anyway.
+ */
+function restartWal() {
+  if (!db) return;
+  try {
+    const version = Number(db.pragma("user_version", { simple: true }));
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.pragma(`user_version = ${version | 0}`);
+      db.exec("COMMIT");
+    } catch (e) {
+      db.exec("ROLLBACK");
+      throw e;
+    }
+    const wal = walState();
+    ownRestart = wal ? { salt: wal.salt, frames: wal.frames } : null;
+  } catch (e) {
+    console.error(JSON.stringify({ level: "warn", msg: "background WAL restart failed", error: String(e) }));
+  }
+}
+
+/** Copies what the passive checkpoint left behind while the server holds its writes, and restarts the WAL. */
 function catchUp() {
   try {
     // a reader (another process) kept it from finishing: holding writes again before
     // another batch of frames has come would only delay them for nothing
     if (!checkpoint("RESTART")) nextHoldAt = (walState()?.frames ?? 0) + checkpointFrames;
-    else nextHoldAt = 0;
+    else {
+      nextHoldAt = 0;
+      restartWal();
+    }
   } finally {
     holding = false;
     port.postMessage("released");
@@ -187,6 +227,12 @@ function tick() {
   } catch (e) {
     console.error(JSON.stringify({ level: "warn", msg: "background WAL sync failed", error: String(e) }));
   }
+  // the server wrote to the WAL the worker restarted, which may have waited long enough for
+  // the pages read ahead to leave the cache: read them again
+  if (ownRestart && (wal.salt !== ownRestart.salt || wal.frames !== ownRestart.frames)) {
+    ownRestart = null;
+    warmed.to = 0;
+  }
   try {
     warmAhead(wal);
   } catch {
@@ -195,10 +241,16 @@ function tick() {
   const waiting = wal.frames - wal.copied;
   const heavy = waiting >= checkpointFrames;
   if (!heavy && (waiting === 0 || idle < IDLE_TICKS)) return;
+  // the worker's own restart, with nothing of the server's after it: copying it back would
+  // only make the next commit restart the WAL again
+  if (ownRestart) return;
   checkpoint("PASSIVE");
-  // without writes (the idle case) a passive checkpoint is only stopped by readers, which a hold does not help
   const after = walState();
-  if (heavy && after && after.frames > after.copied && after.frames >= nextHoldAt) {
+  if (!after || after.frames === 0) return;
+  // everything copied: restart the WAL here under a hold; without writes (the idle case) a
+  // passive checkpoint is only stopped by readers, which a hold does not help
+  const copiedAll = after.frames === after.copied;
+  if (copiedAll || (heavy && after.frames >= nextHoldAt)) {
     holding = true;
     port.postMessage("hold");
   }
@@ -218,6 +270,9 @@ port.onmessage = (e) => {
   const options: Database.Options & { encryptionKey?: string } = { encryptionKey: e.data.encryptionKey };
   db = new Database(e.data.path, options);
   db.pragma(`busy_timeout = ${READERS_WAIT_MS}`);
+  // as the server's connections: its own write (the restart) is synced by the next tick;
+  // checkpoints sync the WAL and the database file alike with NORMAL and FULL
+  db.pragma("synchronous = NORMAL");
   checkpointFrames = e.data.checkpointFrames ?? CHECKPOINT_FRAMES;
   paths = { wal: `${e.data.path}-wal`, shm: `${e.data.path}-shm` };
   timer = setInterval(tick, e.data.intervalMs);

@@ -92,6 +92,77 @@ export async function purgeMessages(tx: DbOrTx, due: DueMessage[], at: number): 
 }
 
 /**
+ * The FTS5 indexes the search migration's triggers update when messages are purged. Each
+ * deletion adds a delete marker to a new small segment, and FTS5 merges segments as it
+ * writes them ("automerge", and a "crisismerge" of a whole level once it holds 16). A merge
+ * step is bounded only by the pages it writes, counted between terms: the entries the
+ * markers cancel cost nothing against it and a term's whole list is copied at once, so one
+ * step can take tens of milliseconds and set off inside whichever write statement comes next.
+ */
+const SEARCH_INDEXES = ["messages_fts", "messages_fts_cjk"] as const;
+const FTS5_DEFAULTS = { automerge: 4, crisismerge: 16 };
+/** A level this full is merged at once even while merges are held (FTS5 allows at most 2,000 segments in all). */
+const HELD_CRISISMERGE = 1_000;
+
+/** The merge settings of the search indexes as stored (FTS5's defaults where none is). */
+export type SearchMergeSettings = Record<(typeof SEARCH_INDEXES)[number], typeof FTS5_DEFAULTS>;
+
+/**
+ * Holds the search indexes' merges for the rest of the transaction: the markers of the
+ * messages it purges are written as segments of their own and merged later, step by step
+ * (`mergeSearchIndexes`). Must be undone by `resumeSearchMerges` in the same transaction,
+ * so no other transaction ever sees the merges held.
+ * @returns the settings to restore
+ */
+export async function holdSearchMerges(tx: DbOrTx): Promise<SearchMergeSettings> {
+  const saved = {} as SearchMergeSettings;
+  for (const t of SEARCH_INDEXES) {
+    const rows = await tx.all<{ k: string; v: unknown }>(
+      sql.raw(`SELECT k, v FROM ${t}_config WHERE k IN ('automerge', 'crisismerge')`),
+    );
+    const stored = (k: string, fallback: number) => {
+      const v = rows.find((r) => r.k === k)?.v;
+      return typeof v === "number" && Number.isInteger(v) ? v : fallback;
+    };
+    saved[t] = {
+      automerge: stored("automerge", FTS5_DEFAULTS.automerge),
+      crisismerge: stored("crisismerge", FTS5_DEFAULTS.crisismerge),
+    };
+    await setSearchMerges(tx, t, { automerge: 0, crisismerge: HELD_CRISISMERGE });
+  }
+  return saved;
+}
+
+/** Restores what `holdSearchMerges` saved. */
+export async function resumeSearchMerges(tx: DbOrTx, saved: SearchMergeSettings): Promise<void> {
+  for (const t of SEARCH_INDEXES) await setSearchMerges(tx, t, saved[t]);
+}
+
+async function setSearchMerges(tx: DbOrTx, table: string, settings: typeof FTS5_DEFAULTS) {
+  // FTS5 special inserts; the table name is one of SEARCH_INDEXES, the values integers
+  await tx.run(sql.raw(`INSERT INTO ${table} (${table}, rank) VALUES ('automerge', ${settings.automerge | 0})`));
+  await tx.run(sql.raw(`INSERT INTO ${table} (${table}, rank) VALUES ('crisismerge', ${settings.crisismerge | 0})`));
+}
+
+/**
+ * One step of merging the search indexes' segments: in each index, FTS5's `merge` command
+ * merges the levels holding at least its `usermerge` setting's number of segments (4 by
+ * default), or goes on with a merge under way, until it has written about `pages` leaf pages.
+ * @returns true while there is merging left to do
+ */
+export async function mergeSearchIndexes(tx: DbOrTx, pages: number): Promise<boolean> {
+  let more = false;
+  for (const t of SEARCH_INDEXES) {
+    const [before] = await tx.all<{ n: number }>(sql`SELECT total_changes() AS n`);
+    await tx.run(sql.raw(`INSERT INTO ${t} (${t}, rank) VALUES ('merge', ${Math.max(1, pages | 0)})`));
+    const [after] = await tx.all<{ n: number }>(sql`SELECT total_changes() AS n`);
+    // FTS5 documents a step that found nothing to merge as changing fewer than two rows
+    if (after.n - before.n >= 2) more = true;
+  }
+  return more;
+}
+
+/**
  * Records a run for a slice of the workspaces, in id order, those that lost nothing with zeros.
  * @param after the last workspace id of the previous slice ("" for the first)
  * @returns the last workspace id of this slice, or null when there were none left

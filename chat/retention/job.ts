@@ -3,8 +3,11 @@ import {
   dueDeletedMessages,
   type DueMessage,
   dueOldMessages,
+  holdSearchMerges,
+  mergeSearchIndexes,
   purgeMessages,
   recordRetentionRun,
+  resumeSearchMerges,
   tenantsWithRetention,
 } from "../../db/retention.ts";
 import { audit } from "../../db/audit.ts";
@@ -30,6 +33,19 @@ const BATCH_MESSAGES = 200;
 const CHUNK = 20;
 /** Workspaces whose last-run row one batch writes. */
 const RECORD_SLICE = 500;
+/**
+ * A batch holds the search indexes' merges (their cost is not bounded by the messages
+ * purged); after every MERGE_EVERY batches, and after the last, transactions of their own
+ * merge the segments the batches left. Such a transaction takes merge steps until none is
+ * left or it has worked MERGE_BUDGET_MS; a step writes about MERGE_PAGES pages to start
+ * with, half as many after a step that took longer than MERGE_STEP_MS and twice as many (up
+ * to MERGE_PAGES_MAX) after one that took under a quarter of it.
+ */
+const MERGE_EVERY = 4;
+const MERGE_BUDGET_MS = 10;
+const MERGE_PAGES = 16;
+const MERGE_PAGES_MAX = 32;
+const MERGE_STEP_MS = 5;
 
 /** What one run removed, over every workspace. */
 export interface RetentionRun {
@@ -54,6 +70,7 @@ export class RetentionJob {
   #first: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<RetentionRun> | null = null;
   #stopped = false;
+  #mergePages = MERGE_PAGES;
 
   /**
    * @param now the clock (epoch milliseconds), injectable so tests need not wait 90 days
@@ -135,22 +152,29 @@ export class RetentionJob {
 
   /** Purges what `due` lists, batch by batch, until it lists nothing or the job stops. */
   async #purge(run: RetentionRun, counts: Counts, due: (db: DbOrTx, limit: number) => Promise<DueMessage[]>) {
+    let unmerged = 0;
     while (!this.#stopped) {
       // the gate is held from the transaction's first statement to its commit
       let began = 0;
       const { done, files } = await this.db.transaction(async (tx) => {
         const started = began = performance.now();
         const files: { tenantId: string; key: string }[] = [];
+        const merges = await holdSearchMerges(tx);
         let purged = 0;
+        let done = false;
         while (purged < BATCH_MESSAGES && performance.now() - started < BATCH_BUDGET_MS) {
           const rows = await due(tx, Math.min(CHUNK, BATCH_MESSAGES - purged));
-          if (rows.length === 0) return { done: true, files };
+          if (rows.length === 0) {
+            done = true;
+            break;
+          }
           const result = await purgeMessages(tx, rows, run.at);
           purged += rows.length;
           files.push(...result.files);
           for (const [tenantId, n] of result.messages) count(counts, tenantId).messages += n;
         }
-        return { done: false, files };
+        await resumeSearchMerges(tx, merges);
+        return { done, files };
       });
       run.longest_batch_ms = Math.max(run.longest_batch_ms, performance.now() - began);
       run.batches++;
@@ -160,10 +184,37 @@ export class RetentionJob {
         await this.storage.delete({ tenantId: f.tenantId as TenantId, db: this.db }, f.key).catch(() => {});
       }
       run.purged_attachments += files.length;
+      if (done || ++unmerged === MERGE_EVERY) {
+        await this.#mergeSearch(run);
+        unmerged = 0;
+      }
       if (done) break;
       await yieldTurn();
     }
     run.purged_messages = [...counts.values()].reduce((n, c) => n + c.messages, 0);
+  }
+
+  /** Merges the segments the batches left in the search indexes, yielding between transactions. */
+  async #mergeSearch(run: RetentionRun) {
+    let more = true;
+    while (more && !this.#stopped) {
+      await yieldTurn();
+      let began = 0;
+      more = await this.db.transaction(async (tx) => {
+        began = performance.now();
+        let more = true;
+        while (more && performance.now() - began < MERGE_BUDGET_MS) {
+          const step = performance.now();
+          more = await mergeSearchIndexes(tx, this.#mergePages);
+          const took = performance.now() - step;
+          if (took > MERGE_STEP_MS) this.#mergePages = Math.max(1, this.#mergePages >> 1);
+          else if (took < MERGE_STEP_MS / 4) this.#mergePages = Math.min(MERGE_PAGES_MAX, this.#mergePages * 2);
+        }
+        return more;
+      });
+      run.longest_batch_ms = Math.max(run.longest_batch_ms, performance.now() - began);
+      run.batches++;
+    }
   }
 }
 

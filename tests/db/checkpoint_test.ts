@@ -120,3 +120,41 @@ Deno.test("under writes that never pause, the background checkpointer still gets
   assert.equal(Number(count.rows[0].n), written, "every commit held while the checkpoint finished was kept");
   assert.ok(restarts >= 1, `the WAL was not restarted during ${written} steady commits`);
 });
+
+Deno.test("a WAL copied back completely is restarted by the checkpointer, not by the server's next commit, and only once", async () => {
+  // the first write to a WAL copied back completely fsyncs its new header: on the checkpointer's thread, not the server's
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/parley.db`;
+  const database = await openDatabase(`file:${path}`, { backgroundCheckpoint: true });
+  await database.client.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+  await database.client.batch([{ sql: "INSERT INTO notes (body) VALUES (?)", args: ["first"] }], "write");
+  const restarts = () => walRestarts(path);
+  async function restartedAfter(count: number) {
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      if (await restarts() > count) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  }
+  const before = await restarts();
+  // writes pause: the checkpointer copies the WAL back and restarts it, with no commit of the server's
+  const restartedIdle = await restartedAfter(before);
+  const afterIdle = await restarts();
+  await database.client.batch([{ sql: "INSERT INTO notes (body) VALUES (?)", args: ["second"] }], "write");
+  const afterCommit = await restarts();
+  const restartedAgain = await restartedAfter(afterCommit);
+  const settled = await restarts();
+  // ten more ticks without writes: a WAL holding only the checkpointer's own write is left alone
+  await new Promise((r) => setTimeout(r, 2_000));
+  const later = await restarts();
+  const notes = await database.client.execute("SELECT body FROM notes ORDER BY id");
+  const version = await database.client.execute("PRAGMA user_version");
+  await database.close();
+  await Deno.remove(dir, { recursive: true });
+  assert.ok(restartedIdle, "the checkpointer restarted the WAL once writes paused");
+  assert.equal(afterCommit, afterIdle, "the server's next commit found the WAL restarted already");
+  assert.ok(restartedAgain, "and after that commit the WAL was restarted again by the checkpointer");
+  assert.equal(later, settled, "an idle WAL is not restarted over and over");
+  assert.deepEqual(notes.rows.map((r) => r.body), ["first", "second"]);
+  assert.equal(Number(version.rows[0].user_version), 0, "the restart's write changes nothing");
+});
