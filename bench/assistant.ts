@@ -2,7 +2,8 @@
  * Assistant benchmark: the fan-out scenario "100 clients, 20 msg/s" (server subprocess,
  * real SSE clients, see bench/fanout.ts) measured twice on fresh servers: alone, and while
  * 100 assistant conversations stream answers at 20 tokens/s each from a fake
- * OpenAI-compatible server in this process. Prints one JSON line per run and a summary:
+ * OpenAI-compatible server in this process, each read by a JSON SSE client here (both in
+ * bench/assistant_harness.ts). Prints one JSON line per run and a summary:
  * message latency p99 with and without the streams (target: within 1.5x), and upstream
  * chunk sent -> delta received on a real SSE client p99, coalescing included (target: 60 ms).
  *
@@ -11,8 +12,7 @@
  */
 import { percentiles, settle, type Setup, setUp, sleep, tearDown, usage } from "./fanout_setup.ts";
 import { Sender } from "./fanout_sender.ts";
-import { startFakeOpenAi } from "../tests/bots/fake_openai.ts";
-import { SseReader } from "../tests/realtime/sse_reader.ts";
+import { DeltaClient, startStreamingModel } from "./assistant_harness.ts";
 
 const quick = Deno.args.includes("quick");
 const seconds = quick ? 5 : 20;
@@ -24,12 +24,17 @@ const clock = () => performance.timeOrigin + performance.now();
 
 // every answer is long enough to outlast the measured window
 const tokenCount = (seconds + 8) * TOKENS_PER_SECOND;
-const fake = startFakeOpenAi({
+/** When each chunk left the fake model, per question ("question N"). */
+let chunkTimes: number[][] = [];
+const fake = startStreamingModel({
   tokens: Array.from({ length: tokenCount }, (_, i) => `tok${i} `),
-  intervalMs: 1000 / TOKENS_PER_SECOND,
+  tokensPerSecond: TOKENS_PER_SECOND,
+  onChunk: (question, index, at) => {
+    const n = /^question (\d+)$/.exec(question);
+    if (n && chunkTimes[Number(n[1])]) chunkTimes[Number(n[1])][index] = at;
+  },
 });
-// when each chunk left the fake model, per conversation
-const sentAt = new Map<string, number[]>();
+await fake.listening;
 Deno.env.set("AI_BASE_URL", fake.url);
 Deno.env.set("AI_API_KEY", "bench-key");
 
@@ -74,12 +79,8 @@ async function collect(setup: Setup) {
 async function startStreams(setup: Setup) {
   const tokens: string[] = JSON.parse(await Deno.readTextFile(`${setup.dir}/tokens-0.json`));
   const receipt: number[] = [];
-  const readers: SseReader[] = [];
-  const chunkTimes: number[][] = tokens.map(() => []);
-  fake.chunkSent = (_token, request) => {
-    const question = /^question (\d+)$/.exec(request.body.messages.at(-1)?.content ?? "");
-    if (question) chunkTimes[Number(question[1])].push(clock());
-  };
+  const clients: DeltaClient[] = [];
+  chunkTimes = tokens.map(() => []);
   await Promise.all(
     tokens.slice(0, STREAMS).map(async (token, i) => {
       const auth = { authorization: `Bearer ${token}` };
@@ -88,21 +89,16 @@ async function startStreams(setup: Setup) {
         headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify({ kind: "assistant" }),
       }).then((r) => r.json());
-      const reader = await SseReader.open(`${setup.url}/api/chat/events`, auth);
-      readers.push(reader);
-      await reader.count("connected", 1);
-      sentAt.set(created.id, chunkTimes[i]);
+      if (!created.id) throw new Error(`no assistant conversation: ${JSON.stringify(created)}`);
+      const sent = chunkTimes[i];
+      // each token ends with a space: a delta holds the chunks after those already received
       let received = 0;
-      reader.onMessage = (m) => {
-        if (m.event !== "message_delta") return;
-        const at = clock();
-        const delta = JSON.parse(m.data);
-        const sent = sentAt.get(delta.conversation)!;
-        // each token ends with a space: the delta holds the chunks after those already received
-        const n = (delta.delta.match(/ /g) ?? []).length;
+      const client = new DeltaClient(setup.url, token, (n, at) => {
         for (let k = received; k < received + n; k++) if (sent[k]) receipt.push(at - sent[k]);
         received += n;
-      };
+      });
+      clients.push(client);
+      await client.connected();
       await fetch(`${setup.url}/api/chat/conversations/${created.id}/messages/`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -110,7 +106,7 @@ async function startStreams(setup: Setup) {
       }).then((r) => r.body?.cancel());
     }),
   );
-  return { readers, receipt };
+  return { clients, receipt };
 }
 
 async function run(withStreams: boolean) {
@@ -133,8 +129,8 @@ async function run(withStreams: boolean) {
     Math.round(100 * (usage(pid).cpuSeconds - before[i].cpuSeconds) / elapsed)
   );
   const latencies = await collect(setup);
-  for (const r of streams?.readers ?? []) await r.close();
-  fake.chunkSent = () => {};
+  for (const c of streams?.clients ?? []) c.close();
+  chunkTimes = [];
   await tearDown(setup);
   return {
     scenario: withStreams ? "100 clients, 20 msg/s + 100 assistant streams at 20 tokens/s" : "100 clients, 20 msg/s",
