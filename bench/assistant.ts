@@ -10,7 +10,17 @@
  *   deno task bench:assistant          20 s per run
  *   deno task bench:assistant quick    5 s per run
  */
-import { percentiles, settle, type Setup, setUp, sleep, tearDown, usage } from "./fanout_setup.ts";
+import {
+  loopLag,
+  percentiles,
+  settle,
+  type Setup,
+  setUp,
+  sleep,
+  stallsBetween,
+  tearDown,
+  usage,
+} from "./fanout_setup.ts";
 import { Sender } from "./fanout_sender.ts";
 import { DeltaClient, startStreamingModel } from "./assistant_harness.ts";
 
@@ -120,6 +130,7 @@ async function run(withStreams: boolean) {
     await sleep(1000);
   }
   const before = [setup.server.pid, Deno.pid].map(usage);
+  const lagBefore = await loopLag(setup.url);
   const t0 = clock();
   const failures = await send(setup, RATE, RATE * seconds);
   await sleep(1000);
@@ -128,6 +139,7 @@ async function run(withStreams: boolean) {
   const [serverCpu, benchCpu] = [setup.server.pid, Deno.pid].map((pid, i) =>
     Math.round(100 * (usage(pid).cpuSeconds - before[i].cpuSeconds) / elapsed)
   );
+  const stalls = stallsBetween(lagBefore, await loopLag(setup.url));
   const latencies = await collect(setup);
   for (const c of streams?.clients ?? []) c.close();
   chunkTimes = [];
@@ -140,6 +152,7 @@ async function run(withStreams: boolean) {
     chunk_to_receipt_ms: streams ? percentiles(streams.receipt) : null,
     chunks_measured: streams?.receipt.length ?? 0,
     server_cpu_percent: serverCpu,
+    server_loop_stalls: stalls,
     bench_process_cpu_percent: benchCpu,
     load_average: Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]),
   };
