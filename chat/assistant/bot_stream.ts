@@ -42,7 +42,11 @@ export class BotStream {
     private readonly message: MessageObject,
     private readonly now: () => number = Date.now,
   ) {
-    this.#lastSnapshotAt = now();
+    // answers that start together must not store their snapshots together: each takes its
+    // first one at its own point of the second half of the interval (from its id's random
+    // bits), so the commits and frames of many answers spread out instead of landing in one burst
+    const phase = parseInt(message.id.slice(-4), 16) / 0x10000;
+    this.#lastSnapshotAt = now() - phase * (SNAPSHOT_INTERVAL_MS / 2);
   }
 
   /** The text so far. */
