@@ -2,17 +2,29 @@
  * Assistant benchmark: the fan-out scenario "100 clients, 20 msg/s" (server subprocess,
  * real SSE clients, see bench/fanout.ts) measured twice on fresh servers: alone, and while
  * 100 assistant conversations stream answers at 20 tokens/s each from a fake
- * OpenAI-compatible server in this process. Prints one JSON line per run and a summary:
+ * OpenAI-compatible server in this process (bench/assistant_model.ts). Each answer belongs to
+ * one of the 100 clients, whose one stream carries both the group's messages and the answer's
+ * deltas, as a user's stream does; the load generator notes when each delta arrives. Prints
+ * one JSON line per run and a summary:
  * message latency p99 with and without the streams (target: within 1.5x), and upstream
  * chunk sent -> delta received on a real SSE client p99, coalescing included (target: 60 ms).
  *
  *   deno task bench:assistant          20 s per run
  *   deno task bench:assistant quick    5 s per run
  */
-import { percentiles, settle, type Setup, setUp, sleep, tearDown, usage } from "./fanout_setup.ts";
+import {
+  loopLag,
+  percentiles,
+  settle,
+  type Setup,
+  setUp,
+  sleep,
+  stallsBetween,
+  tearDown,
+  usage,
+} from "./fanout_setup.ts";
 import { Sender } from "./fanout_sender.ts";
-import { startFakeOpenAi } from "../tests/bots/fake_openai.ts";
-import { SseReader } from "../tests/realtime/sse_reader.ts";
+import { startStreamingModel } from "./assistant_model.ts";
 
 const quick = Deno.args.includes("quick");
 const seconds = quick ? 5 : 20;
@@ -24,12 +36,17 @@ const clock = () => performance.timeOrigin + performance.now();
 
 // every answer is long enough to outlast the measured window
 const tokenCount = (seconds + 8) * TOKENS_PER_SECOND;
-const fake = startFakeOpenAi({
+/** When each chunk left the fake model, per question ("question N"). */
+let chunkTimes: number[][] = [];
+const fake = startStreamingModel({
   tokens: Array.from({ length: tokenCount }, (_, i) => `tok${i} `),
-  intervalMs: 1000 / TOKENS_PER_SECOND,
+  tokensPerSecond: TOKENS_PER_SECOND,
+  onChunk: (question, index, at) => {
+    const n = /^question (\d+)$/.exec(question);
+    if (n && chunkTimes[Number(n[1])]) chunkTimes[Number(n[1])][index] = at;
+  },
 });
-// when each chunk left the fake model, per conversation
-const sentAt = new Map<string, number[]>();
+await fake.listening;
 Deno.env.set("AI_BASE_URL", fake.url);
 Deno.env.set("AI_API_KEY", "bench-key");
 
@@ -57,29 +74,46 @@ async function send(setup: Setup, rate: number, total: number, marker = "seq") {
 
 async function collect(setup: Setup) {
   const latencies: number[] = [];
+  const deltas: number[] = [];
   for (const c of setup.clients) {
     await c.stdin.write(new TextEncoder().encode("stop\n"));
     const result = JSON.parse((await c.lines.read()).value!);
-    const bytes = await Deno.readFile(c.out);
-    latencies.push(...new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8));
+    for (const [file, into] of [[c.out, latencies], [`${c.out}.deltas`, deltas]] as const) {
+      const bytes = await Deno.readFile(file);
+      for (const value of new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)) into.push(value);
+    }
     if (result.duplicates) console.error(`duplicates: ${result.duplicates}`);
   }
-  return latencies;
+  return { latencies, deltas };
 }
 
 /**
- * Starts one assistant answer per client user: each opens an assistant conversation, a
- * stream of its own, and asks once. Answers how each delta's arrival relates to its chunks.
+ * Chunk sent -> delta received, per chunk: the load generator's notes are triples (the
+ * stream's index, the tokens the delta holds, its arrival), in arrival order per stream;
+ * each token ends with a space, so a delta holds the chunks after those already received.
+ * @param deltas the triples
+ */
+function receipts(deltas: number[]): number[] {
+  const receipt: number[] = [];
+  const received = new Map<number, number>();
+  for (let i = 0; i < deltas.length; i += 3) {
+    const [stream, n, at] = [deltas[i], deltas[i + 1], deltas[i + 2]];
+    const sent = chunkTimes[stream] ?? [];
+    const from = received.get(stream) ?? 0;
+    for (let k = from; k < from + n; k++) if (sent[k]) receipt.push(at - sent[k]);
+    received.set(stream, from + n);
+  }
+  return receipt;
+}
+
+/**
+ * Starts one assistant answer for each of the first STREAMS clients: each opens an
+ * assistant conversation and asks once; the answer streams to the client's open stream.
  */
 async function startStreams(setup: Setup) {
+  if (setup.clients.length !== 1) throw new Error("the answers' clients are expected in one load generator");
   const tokens: string[] = JSON.parse(await Deno.readTextFile(`${setup.dir}/tokens-0.json`));
-  const receipt: number[] = [];
-  const readers: SseReader[] = [];
-  const chunkTimes: number[][] = tokens.map(() => []);
-  fake.chunkSent = (_token, request) => {
-    const question = /^question (\d+)$/.exec(request.body.messages.at(-1)?.content ?? "");
-    if (question) chunkTimes[Number(question[1])].push(clock());
-  };
+  chunkTimes = tokens.map(() => []);
   await Promise.all(
     tokens.slice(0, STREAMS).map(async (token, i) => {
       const auth = { authorization: `Bearer ${token}` };
@@ -88,21 +122,7 @@ async function startStreams(setup: Setup) {
         headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify({ kind: "assistant" }),
       }).then((r) => r.json());
-      const reader = await SseReader.open(`${setup.url}/api/chat/events`, auth);
-      readers.push(reader);
-      await reader.count("connected", 1);
-      sentAt.set(created.id, chunkTimes[i]);
-      let received = 0;
-      reader.onMessage = (m) => {
-        if (m.event !== "message_delta") return;
-        const at = clock();
-        const delta = JSON.parse(m.data);
-        const sent = sentAt.get(delta.conversation)!;
-        // each token ends with a space: the delta holds the chunks after those already received
-        const n = (delta.delta.match(/ /g) ?? []).length;
-        for (let k = received; k < received + n; k++) if (sent[k]) receipt.push(at - sent[k]);
-        received += n;
-      };
+      if (!created.id) throw new Error(`no assistant conversation: ${JSON.stringify(created)}`);
       await fetch(`${setup.url}/api/chat/conversations/${created.id}/messages/`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -110,7 +130,6 @@ async function startStreams(setup: Setup) {
       }).then((r) => r.body?.cancel());
     }),
   );
-  return { readers, receipt };
 }
 
 async function run(withStreams: boolean) {
@@ -118,12 +137,12 @@ async function run(withStreams: boolean) {
   await settle(setup);
   await send(setup, 200, 400, "warm");
   await settle(setup);
-  let streams: Awaited<ReturnType<typeof startStreams>> | null = null;
   if (withStreams) {
-    streams = await startStreams(setup);
+    await startStreams(setup);
     await sleep(1000);
   }
   const before = [setup.server.pid, Deno.pid].map(usage);
+  const lagBefore = await loopLag(setup.url);
   const t0 = clock();
   const failures = await send(setup, RATE, RATE * seconds);
   await sleep(1000);
@@ -132,18 +151,20 @@ async function run(withStreams: boolean) {
   const [serverCpu, benchCpu] = [setup.server.pid, Deno.pid].map((pid, i) =>
     Math.round(100 * (usage(pid).cpuSeconds - before[i].cpuSeconds) / elapsed)
   );
-  const latencies = await collect(setup);
-  for (const r of streams?.readers ?? []) await r.close();
-  fake.chunkSent = () => {};
+  const stalls = stallsBetween(lagBefore, await loopLag(setup.url));
+  const { latencies, deltas } = await collect(setup);
+  const receipt = withStreams ? receipts(deltas) : null;
+  chunkTimes = [];
   await tearDown(setup);
   return {
     scenario: withStreams ? "100 clients, 20 msg/s + 100 assistant streams at 20 tokens/s" : "100 clients, 20 msg/s",
     messages: RATE * seconds,
     post_failures: failures,
     latency_ms: percentiles(latencies),
-    chunk_to_receipt_ms: streams ? percentiles(streams.receipt) : null,
-    chunks_measured: streams?.receipt.length ?? 0,
+    chunk_to_receipt_ms: receipt ? percentiles(receipt) : null,
+    chunks_measured: receipt?.length ?? 0,
     server_cpu_percent: serverCpu,
+    server_loop_stalls: stalls,
     bench_process_cpu_percent: benchCpu,
     load_average: Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]),
   };

@@ -11,7 +11,9 @@
  * Holds one SSE stream per token, notes when each `seq:N:T` message arrives (T is the sender's
  * clock in ms when it started the POST) and, from the frame's `created_at`, the time since
  * commit. A stream the server ends reconnects with Last-Event-ID, like a browser; losses and
- * duplicates are counted per sequence number.
+ * duplicates are counted per sequence number. For `bench/assistant.ts` it also notes each
+ * `message_delta`: the stream's index, how many tokens (spaces) its text holds, and when it
+ * arrived, as triples of doubles in <out.bin>.deltas.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -51,7 +53,7 @@ static long stream_count;
 static struct sockaddr_in target;
 static char host_header[96];
 static int ep;
-static Samples latencies, from_commit;
+static Samples latencies, from_commit, deltas;
 static long received, duplicates, connected, failed, reconnects, pending_reconnects;
 static long long bytes_read;
 static long max_seq = -1;
@@ -135,6 +137,17 @@ static long scan(Stream *st, const char *text, long len, double at) {
     long k = 0;
     for (const char *p = id + 5; p < text + end && *p != '\n' && k < 31; p++) st->last_id[k++] = *p;
     st->last_id[k] = 0;
+  }
+  for (const char *d = text; (d = memmem(d, text + end - d, "event: message_delta\n", 21)) != NULL;) {
+    const char *field = memmem(d, text + end - d, "\"delta\":\"", 9);
+    if (!field) break;
+    long tokens = 0;
+    const char *p = field + 9;
+    for (; p < text + end && *p != '"'; p++) tokens += *p == ' ';
+    note(&deltas, (double)(st - streams));
+    note(&deltas, (double)tokens);
+    note(&deltas, at);
+    d = p;
   }
   const char *from = text;
   while (1) {
@@ -387,6 +400,9 @@ int main(int argc, char **argv) {
   snprintf(commit_path, sizeof commit_path, "%s.commit", argv[3]);
   write_samples(argv[3], &latencies);
   write_samples(commit_path, &from_commit);
+  char deltas_path[4096];
+  snprintf(deltas_path, sizeof deltas_path, "%s.deltas", argv[3]);
+  write_samples(deltas_path, &deltas);
   printf("{\"connected\":%ld,\"failed\":%ld,\"received\":%ld,\"duplicates\":%ld,\"reconnects\":%ld,\"bytes\":%lld,"
          "\"maxSeq\":%ld}\n",
          connected, failed, received, duplicates, reconnects, bytes_read, max_seq);

@@ -4,6 +4,8 @@
  * POST). Frames are never JSON-parsed or dechunked: the marker is found with indexOf in the
  * latin1 text of each read, so ten thousand streams cost little CPU here. A dropped stream reconnects with
  * `Last-Event-ID`, like a browser; losses and duplicates are counted per sequence number.
+ * For `bench/assistant.ts` it also notes each `message_delta`: the stream's index, how many
+ * tokens (spaces) its text holds, and when it arrived, as triples in <out.bin>.deltas.
  *
  *   fanout_client.ts <url> <tokens.json> <out.bin>
  *
@@ -30,6 +32,9 @@ let samples = 0;
 /** From the message's commit timestamp (`created_at`, millisecond resolution) to receipt. */
 let fromCommit = new Float64Array(1 << 16);
 let commitSamples = 0;
+/** Per `message_delta`: the stream's index, its tokens, its arrival. */
+let deltas = new Float64Array(1 << 16);
+let deltaValues = 0;
 let received = 0;
 let duplicates = 0;
 let connected = 0;
@@ -55,6 +60,8 @@ function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 }
 
 const MARK = "seq:";
+const DELTA = "event: message_delta\n";
+const DELTA_TEXT = '"delta":"';
 const CREATED = '"created_at":"';
 
 const target = new URL(url);
@@ -103,6 +110,15 @@ class StreamReader {
     }
     const idAt = text.lastIndexOf("\nid: ", end);
     if (idAt >= 0) stream.lastEventId = text.slice(idAt + 5, text.indexOf("\n", idAt + 5));
+    for (let d = text.indexOf(DELTA); d >= 0 && d < end; d = text.indexOf(DELTA, d + 1)) {
+      const start = text.indexOf(DELTA_TEXT, d) + DELTA_TEXT.length;
+      const stop = text.indexOf('"', start);
+      let tokens = 0;
+      for (let i = text.indexOf(" ", start); i >= 0 && i < stop; i = text.indexOf(" ", i + 1)) tokens++;
+      if (deltaValues + 3 > deltas.length) deltas = grow(deltas);
+      deltas.set([stream.index, tokens, at], deltaValues);
+      deltaValues += 3;
+    }
     let from = 0;
     while (true) {
       const m = text.indexOf(MARK, from);
@@ -135,6 +151,8 @@ class StreamReader {
 
 /** One user's stream across reconnects. */
 interface Stream {
+  /** Its place in the tokens file. */
+  index: number;
   token: string;
   lastEventId: string;
   everConnected: boolean;
@@ -182,7 +200,7 @@ let stopping = false;
 for (let i = 0; i < tokens.length; i += 250) {
   const target = i + Math.min(250, tokens.length - i);
   for (let k = i; k < target; k++) {
-    hold({ token: tokens[k], lastEventId: "", everConnected: false, bitmap: new Uint8Array(64) });
+    hold({ index: k, token: tokens[k], lastEventId: "", everConnected: false, bitmap: new Uint8Array(64) });
   }
   while (connected + failed < target) await new Promise((r) => setTimeout(r, 5));
 }
@@ -196,5 +214,6 @@ for await (const line of lines) {
 stopping = true;
 fs.writeFileSync(outFile, new Uint8Array(latencies.buffer, 0, samples * 8));
 fs.writeFileSync(`${outFile}.commit`, new Uint8Array(fromCommit.buffer, 0, commitSamples * 8));
+fs.writeFileSync(`${outFile}.deltas`, new Uint8Array(deltas.buffer, 0, deltaValues * 8));
 console.log(JSON.stringify({ connected, failed, received, duplicates, reconnects, bytes, maxSeq }));
 process.exit(0);

@@ -32,6 +32,12 @@ const FLUSH_FRAMES = 4096;
 const WRITE_FIRST_FRAMES = 1_000;
 /** Under load, streams get at most one write per this many milliseconds (see `#flushSoon`). */
 const COALESCE_MS = 4;
+/**
+ * A write of at most this many frames (an event for one or two people, such as a streaming
+ * answer's snapshot) does not make the next one wait: the waiting saves writes to many
+ * streams, and a write this small made few.
+ */
+const SMALL_WRITE_FRAMES = 8;
 const PURGE_INTERVAL_MS = 15 * 60_000;
 
 /**
@@ -169,8 +175,8 @@ export class EventLog {
   }
 
   /**
-   * Writes the routed frames now, unless the last write to the streams was under
-   * COALESCE_MS ago: then they wait out the rest of it, and whatever else arrives
+   * Writes the routed frames now, unless the last write to the streams (of more than
+   * SMALL_WRITE_FRAMES frames) was under COALESCE_MS ago: then they wait out the rest of it, and whatever else arrives
    * meanwhile goes out in the same write. Each write costs every stream a socket write,
    * so under load this turns one write per event into one per interval; at a calm rate
    * nothing waits.
@@ -185,7 +191,7 @@ export class EventLog {
   #flush() {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    this.#lastFlush = performance.now();
+    if (this.#batch.count > SMALL_WRITE_FRAMES) this.#lastFlush = performance.now();
     this.#batch.flush();
     const now = Date.now();
     for (const createdAt of this.#handedOut) this.options.metrics.fanoutLatency.observe(Math.max(0, now - createdAt));

@@ -36,15 +36,20 @@ export async function streamCompletion(
 ): Promise<void> {
   const abort = new AbortController();
   let timedOut = false;
+  // one timer for the whole answer rather than one per chunk: a chunk only notes its time,
+  // and the timer, when it fires, waits out whatever is left of the idle time since then
+  let lastChunkAt = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(timer);
+  const watch = (ms: number) => {
     timer = setTimeout(() => {
+      const left = lastChunkAt + endpoint.idleTimeoutMs - performance.now();
+      if (left > 0) return watch(left);
       timedOut = true;
       abort.abort();
-    }, endpoint.idleTimeoutMs);
+    }, ms);
   };
-  arm();
+  const noteChunk = () => void (lastChunkAt = performance.now());
+  watch(endpoint.idleTimeoutMs);
   try {
     const response = await fetch(`${endpoint.baseUrl.replace(/\/+$/, "")}/v1/chat/completions`, {
       method: "POST",
@@ -62,7 +67,7 @@ export async function streamCompletion(
       await response.body?.cancel().catch(() => {});
       throw new CompletionError("http", response.status);
     }
-    await readChunks(response.body, () => arm(), onText).catch((e) => {
+    await readChunks(response.body, noteChunk, onText).catch((e) => {
       throw e instanceof CompletionError ? e : new CompletionError(timedOut ? "timeout" : "malformed");
     });
   } finally {
