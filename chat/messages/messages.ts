@@ -9,7 +9,6 @@ import { attachmentInsertStatement } from "../../db/attachments.ts";
 import { lastMessageStatement } from "../../db/conversations.ts";
 import {
   deliveryAdvanceStatement,
-  findMemberMark,
   findSenderMark,
   listMemberMarks,
   type MemberMark,
@@ -69,10 +68,7 @@ export async function sendMessage(
   deps: ChatDeps,
 ): Promise<{ message: MessageObject; created: boolean }> {
   // only the sender's own membership: a new message is "sent" whoever else is there
-  const sender = isUuid(conversationId)
-    ? await findSenderMark(scope, conversationId, scope.userId, input.clientId ?? null)
-    : undefined;
-  if (!sender) throw notFound("Conversation");
+  const sender = await requireSenderMark(scope, conversationId, input.clientId ?? null);
   const me = sender.mark;
   const conversation = { id: me.participant.conversationId };
   const content = input.content ?? "";
@@ -213,9 +209,19 @@ export async function listMessages(
  * @param conversationId the conversation, as the request named it
  */
 export async function requireOwnMark(scope: TenantScope, conversationId: string): Promise<MemberMark> {
-  const me = isUuid(conversationId) ? await findMemberMark(scope, conversationId, scope.userId) : undefined;
-  if (!me) throw notFound("Conversation");
-  return me;
+  return (await requireSenderMark(scope, conversationId, null)).mark;
+}
+
+/**
+ * `requireOwnMark`, and the id of a message the caller already sent with this client id:
+ * a send's two checks in one statement.
+ */
+async function requireSenderMark(scope: TenantScope, conversationId: string, clientId: string | null) {
+  const sender = isUuid(conversationId)
+    ? await findSenderMark(scope, conversationId, scope.userId, clientId)
+    : undefined;
+  if (!sender) throw notFound("Conversation");
+  return sender;
 }
 
 /**

@@ -90,6 +90,21 @@ Deno.test("over HTTP, JSON bodies arrive whole and oversized or malformed ones c
     assert.equal(await s.count(), 2);
   });
 
+  await t.step("a small answer goes out as it is, with its length, though the client accepts gzip", async () => {
+    const before = await s.count();
+    const res = await fetch(s.messagesUrl, {
+      method: "POST",
+      headers: { ...headers, "accept-encoding": "gzip" },
+      body: JSON.stringify({ content: "short" }),
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("content-encoding"), null);
+    const text = await res.text();
+    assert.equal(Number(res.headers.get("content-length")), new TextEncoder().encode(text).byteLength);
+    assert.equal(JSON.parse(text).content, "short");
+    assert.equal(await s.count(), before + 1);
+  });
+
   await s.close();
 });
 
